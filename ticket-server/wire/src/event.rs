@@ -1,0 +1,170 @@
+//! The live event stream (`GET /api/v1/events`, Server-Sent Events).
+//!
+//! On connect without a position the server sends one `snapshot` (the whole hall, current to its
+//! `seq`), then one `event` per log entry after it. A client that reconnects with `?after=N` (or
+//! `Last-Event-ID: N`) gets every event after N from the log, in order, then the live ones — so a
+//! display never misses a call. If N is unknown to the server (a wiped database), it gets a fresh
+//! snapshot instead. The SSE `id` of each message is its sequence number.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::types::*;
+
+/// One entry of the server's append-only log, as clients see it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Event {
+    /// The log's sequence number: strictly increasing, without gaps.
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// Waiting count of each service this event changed, after it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiting: BTreeMap<String, u32>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Who caused an event: the audit trail's "who".
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// Username, device id, or `server`.
+    pub id: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    User,
+    Device,
+    System,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            kind: ActorKind::System,
+            id: "server".into(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    TicketIssued {
+        ticket: TicketView,
+    },
+    /// A ticket called to a loket; `recall` when it was called before.
+    TicketCalled {
+        ticket: TicketView,
+        counter: u32,
+        recall: bool,
+    },
+    TicketServing {
+        ticket: TicketView,
+        counter: u32,
+    },
+    TicketDone {
+        ticket: TicketView,
+        counter: u32,
+    },
+    TicketNoShow {
+        ticket: TicketView,
+        counter: u32,
+    },
+    /// The ticket keeps its number and its place by original arrival time in the new service.
+    TicketTransferred {
+        ticket: TicketView,
+        from: String,
+        counter: Option<u32>,
+    },
+    TicketCancelled {
+        ticket: TicketView,
+    },
+    /// A loket opened, paused, resumed or closed.
+    CounterChanged {
+        counter: CounterView,
+    },
+    /// Local midnight passed: numbering starts again, yesterday's waiting tickets expire.
+    DayStarted {
+        day: NaiveDate,
+        expired: u32,
+    },
+    DeviceStatus {
+        device: String,
+        report: DeviceReport,
+    },
+}
+
+impl EventKind {
+    /// The ticket this event is about, if any.
+    pub fn ticket(&self) -> Option<&TicketView> {
+        match self {
+            EventKind::TicketIssued { ticket }
+            | EventKind::TicketCalled { ticket, .. }
+            | EventKind::TicketServing { ticket, .. }
+            | EventKind::TicketDone { ticket, .. }
+            | EventKind::TicketNoShow { ticket, .. }
+            | EventKind::TicketTransferred { ticket, .. }
+            | EventKind::TicketCancelled { ticket } => Some(ticket),
+            _ => None,
+        }
+    }
+}
+
+/// A call as the hall display lists it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CallView {
+    pub seq: u64,
+    pub number: String,
+    pub service: String,
+    pub counter: u32,
+    pub at: Timestamp,
+    pub recall: bool,
+}
+
+/// The whole hall at one sequence number.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub seq: u64,
+    pub building: BuildingView,
+    pub agencies: Vec<AgencyView>,
+    pub services: Vec<ServiceView>,
+    pub counters: Vec<CounterView>,
+    /// Newest first.
+    pub recent_calls: Vec<CallView>,
+    pub devices: Vec<DeviceView>,
+}
+
+/// Parsed message of the stream.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamMessage {
+    Snapshot(Box<Snapshot>),
+    Event(Box<Event>),
+}
+
+/// SSE event names used by the server.
+pub const SSE_SNAPSHOT: &str = "snapshot";
+pub const SSE_EVENT: &str = "event";
+
+impl StreamMessage {
+    /// Decode one SSE message from its `event:` name and `data:` text.
+    pub fn decode(name: &str, data: &str) -> Result<Option<StreamMessage>, serde_json::Error> {
+        Ok(match name {
+            SSE_SNAPSHOT => Some(StreamMessage::Snapshot(Box::new(serde_json::from_str(data)?))),
+            SSE_EVENT => Some(StreamMessage::Event(Box::new(serde_json::from_str(data)?))),
+            _ => None,
+        })
+    }
+
+    pub fn seq(&self) -> u64 {
+        match self {
+            StreamMessage::Snapshot(s) => s.seq,
+            StreamMessage::Event(e) => e.seq,
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The contract between the Antri ticket server and everything that talks to it.
+//!
+//! - [`types`]: what a service, ticket, loket (counter) and device look like on the wire, and the
+//!   request/response bodies of `/api/v1`.
+//! - [`event`]: the live event stream — one [`event::Event`] per entry of the server's log, each with
+//!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
+//! - [`client`] (feature `client`): the HTTP client and the self-healing event subscription that the
+//!   kiosk and counter-display use.
+//!
+//! The server, kiosk and counter-display all depend on this crate, so a type is defined once.
+
+pub mod event;
+pub mod types;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use event::{Event, EventKind, Snapshot};
+pub use types::*;

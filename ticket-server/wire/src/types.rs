@@ -1,0 +1,393 @@
+//! Resources and request/response bodies of the `/api/v1` HTTP API.
+//!
+//! Times are RFC 3339 with the building's own offset (`2026-11-24T08:05:00+07:00`), so a display can
+//! show them as they are; durations are whole seconds.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// A moment in the building's local time zone.
+pub type Timestamp = DateTime<FixedOffset>;
+
+/// Visible text in Bahasa Indonesia (first) and English.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub id: String,
+    pub en: String,
+}
+
+/// Who the ticket is for. UU 25/2009 asks for special treatment of vulnerable groups.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Regular,
+    Elderly,
+    Disability,
+    PregnantOrInfant,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Regular,
+        Category::Elderly,
+        Category::Disability,
+        Category::PregnantOrInfant,
+    ];
+
+    pub fn is_priority(self) -> bool {
+        self != Category::Regular
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Regular => "regular",
+            Category::Elderly => "elderly",
+            Category::Disability => "disability",
+            Category::PregnantOrInfant => "pregnant_or_infant",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    /// In the queue of its service.
+    Waiting,
+    /// Called to a loket (possibly several times); the visitor is on their way.
+    Called,
+    /// The officer is serving the visitor.
+    Serving,
+    Done,
+    NoShow,
+    Cancelled,
+    /// Still waiting when the building's day ended.
+    Expired,
+}
+
+impl TicketStatus {
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            TicketStatus::Done | TicketStatus::NoShow | TicketStatus::Cancelled | TicketStatus::Expired
+        )
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketView {
+    /// Unique over the whole history of the building.
+    pub id: u64,
+    /// What the visitor reads and hears: `KTP-012`.
+    pub number: String,
+    /// The service the ticket is queued for now (changes on transfer; the number does not).
+    pub service: String,
+    pub category: Category,
+    pub status: TicketStatus,
+    /// The building's local day the ticket belongs to.
+    pub day: NaiveDate,
+    pub issued_at: Timestamp,
+    /// When the ticket joined its current queue: the issue time, kept across a transfer.
+    pub queued_at: Timestamp,
+    pub called_at: Option<Timestamp>,
+    /// The loket it was called to, once called.
+    pub counter: Option<u32>,
+    /// The public code behind the QR on the printed ticket.
+    pub tracking_code: String,
+    /// How many times it has been called (recalls included).
+    pub calls: u32,
+    pub transferred_from: Option<String>,
+}
+
+/// Whether a service hands out tickets right now, and if not, why.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Availability {
+    Open,
+    /// Before today's opening time.
+    NotYetOpen { opens_at: NaiveTime },
+    /// Inside a break, e.g. the Friday prayer break.
+    OnBreak { name: Text, until: NaiveTime },
+    /// After closing time, or not a working day.
+    Closed,
+    /// Today's quota of tickets is used up.
+    QuotaReached { quota: u32 },
+}
+
+impl Availability {
+    pub fn is_open(&self) -> bool {
+        matches!(self, Availability::Open)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AgencyView {
+    pub id: String,
+    pub name: Text,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+    pub id: String,
+    pub agency: String,
+    pub prefix: String,
+    pub name: Text,
+    pub availability: Availability,
+    pub waiting: u32,
+    pub estimated_wait_secs: u32,
+    pub quota: Option<u32>,
+    pub quota_left: Option<u32>,
+    pub target_wait_secs: u32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct BuildingView {
+    pub name: String,
+    /// IANA name, e.g. `Asia/Jakarta`.
+    pub timezone: String,
+    /// WIB, WITA or WIT.
+    pub timezone_abbrev: String,
+    pub now: Timestamp,
+    pub day: NaiveDate,
+    /// Public base URL of the server, used for tracking links.
+    pub public_url: String,
+}
+
+/// `GET /api/v1/services`
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ServicesResponse {
+    pub building: BuildingView,
+    pub agencies: Vec<AgencyView>,
+    pub services: Vec<ServiceView>,
+    /// The log sequence number this picture is current to.
+    pub seq: u64,
+}
+
+/// `POST /api/v1/tickets` (kiosk devices).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IssueRequest {
+    pub service: String,
+    #[serde(default = "regular")]
+    pub category: Category,
+}
+
+fn regular() -> Category {
+    Category::Regular
+}
+
+/// The answer to an issue request; everything the printed ticket needs.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub ticket: TicketView,
+    /// How many tickets will be called before this one, by the queue's current order.
+    pub ahead: u32,
+    pub estimated_wait_secs: u32,
+    pub service_name: Text,
+    pub agency_name: Text,
+    /// Where the QR code points: the visitor's tracking page.
+    pub tracking_url: String,
+}
+
+/// `GET /api/v1/track/{code}`: what a visitor's phone sees. Nothing about other visitors.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TrackView {
+    pub number: String,
+    pub service_name: Text,
+    pub agency_name: Text,
+    pub status: TicketStatus,
+    pub ahead: u32,
+    pub estimated_wait_secs: u32,
+    pub counter: Option<u32>,
+    pub issued_at: Timestamp,
+    pub called_at: Option<Timestamp>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    Break,
+    Prayer,
+    SystemIssue,
+    Other,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CounterState {
+    Open,
+    Paused {
+        reason: PauseReason,
+        note: Option<String>,
+        since: Timestamp,
+    },
+    Closed,
+}
+
+/// A loket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CounterView {
+    pub number: u32,
+    pub name: String,
+    pub services: Vec<String>,
+    pub state: CounterState,
+    /// The ticket called to or served at this loket now.
+    pub current: Option<TicketView>,
+    /// Username of the officer who last acted here.
+    pub officer: Option<String>,
+}
+
+/// Body of `POST /api/v1/counters/{n}/transfer`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub service: String,
+}
+
+/// Body of `POST /api/v1/counters/{n}/call`: a specific ticket of today, by number (`KTP-012`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CallRequest {
+    pub number: String,
+}
+
+/// Body of `POST /api/v1/counters/{n}/pause`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PauseRequest {
+    pub reason: PauseReason,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The answer to every loket action: the loket after it, and the ticket it touched.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CounterActionResult {
+    pub counter: CounterView,
+    pub ticket: Option<TicketView>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Officer,
+    Supervisor,
+    Admin,
+}
+
+/// `POST /api/v1/login`
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct UserView {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    /// Lokets an officer may act on.
+    pub counters: Vec<u32>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub user: UserView,
+}
+
+/// What a kiosk's printer says about itself (from DLE EOT where the link is two-way).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterStatus {
+    Ok,
+    PaperNearEnd,
+    PaperOut,
+    CoverOpen,
+    Offline,
+    /// The link to the printer is gone (cable, network, power).
+    Disconnected,
+    /// Anything else the printer or driver reported.
+    Error,
+}
+
+impl PrinterStatus {
+    /// A fault stops printing; a warning (paper near end) does not.
+    pub fn is_fault(self) -> bool {
+        !matches!(self, PrinterStatus::Ok | PrinterStatus::PaperNearEnd)
+    }
+}
+
+/// `POST /api/v1/devices/status` (kiosk devices).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DeviceReport {
+    pub printer: PrinterStatus,
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    Kiosk,
+    Display,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DeviceView {
+    pub id: String,
+    pub name: String,
+    pub kind: DeviceKind,
+    pub report: Option<DeviceReport>,
+    pub reported_at: Option<Timestamp>,
+}
+
+/// How statistics are grouped.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsGroup {
+    Service,
+    Agency,
+    Counter,
+    Officer,
+}
+
+/// One group's figures over a date range. Times are seconds; `None` where nothing was measured.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StatsRow {
+    pub key: String,
+    pub label: String,
+    pub issued: u64,
+    pub served: u64,
+    pub no_shows: u64,
+    pub cancelled: u64,
+    pub wait_median_secs: Option<u32>,
+    pub wait_p90_secs: Option<u32>,
+    pub service_median_secs: Option<u32>,
+    pub service_p90_secs: Option<u32>,
+    /// Share of called tickets whose wait was within the service's target (0.0–1.0).
+    pub within_target: Option<f64>,
+}
+
+/// `GET /api/v1/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&by=service`
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StatsResponse {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub by: StatsGroup,
+    pub rows: Vec<StatsRow>,
+}
+
+/// Every 4xx/5xx answer has this body.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `service_closed`.
+    pub code: String,
+    /// What was wrong, for a person.
+    pub message: String,
+    /// For `service_closed`: why, so a kiosk can say it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Availability>,
+}
