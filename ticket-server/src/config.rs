@@ -1,0 +1,672 @@
+//! The building's configuration: one TOML file, checked completely at start.
+//!
+//! `assets/antri.example.toml` is the commented reference; it is embedded here, printed by
+//! `ticket-server example-config`, and loaded by the tests. Every problem is reported with the path of
+//! the field (`services[3].prefix`) and what is wrong with it, all at once, so an operator fixes the
+//! file in one go.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use antri_wire::{DeviceKind, Role, Text};
+use chrono::{NaiveTime, Weekday};
+use serde::Deserialize;
+
+use crate::zone::Zone;
+
+/// The sample building, also the documentation of every setting.
+pub const EXAMPLE_TOML: &str = include_str!("../../assets/antri.example.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Syntax(String),
+    #[error("the configuration has {} problem(s):\n  - {}", .0.len(), .0.join("\n  - "))]
+    Invalid(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub building: Building,
+    pub queue: QueuePolicy,
+    pub agencies: Vec<Agency>,
+    pub services: Vec<Service>,
+    pub counters: Vec<Counter>,
+    pub users: Vec<User>,
+    pub devices: Vec<Device>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Building {
+    pub name: String,
+    pub zone: Zone,
+    pub public_url: String,
+    pub hours: Hours,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorityPolicy {
+    /// Priority tickets always before regular ones.
+    First,
+    /// After every `n` regular tickets one priority ticket, when one waits.
+    Ratio(u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct QueuePolicy {
+    pub priority: PriorityPolicy,
+    pub number_digits: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Agency {
+    pub id: String,
+    pub name: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub id: String,
+    pub agency: String,
+    pub prefix: String,
+    pub name: Text,
+    pub quota: Option<u32>,
+    pub target_wait_secs: u32,
+    pub service_secs: u32,
+    pub hours: Hours,
+}
+
+#[derive(Clone, Debug)]
+pub struct Counter {
+    pub number: u32,
+    pub name: String,
+    pub services: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub counters: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub id: String,
+    pub kind: DeviceKind,
+    pub name: String,
+    pub token: String,
+}
+
+/// Opening hours per weekday, with breaks.
+#[derive(Clone, Debug, Default)]
+pub struct Hours {
+    pub days: BTreeMap<u8, (NaiveTime, NaiveTime)>,
+    pub breaks: Vec<Break>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Break {
+    pub days: Vec<Weekday>,
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+    pub name: Text,
+}
+
+impl Hours {
+    pub fn on(&self, day: Weekday) -> Option<(NaiveTime, NaiveTime)> {
+        self.days.get(&(day.num_days_from_monday() as u8)).copied()
+    }
+}
+
+impl Config {
+    /// The embedded sample building.
+    pub fn example() -> Config {
+        Config::from_toml_str(EXAMPLE_TOML).expect("the embedded example configuration is valid")
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::from_toml_str(&text).map_err(|e| match e {
+            ConfigError::Syntax(m) => ConfigError::Syntax(format!("{}: {m}", path.display())),
+            other => other,
+        })
+    }
+
+    pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
+        let raw: raw::File = toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        validate(raw)
+    }
+
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|a| a.id == id)
+    }
+
+    pub fn counter(&self, number: u32) -> Option<&Counter> {
+        self.counters.iter().find(|c| c.number == number)
+    }
+
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.username == username)
+    }
+}
+
+/// The file as written, before checking.
+mod raw {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct File {
+        pub building: Building,
+        #[serde(default)]
+        pub queue: Queue,
+        #[serde(default)]
+        pub hours: Hours,
+        #[serde(default)]
+        pub agencies: Vec<Agency>,
+        #[serde(default)]
+        pub services: Vec<Service>,
+        #[serde(default)]
+        pub counters: Vec<Counter>,
+        #[serde(default)]
+        pub users: Vec<User>,
+        #[serde(default)]
+        pub devices: Vec<Device>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Building {
+        pub name: String,
+        #[serde(default = "jakarta")]
+        pub timezone: String,
+        #[serde(default = "local_url")]
+        pub public_url: String,
+    }
+
+    fn jakarta() -> String {
+        "Asia/Jakarta".into()
+    }
+
+    fn local_url() -> String {
+        "http://127.0.0.1:8080".into()
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Queue {
+        #[serde(default = "first")]
+        pub priority: String,
+        #[serde(default = "two")]
+        pub regular_per_priority: u32,
+        #[serde(default = "three")]
+        pub number_digits: usize,
+    }
+
+    impl Default for Queue {
+        fn default() -> Self {
+            Queue {
+                priority: first(),
+                regular_per_priority: 2,
+                number_digits: 3,
+            }
+        }
+    }
+
+    fn first() -> String {
+        "first".into()
+    }
+    fn two() -> u32 {
+        2
+    }
+    fn three() -> usize {
+        3
+    }
+
+    #[derive(Deserialize, Default, Clone)]
+    #[serde(deny_unknown_fields)]
+    pub struct Hours {
+        #[serde(flatten)]
+        pub days: BTreeMap<String, String>,
+        #[serde(default)]
+        pub breaks: Vec<Break>,
+    }
+
+    #[derive(Deserialize, Clone)]
+    #[serde(deny_unknown_fields)]
+    pub struct Break {
+        #[serde(default)]
+        pub days: Vec<String>,
+        pub from: String,
+        pub to: String,
+        pub name_id: String,
+        pub name_en: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Agency {
+        pub id: String,
+        pub name_id: String,
+        pub name_en: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Service {
+        pub id: String,
+        pub agency: String,
+        pub prefix: String,
+        pub name_id: String,
+        pub name_en: String,
+        pub quota: Option<u32>,
+        pub target_wait_minutes: u32,
+        #[serde(default = "ten")]
+        pub service_minutes: u32,
+        pub hours: Option<Hours>,
+    }
+
+    fn ten() -> u32 {
+        10
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Counter {
+        pub number: u32,
+        pub name: Option<String>,
+        pub services: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct User {
+        pub username: String,
+        pub name: String,
+        pub role: String,
+        pub password_hash: String,
+        #[serde(default)]
+        pub counters: Vec<u32>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Device {
+        pub id: String,
+        pub kind: String,
+        pub name: String,
+        pub token: String,
+    }
+}
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Mon),
+    ("tue", Weekday::Tue),
+    ("wed", Weekday::Wed),
+    ("thu", Weekday::Thu),
+    ("fri", Weekday::Fri),
+    ("sat", Weekday::Sat),
+    ("sun", Weekday::Sun),
+];
+
+fn weekday(s: &str) -> Option<Weekday> {
+    WEEKDAYS.iter().find(|(n, _)| *n == s).map(|(_, d)| *d)
+}
+
+fn time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
+    let mut out = Hours::default();
+    for (day, span) in &raw.days {
+        let Some(wd) = weekday(day) else {
+            errs.push(format!("{at}.{day}: not a weekday; use mon, tue, wed, thu, fri, sat or sun"));
+            continue;
+        };
+        let parsed = span
+            .split_once('-')
+            .and_then(|(a, b)| Some((time(a.trim())?, time(b.trim())?)));
+        match parsed {
+            Some((open, close)) if open < close => {
+                out.days.insert(wd.num_days_from_monday() as u8, (open, close));
+            }
+            Some(_) => errs.push(format!("{at}.{day}: \"{span}\" closes before it opens")),
+            None => errs.push(format!("{at}.{day}: \"{span}\" is not a time range like \"08:00-15:00\"")),
+        }
+    }
+    for (i, b) in raw.breaks.iter().enumerate() {
+        let at = format!("{at}.breaks[{i}]");
+        let (from, to) = (time(&b.from), time(&b.to));
+        if from.is_none() {
+            errs.push(format!("{at}.from: \"{}\" is not a time like \"12:00\"", b.from));
+        }
+        if to.is_none() {
+            errs.push(format!("{at}.to: \"{}\" is not a time like \"13:00\"", b.to));
+        }
+        let mut days = Vec::new();
+        for d in &b.days {
+            match weekday(d) {
+                Some(wd) => days.push(wd),
+                None => errs.push(format!("{at}.days: \"{d}\" is not a weekday")),
+            }
+        }
+        if b.days.is_empty() {
+            days = WEEKDAYS.iter().map(|(_, d)| *d).collect();
+        }
+        if let (Some(from), Some(to)) = (from, to) {
+            if from >= to {
+                errs.push(format!("{at}: ends before it starts"));
+            }
+            out.breaks.push(Break {
+                days,
+                from,
+                to,
+                name: Text {
+                    id: b.name_id.clone(),
+                    en: b.name_en.clone(),
+                },
+            });
+        }
+    }
+    out
+}
+
+fn validate(raw: raw::File) -> Result<Config, ConfigError> {
+    let mut errs = Vec::new();
+
+    let zone = Zone::parse(&raw.building.timezone).unwrap_or_else(|| {
+        errs.push(format!(
+            "building.timezone: \"{}\" is not an Indonesian time zone; use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+            raw.building.timezone
+        ));
+        Zone::Wib
+    });
+    if raw.building.name.trim().is_empty() {
+        errs.push("building.name: must not be empty".into());
+    }
+    let public_url = raw.building.public_url.trim_end_matches('/').to_string();
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        errs.push(format!(
+            "building.public_url: \"{}\" must start with http:// or https://",
+            raw.building.public_url
+        ));
+    }
+    let building_hours = hours(&raw.hours, "hours", &mut errs);
+
+    let priority = match raw.queue.priority.as_str() {
+        "first" => PriorityPolicy::First,
+        "ratio" if raw.queue.regular_per_priority >= 1 => PriorityPolicy::Ratio(raw.queue.regular_per_priority),
+        "ratio" => {
+            errs.push("queue.regular_per_priority: must be at least 1".into());
+            PriorityPolicy::First
+        }
+        other => {
+            errs.push(format!("queue.priority: \"{other}\" is not \"first\" or \"ratio\""));
+            PriorityPolicy::First
+        }
+    };
+    if !(3..=5).contains(&raw.queue.number_digits) {
+        errs.push(format!(
+            "queue.number_digits: {} is out of range; use 3, 4 or 5",
+            raw.queue.number_digits
+        ));
+    }
+
+    let mut agencies = Vec::new();
+    let mut agency_ids = HashSet::new();
+    for (i, a) in raw.agencies.iter().enumerate() {
+        if !is_slug(&a.id) {
+            errs.push(format!(
+                "agencies[{i}].id: \"{}\" must be lowercase letters, digits, - or _",
+                a.id
+            ));
+        }
+        if !agency_ids.insert(a.id.clone()) {
+            errs.push(format!("agencies[{i}].id: \"{}\" is used twice", a.id));
+        }
+        agencies.push(Agency {
+            id: a.id.clone(),
+            name: Text {
+                id: a.name_id.clone(),
+                en: a.name_en.clone(),
+            },
+        });
+    }
+
+    let mut services = Vec::new();
+    let mut service_ids = HashSet::new();
+    let mut prefixes = HashMap::new();
+    for (i, s) in raw.services.iter().enumerate() {
+        let at = format!("services[{i}]");
+        if !is_slug(&s.id) {
+            errs.push(format!("{at}.id: \"{}\" must be lowercase letters, digits, - or _", s.id));
+        }
+        if !service_ids.insert(s.id.clone()) {
+            errs.push(format!("{at}.id: \"{}\" is used twice", s.id));
+        }
+        if !agency_ids.contains(&s.agency) {
+            errs.push(format!("{at}.agency: \"{}\" is not one of the agencies", s.agency));
+        }
+        if s.prefix.is_empty() || s.prefix.len() > 3 || !s.prefix.chars().all(|c| c.is_ascii_uppercase()) {
+            errs.push(format!("{at}.prefix: \"{}\" must be 1–3 capital letters A–Z", s.prefix));
+        } else if let Some(other) = prefixes.insert(s.prefix.clone(), s.id.clone()) {
+            errs.push(format!(
+                "{at}.prefix: \"{}\" is already the prefix of service \"{other}\"",
+                s.prefix
+            ));
+        }
+        if s.quota == Some(0) {
+            errs.push(format!("{at}.quota: 0 would never issue a ticket; leave it out for no limit"));
+        }
+        if s.service_minutes == 0 {
+            errs.push(format!("{at}.service_minutes: must be at least 1"));
+        }
+        let hours = match &s.hours {
+            Some(h) => {
+                let mut h = h.clone();
+                // A service's own hours without breaks keep the building's breaks.
+                if h.breaks.is_empty() {
+                    h.breaks = raw.hours.breaks.clone();
+                }
+                self::hours(&h, &format!("{at}.hours"), &mut errs)
+            }
+            None => building_hours.clone(),
+        };
+        services.push(Service {
+            id: s.id.clone(),
+            agency: s.agency.clone(),
+            prefix: s.prefix.clone(),
+            name: Text {
+                id: s.name_id.clone(),
+                en: s.name_en.clone(),
+            },
+            quota: s.quota,
+            target_wait_secs: s.target_wait_minutes * 60,
+            service_secs: s.service_minutes * 60,
+            hours,
+        });
+    }
+
+    let mut counters = Vec::new();
+    let mut numbers = HashSet::new();
+    for (i, c) in raw.counters.iter().enumerate() {
+        let at = format!("counters[{i}]");
+        if c.number == 0 {
+            errs.push(format!("{at}.number: lokets are numbered from 1"));
+        }
+        if !numbers.insert(c.number) {
+            errs.push(format!("{at}.number: loket {} is defined twice", c.number));
+        }
+        if c.services.is_empty() {
+            errs.push(format!("{at}.services: a loket must serve at least one service"));
+        }
+        for s in &c.services {
+            if !service_ids.contains(s) {
+                errs.push(format!("{at}.services: \"{s}\" is not one of the services"));
+            }
+        }
+        counters.push(Counter {
+            number: c.number,
+            name: c.name.clone().unwrap_or_else(|| format!("Loket {}", c.number)),
+            services: c.services.clone(),
+        });
+    }
+
+    let mut users = Vec::new();
+    let mut usernames = HashSet::new();
+    for (i, u) in raw.users.iter().enumerate() {
+        let at = format!("users[{i}]");
+        if !usernames.insert(u.username.clone()) {
+            errs.push(format!("{at}.username: \"{}\" is used twice", u.username));
+        }
+        let role = match u.role.as_str() {
+            "officer" => Role::Officer,
+            "supervisor" => Role::Supervisor,
+            "admin" => Role::Admin,
+            other => {
+                errs.push(format!(
+                    "{at}.role: \"{other}\" is not officer, supervisor or admin"
+                ));
+                Role::Officer
+            }
+        };
+        if argon2::PasswordHash::new(&u.password_hash).is_err() {
+            errs.push(format!(
+                "{at}.password_hash: not an argon2 hash string; make one with `ticket-server hash-password`"
+            ));
+        }
+        for n in &u.counters {
+            if !numbers.contains(n) {
+                errs.push(format!("{at}.counters: loket {n} is not defined"));
+            }
+        }
+        if role == Role::Officer && u.counters.is_empty() {
+            errs.push(format!("{at}.counters: an officer needs at least one loket"));
+        }
+        users.push(User {
+            username: u.username.clone(),
+            name: u.name.clone(),
+            role,
+            password_hash: u.password_hash.clone(),
+            counters: u.counters.clone(),
+        });
+    }
+
+    let mut devices = Vec::new();
+    let mut device_ids = HashSet::new();
+    let mut tokens = HashSet::new();
+    for (i, d) in raw.devices.iter().enumerate() {
+        let at = format!("devices[{i}]");
+        if !device_ids.insert(d.id.clone()) {
+            errs.push(format!("{at}.id: \"{}\" is used twice", d.id));
+        }
+        let kind = match d.kind.as_str() {
+            "kiosk" => DeviceKind::Kiosk,
+            "display" => DeviceKind::Display,
+            other => {
+                errs.push(format!("{at}.kind: \"{other}\" is not kiosk or display"));
+                DeviceKind::Display
+            }
+        };
+        if d.token.len() < 16 {
+            errs.push(format!("{at}.token: must be at least 16 characters"));
+        }
+        if !tokens.insert(d.token.clone()) {
+            errs.push(format!("{at}.token: the same token is given to another device"));
+        }
+        devices.push(Device {
+            id: d.id.clone(),
+            kind,
+            name: d.name.clone(),
+            token: d.token.clone(),
+        });
+    }
+
+    if !errs.is_empty() {
+        return Err(ConfigError::Invalid(errs));
+    }
+    Ok(Config {
+        building: Building {
+            name: raw.building.name,
+            zone,
+            public_url,
+            hours: building_hours,
+        },
+        queue: QueuePolicy {
+            priority,
+            number_digits: raw.queue.number_digits,
+        },
+        agencies,
+        services,
+        counters,
+        users,
+        devices,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_loads_with_the_promised_size() {
+        let c = Config::example();
+        assert!(c.agencies.len() >= 10);
+        assert!(c.services.len() >= 30);
+        assert!(c.counters.len() >= 20);
+        assert_eq!(c.building.zone, Zone::Wib);
+        let fri = c.building.hours.breaks.iter().find(|b| b.days == vec![Weekday::Fri]);
+        assert_eq!(fri.unwrap().name.id, "Istirahat salat Jumat");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_problem() {
+        let bad = EXAMPLE_TOML
+            .replace("prefix = \"KTP\"", "prefix = \"ktp1\"")
+            .replace("timezone = \"Asia/Jakarta\"", "timezone = \"Europe/Paris\"")
+            .replace("services = [\"skck\"]", "services = [\"skck\", \"nope\"]");
+        let err = Config::from_toml_str(&bad).unwrap_err().to_string();
+        assert!(err.contains("services[0].prefix: \"ktp1\" must be 1–3 capital letters"), "{err}");
+        assert!(err.contains("building.timezone: \"Europe/Paris\""), "{err}");
+        assert!(err.contains("services: \"nope\" is not one of the services"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let err = Config::from_toml_str("[building]\nname = 3\n").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = Config::from_toml_str("[building]\nname = \"x\"\ncolour = 1\n").unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_prefix_is_refused() {
+        let bad = EXAMPLE_TOML.replace("prefix = \"KK\"", "prefix = \"KTP\"");
+        let err = Config::from_toml_str(&bad).unwrap_err().to_string();
+        assert!(err.contains("is already the prefix of service \"ktp\""), "{err}");
+    }
+}
