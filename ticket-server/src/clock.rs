@@ -4,7 +4,7 @@
 //! demos can start the clock at a chosen instant (a Tuesday morning, say) and let it run at real
 //! speed, so they do not depend on the hour at which they happen to run.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, DurationRound, Utc};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Clock {
@@ -20,10 +20,12 @@ impl Clock {
         Clock::Shifted(start.with_timezone(&Utc) - Utc::now())
     }
 
+    /// Now, to the millisecond: finer is noise on a ticket and in the log.
     pub fn now(&self) -> DateTime<Utc> {
-        match self {
+        let t = match self {
             Clock::System => Utc::now(),
             Clock::Shifted(d) => Utc::now() + *d,
-        }
+        };
+        t.duration_trunc(Duration::milliseconds(1)).unwrap_or(t)
     }
 }

@@ -10,7 +10,6 @@ use std::path::Path;
 
 use antri_wire::{DeviceKind, Role, Text};
 use chrono::{NaiveTime, Weekday};
-use serde::Deserialize;
 
 use crate::zone::Zone;
 
@@ -243,10 +242,32 @@ mod raw {
     #[derive(Deserialize, Default, Clone)]
     #[serde(deny_unknown_fields)]
     pub struct Hours {
-        #[serde(flatten)]
-        pub days: BTreeMap<String, String>,
+        pub mon: Option<String>,
+        pub tue: Option<String>,
+        pub wed: Option<String>,
+        pub thu: Option<String>,
+        pub fri: Option<String>,
+        pub sat: Option<String>,
+        pub sun: Option<String>,
         #[serde(default)]
         pub breaks: Vec<Break>,
+    }
+
+    impl Hours {
+        pub fn days(&self) -> BTreeMap<&'static str, &String> {
+            [
+                ("mon", &self.mon),
+                ("tue", &self.tue),
+                ("wed", &self.wed),
+                ("thu", &self.thu),
+                ("fri", &self.fri),
+                ("sat", &self.sat),
+                ("sun", &self.sun),
+            ]
+            .into_iter()
+            .filter_map(|(d, v)| Some((d, v.as_ref()?)))
+            .collect()
+        }
     }
 
     #[derive(Deserialize, Clone)]
@@ -342,7 +363,7 @@ fn is_slug(s: &str) -> bool {
 
 fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
     let mut out = Hours::default();
-    for (day, span) in &raw.days {
+    for (day, span) in raw.days() {
         let Some(wd) = weekday(day) else {
             errs.push(format!("{at}.{day}: not a weekday; use mon, tue, wed, thu, fri, sat or sun"));
             continue;

@@ -1,0 +1,22 @@
+//! Antri's ticket server: the one authority for a building's queues.
+//!
+//! - [`config`]: the building's TOML configuration, checked at start.
+//! - [`zone`], [`clock`]: the building's time zone and the server's only source of "now".
+//! - [`queue`]: the queue rules — pure state machine, no I/O (numbering, routing, priority, day reset).
+//! - [`store`]: SQLite event log (the truth and the audit trail), projections, statistics; one
+//!   writer thread that group-commits.
+//! - [`events`]: fan-out of committed events to live subscribers.
+//! - [`auth`]: users, devices, sessions, login throttling.
+//! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
+//! - [`server`]: wires it together: `run(listener, options, shutdown)`.
+
+pub mod clock;
+pub mod config;
+pub mod queue;
+pub mod zone;
+pub mod api;
+pub mod auth;
+pub mod events;
+pub mod metrics;
+pub mod server;
+pub mod store;

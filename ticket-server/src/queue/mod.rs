@@ -709,6 +709,10 @@ impl Hall {
         self.tickets.insert(t.id, t);
     }
 
+    pub fn issued_today(&self, service: &str) -> u32 {
+        self.issued.get(service).copied().unwrap_or(0)
+    }
+
     pub fn waiting_count(&self, service: &str) -> u32 {
         self.queues.get(service).map_or(0, |q| q.len() as u32)
     }

@@ -40,6 +40,8 @@ pub struct Actor {
 pub enum ActorKind {
     User,
     Device,
+    /// A visitor acting through their ticket's tracking code (e.g. cancelling it).
+    Visitor,
     System,
 }
 

@@ -1,0 +1,10 @@
+//! One module per resource.
+
+pub mod auth;
+pub mod counters;
+pub mod devices;
+pub mod events;
+pub mod ops;
+pub mod public;
+pub mod stats;
+pub mod tickets;

@@ -1,0 +1,31 @@
+//! For operators: health, Prometheus metrics, the OpenAPI document.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use crate::api::extract::Json;
+use crate::api::{openapi, AppState};
+
+pub async fn health(State(s): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok", "seq": s.hub.committed() }))
+}
+
+pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
+    let per_service: Vec<(String, u32, u32)> = {
+        let hall = s.hall();
+        s.config
+            .services
+            .iter()
+            .map(|svc| (svc.id.clone(), hall.issued_today(&svc.id), hall.waiting_count(&svc.id)))
+            .collect()
+    };
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(&per_service, s.hub.subscribers()),
+    )
+}
+
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(openapi::document())
+}

@@ -1,0 +1,66 @@
+//! What anyone on the LAN may read: the services board and a ticket by its tracking code.
+
+use antri_wire::event::{Actor, ActorKind};
+use antri_wire::{ServicesResponse, TicketStatus, TrackView};
+use axum::extract::State;
+
+use crate::api::error::ApiError;
+use crate::api::extract::{Json, Path};
+use crate::api::AppState;
+use crate::queue::{Command, Reply};
+use crate::store::log;
+
+#[tracing::instrument(skip_all)]
+pub async fn services(State(s): State<AppState>) -> Json<ServicesResponse> {
+    let now = s.clock.now();
+    let hall = s.hall();
+    Json(ServicesResponse {
+        building: hall.building(now),
+        agencies: hall.agencies(),
+        services: hall.services(now),
+        seq: hall.seq(),
+    })
+}
+
+fn check_code(code: &str) -> Result<(), ApiError> {
+    if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::bad_request(
+            "invalid_tracking_code",
+            "a tracking code is the letters and digits printed under the QR code",
+        ));
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, err(level = "info", Debug))]
+pub async fn track(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<TrackView>, ApiError> {
+    check_code(&code)?;
+    if let Some(view) = {
+        let hall = s.hall();
+        hall.ticket_by_code(&code).map(|t| hall.track(t))
+    } {
+        return Ok(Json(view));
+    }
+    // Not today's: look in the history.
+    let lookup = code.clone();
+    let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
+    let mut t = old.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket with tracking code {code}")))?;
+    if !t.status.is_final() {
+        t.status = TicketStatus::Expired;
+    }
+    Ok(Json(s.hall().track(&t)))
+}
+
+/// A visitor who leaves cancels their own ticket (the code is the proof).
+#[tracing::instrument(skip_all, err(level = "info", Debug))]
+pub async fn cancel(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<TrackView>, ApiError> {
+    check_code(&code)?;
+    let actor = Actor {
+        kind: ActorKind::Visitor,
+        id: code.clone(),
+    };
+    match s.writer.execute(Command::Cancel { tracking_code: code }, actor).await? {
+        Reply::Ticket(t) => Ok(Json(s.hall().track(&t))),
+        other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+    }
+}

@@ -1,0 +1,68 @@
+//! The HTTP API: JSON under `/api/v1`, the live event stream, `/metrics`, `/healthz`.
+//!
+//! - [`router`]: every route in one table.
+//! - [`handlers`]: one module per resource; handlers are thin — extract, check who asks, let the
+//!   queue decide (through the writer), answer.
+//! - [`extract`]: extractors that turn bad input into our JSON errors, and the caller's identity.
+//! - [`error`]: the error body and status of every failure.
+//! - [`openapi`]: the OpenAPI document served at `/api/v1/openapi.json`.
+
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod openapi;
+pub mod router;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use tokio::sync::watch;
+
+use crate::auth::Auth;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::events::Hub;
+use crate::metrics::Metrics;
+use crate::queue::Hall;
+use crate::store::writer::Writer;
+
+pub use router::router;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    /// The committed state of the hall (see `store::writer`).
+    pub hall: Arc<RwLock<Hall>>,
+    pub writer: Writer,
+    pub hub: Arc<Hub>,
+    pub auth: Arc<Auth>,
+    pub metrics: Arc<Metrics>,
+    pub clock: Clock,
+    pub db_path: Arc<PathBuf>,
+    /// Turns true when the server shuts down, so endless streams end.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Read the committed hall. Held only for the time of a read; never across an await.
+    pub fn hall(&self) -> RwLockReadGuard<'_, Hall> {
+        self.hall.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Run a read-only database query off the async threads.
+    pub async fn read_db<T, F>(&self, f: F) -> Result<T, error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, crate::store::StoreError> + Send + 'static,
+    {
+        let path = self.db_path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = crate::store::open_reader(&path)?;
+            f(&conn)
+        })
+        .await
+        .map_err(|e| error::ApiError::internal(format!("query task failed: {e}")))?
+        .map_err(error::ApiError::from)
+    }
+}

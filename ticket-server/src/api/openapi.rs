@@ -1,0 +1,78 @@
+//! The OpenAPI 3.1 document of `/api/v1`, written by hand next to the router. A test walks every
+//! path in it against the real server, so a documented route that does not exist fails the build.
+
+use serde_json::{json, Value};
+
+fn op(summary: &str, auth: &str, ok: &str) -> Value {
+    json!({
+        "summary": summary,
+        "description": format!("Who may call: {auth}."),
+        "responses": {
+            "200": { "description": ok },
+            "4XX": { "description": "What was wrong", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        }
+    })
+}
+
+fn with_body(mut op: Value, example: Value) -> Value {
+    op["requestBody"] = json!({ "required": true, "content": { "application/json": { "example": example } } });
+    op
+}
+
+pub fn document() -> Value {
+    let counter_param = json!({ "name": "n", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "Loket number" });
+    let code_param = json!({ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "description": "Tracking code printed under the QR" });
+    let mut paths = serde_json::Map::new();
+    paths.insert("/healthz".into(), json!({ "get": op("Liveness and the newest committed sequence number", "anyone", "ok") }));
+    paths.insert("/metrics".into(), json!({ "get": op("Prometheus metrics: tickets issued and waiting per service, commit latency, subscribers", "anyone", "text/plain") }));
+    paths.insert("/api/v1/openapi.json".into(), json!({ "get": op("This document", "anyone", "OpenAPI document") }));
+    paths.insert("/api/v1/services".into(), json!({ "get": op("Building, agencies and services with live state (open?, waiting, estimated wait, quota left)", "anyone", "ServicesResponse") }));
+    paths.insert("/api/v1/tickets".into(), json!({ "post": with_body(op("Issue a ticket; answered once it is on disk (201)", "kiosk devices", "IssuedTicket: number, tracking code, position, estimated wait"), json!({"service": "ktp", "category": "elderly"})) }));
+    paths.insert("/api/v1/track/{code}".into(), json!({ "parameters": [code_param.clone()], "get": op("A ticket's status for the visitor's phone", "anyone with the code", "TrackView") }));
+    paths.insert("/api/v1/track/{code}/cancel".into(), json!({ "parameters": [code_param], "post": op("The visitor cancels their waiting ticket", "anyone with the code", "TrackView") }));
+    paths.insert("/api/v1/devices/status".into(), json!({ "post": with_body(op("Report the kiosk's printer status", "kiosk devices", "DeviceView"), json!({"printer": "paper_out", "detail": null})) }));
+    paths.insert("/api/v1/devices".into(), json!({ "get": op("Every device and its last reported status", "supervisor, admin", "DeviceView[]") }));
+    paths.insert("/api/v1/login".into(), json!({ "post": with_body(op("Log in; sets an HttpOnly session cookie and returns a bearer token. 5 failures in 5 minutes throttle the username (429)", "anyone", "LoginResponse"), json!({"username": "petugas1", "password": "antri"})) }));
+    paths.insert("/api/v1/logout".into(), json!({ "post": op("End the session", "users", "204") }));
+    paths.insert("/api/v1/me".into(), json!({ "get": op("The logged-in user", "users", "UserView") }));
+    paths.insert("/api/v1/counters".into(), json!({ "get": op("Every loket: state, current ticket, officer", "any user or device", "CounterView[]") }));
+    paths.insert("/api/v1/counters/{n}".into(), json!({ "parameters": [counter_param.clone()], "get": op("One loket", "any user or device", "CounterView") }));
+    paths.insert("/api/v1/counters/{n}/waiting".into(), json!({ "parameters": [counter_param.clone()], "get": op("Waiting tickets for the loket's services, oldest first", "the loket's officers, supervisor, admin", "TicketView[]") }));
+    paths.insert("/api/v1/counters/{n}/{action}".into(), json!({
+        "parameters": [counter_param, { "name": "action", "in": "path", "required": true, "schema": { "type": "string", "enum": ["open", "call-next", "call", "recall", "start", "finish", "no-show", "transfer", "pause", "resume", "close"] } }],
+        "post": with_body(op("A loket action. call-next takes the longest-waiting eligible ticket (priority by policy) and finishes a ticket being served; call takes {\"number\": \"KTP-012\"}; transfer takes {\"service\": \"kk\"}; pause takes {\"reason\": \"break|prayer|system_issue|other\", \"note\": …}; the others take {}", "officers assigned to the loket", "CounterActionResult"), json!({}))
+    }));
+    paths.insert("/api/v1/events".into(), json!({ "get": {
+        "summary": "Live event stream (Server-Sent Events). Without a position: a `snapshot` message, then one `event` per log entry. With ?after=N or Last-Event-ID: N: every event after N, then live ones. The SSE id is the log's sequence number.",
+        "description": "Who may call: any user or device.",
+        "parameters": [{ "name": "after", "in": "query", "required": false, "schema": { "type": "integer" } }],
+        "responses": { "200": { "description": "text/event-stream" } }
+    } }));
+    paths.insert("/api/v1/log".into(), json!({ "get": {
+        "summary": "The audit log: events after a sequence number",
+        "description": "Who may call: supervisor, admin.",
+        "parameters": [{ "name": "after", "in": "query", "schema": { "type": "integer" } }, { "name": "limit", "in": "query", "schema": { "type": "integer", "maximum": 1000 } }],
+        "responses": { "200": { "description": "Event[]" } }
+    } }));
+    paths.insert("/api/v1/stats".into(), json!({ "get": {
+        "summary": "Statistics for a date range, grouped by service, agency, counter or officer: tickets, served, no-shows, wait and service time (median, p90), share within target",
+        "description": "Who may call: supervisor, admin.",
+        "parameters": [
+            { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+            { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+            { "name": "by", "in": "query", "schema": { "type": "string", "enum": ["service", "agency", "counter", "officer"] } }
+        ],
+        "responses": { "200": { "description": "StatsResponse" } }
+    } }));
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Antri ticket server", "version": env!("CARGO_PKG_VERSION"), "license": { "name": "GPL-3.0-or-later" } },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": { "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+                "code": { "type": "string" }, "message": { "type": "string" }, "availability": { "type": "object" } } } } } }
+        },
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+    })
+}

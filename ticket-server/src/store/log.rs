@@ -1,0 +1,195 @@
+//! Appending to and reading from the event log.
+
+use std::sync::Arc;
+
+use antri_wire::event::ActorKind;
+use antri_wire::{Event, EventKind, TicketView};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+use crate::config::Config;
+use crate::queue::Hall;
+
+fn type_name(kind: &EventKind) -> &'static str {
+    match kind {
+        EventKind::TicketIssued { .. } => "ticket_issued",
+        EventKind::TicketCalled { .. } => "ticket_called",
+        EventKind::TicketServing { .. } => "ticket_serving",
+        EventKind::TicketDone { .. } => "ticket_done",
+        EventKind::TicketNoShow { .. } => "ticket_no_show",
+        EventKind::TicketTransferred { .. } => "ticket_transferred",
+        EventKind::TicketCancelled { .. } => "ticket_cancelled",
+        EventKind::CounterChanged { .. } => "counter_changed",
+        EventKind::DayStarted { .. } => "day_started",
+        EventKind::DeviceStatus { .. } => "device_status",
+    }
+}
+
+fn status_name(t: &TicketView) -> String {
+    serde_json::to_value(t.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Append events and update the ticket projection, all in one transaction, and commit: when this
+/// returns Ok the events are durable.
+pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO events (seq, at, day, type, actor_kind, actor_id, ticket_id, payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO tickets (id, day, number, issued_service, service, category, status,
+                                  tracking_code, device, issued_at, first_called_at, started_at,
+                                  finished_at, counter, officer, calls, view)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, NULL, NULL, NULL, 0, ?10)
+             ON CONFLICT(id) DO NOTHING",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE tickets SET service = ?2, status = ?3, calls = ?4, view = ?5,
+                 counter = COALESCE(?6, counter),
+                 first_called_at = COALESCE(first_called_at, ?7),
+                 started_at = COALESCE(?8, started_at),
+                 finished_at = COALESCE(?9, finished_at),
+                 officer = COALESCE(?10, officer)
+             WHERE id = ?1",
+        )?;
+        for e in events {
+            let payload = serde_json::to_string(e).expect("events always serialise");
+            let ticket = e.kind.ticket();
+            insert.execute(params![
+                e.seq as i64,
+                e.at.to_rfc3339(),
+                e.at.date_naive().to_string(),
+                type_name(&e.kind),
+                match e.actor.kind {
+                    ActorKind::User => "user",
+                    ActorKind::Device => "device",
+                    ActorKind::Visitor => "visitor",
+                    ActorKind::System => "system",
+                },
+                e.actor.id,
+                ticket.map(|t| t.id as i64),
+                payload,
+            ])?;
+            if let EventKind::DayStarted { day, .. } = &e.kind {
+                // Tickets of earlier days that were never finished end here.
+                tx.execute(
+                    "UPDATE tickets SET status = 'expired'
+                     WHERE day < ?1 AND status IN ('waiting', 'called', 'serving')",
+                    [day.to_string()],
+                )?;
+            }
+            let Some(t) = ticket else { continue };
+            let view = serde_json::to_string(t).expect("tickets always serialise");
+            let at = e.at.timestamp();
+            if let EventKind::TicketIssued { .. } = e.kind {
+                upsert.execute(params![
+                    t.id as i64,
+                    t.day.to_string(),
+                    t.number,
+                    t.service,
+                    t.category.as_str(),
+                    status_name(t),
+                    t.tracking_code,
+                    (e.actor.kind == ActorKind::Device).then_some(&e.actor.id),
+                    t.issued_at.timestamp(),
+                    view,
+                ])?;
+                continue;
+            }
+            let officer = (e.actor.kind == ActorKind::User).then_some(&e.actor.id);
+            let (called, started, finished) = match e.kind {
+                EventKind::TicketCalled { recall: false, .. } => (Some(at), None, None),
+                EventKind::TicketServing { .. } => (None, Some(at), None),
+                EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. } => (None, None, Some(at)),
+                _ => (None, None, None),
+            };
+            update.execute(params![
+                t.id as i64,
+                t.service,
+                status_name(t),
+                t.calls,
+                view,
+                t.counter,
+                called,
+                started,
+                finished,
+                officer,
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn decode(seq: i64, payload: &str) -> Result<Event, StoreError> {
+    serde_json::from_str(payload).map_err(|e| StoreError::Corrupt {
+        seq: seq as u64,
+        reason: e.to_string(),
+    })
+}
+
+/// Rebuild the hall from the log: the current day's events (from its `day_started`) and the
+/// latest status of each device. Ticket ids and sequence numbers continue over the whole history.
+pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreError> {
+    let mut hall = Hall::new(config);
+    let max_seq: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
+    let max_id: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tickets", [], |r| r.get(0))?;
+    let day_start: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE type = 'day_started'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, payload FROM events
+         WHERE seq >= ?1
+            OR seq IN (SELECT MAX(seq) FROM events WHERE type = 'device_status' GROUP BY actor_id)
+         ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([day_start])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let payload: String = row.get(1)?;
+        hall.apply(&decode(seq, &payload)?);
+    }
+    hall.resume_from(max_seq as u64, max_id as u64 + 1);
+    Ok(hall)
+}
+
+/// Events after `after`, oldest first, at most `limit`.
+pub fn events_after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT seq, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let mut rows = stmt.query(params![after as i64, limit as i64])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(decode(row.get(0)?, &row.get::<_, String>(1)?)?);
+    }
+    Ok(out)
+}
+
+/// The oldest and newest sequence numbers in the log.
+pub fn seq_range(conn: &Connection) -> Result<(u64, u64), StoreError> {
+    Ok(conn.query_row("SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events", [], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+    })?)
+}
+
+/// A ticket of any day, by its public tracking code.
+pub fn ticket_by_code(conn: &Connection, code: &str) -> Result<Option<TicketView>, StoreError> {
+    let row: Option<(i64, String)> = conn
+        .query_row("SELECT id, view FROM tickets WHERE tracking_code = ?1", [code], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((id, view)) => serde_json::from_str(&view).map(Some).map_err(|e| StoreError::Corrupt {
+            seq: id as u64,
+            reason: e.to_string(),
+        }),
+    }
+}
