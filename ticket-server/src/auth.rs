@@ -97,7 +97,10 @@ impl Auth {
 
     pub fn authenticate(&self, token: &str) -> Option<Principal> {
         if let Some((id, kind)) = self.devices.get(token) {
-            return Some(Principal::Device { id: id.clone(), kind: *kind });
+            return Some(Principal::Device {
+                id: id.clone(),
+                kind: *kind,
+            });
         }
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
@@ -126,7 +129,11 @@ impl Auth {
         let user = self.config.user(username);
         let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
         let ok = PasswordHash::new(hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false);
         let user = match (ok, user) {
             (true, Some(u)) => u,
@@ -147,18 +154,24 @@ impl Auth {
             counters: user.counters.clone(),
         };
         let token = new_token();
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).insert(
-            token.clone(),
-            Session {
-                user: view.clone(),
-                last_used: now,
-            },
-        );
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                token.clone(),
+                Session {
+                    user: view.clone(),
+                    last_used: now,
+                },
+            );
         Ok((token, view))
     }
 
     pub fn logout(&self, token: &str) {
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token);
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token);
     }
 }
 
@@ -173,7 +186,9 @@ pub fn new_token() -> String {
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// A public tracking code: 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L), so it
@@ -196,14 +211,23 @@ mod tests {
     fn login_throttles_after_repeated_failures() {
         let auth = Auth::new(Arc::new(Config::example()));
         for _ in 0..MAX_FAILURES {
-            assert_eq!(auth.login("petugas1", "wrong").unwrap_err(), LoginError::Invalid);
+            assert_eq!(
+                auth.login("petugas1", "wrong").unwrap_err(),
+                LoginError::Invalid
+            );
         }
         // Even the right password is refused while throttled.
-        assert!(matches!(auth.login("petugas1", "antri"), Err(LoginError::Throttled(_))));
+        assert!(matches!(
+            auth.login("petugas1", "antri"),
+            Err(LoginError::Throttled(_))
+        ));
         // Another user is not affected.
         let (token, user) = auth.login("petugas2", "antri").unwrap();
         assert_eq!(user.role, Role::Officer);
-        assert!(matches!(auth.authenticate(&token), Some(Principal::User(_))));
+        assert!(matches!(
+            auth.authenticate(&token),
+            Some(Principal::User(_))
+        ));
         auth.logout(&token);
         assert_eq!(auth.authenticate(&token), None);
     }
@@ -225,7 +249,11 @@ mod tests {
     fn hashes_verify() {
         let h = hash_password("rahasia").unwrap();
         let parsed = PasswordHash::new(&h).unwrap();
-        assert!(Argon2::default().verify_password(b"rahasia", &parsed).is_ok());
-        assert!(Argon2::default().verify_password(b"salah", &parsed).is_err());
+        assert!(Argon2::default()
+            .verify_password(b"rahasia", &parsed)
+            .is_ok());
+        assert!(Argon2::default()
+            .verify_password(b"salah", &parsed)
+            .is_err());
     }
 }

@@ -143,7 +143,8 @@ impl Config {
     }
 
     pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
-        let raw: raw::File = toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let raw: raw::File =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
         validate(raw)
     }
 
@@ -358,14 +359,17 @@ fn time(s: &str) -> Option<NaiveTime> {
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 40
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
     let mut out = Hours::default();
     for (day, span) in raw.days() {
         let Some(wd) = weekday(day) else {
-            errs.push(format!("{at}.{day}: not a weekday; use mon, tue, wed, thu, fri, sat or sun"));
+            errs.push(format!(
+                "{at}.{day}: not a weekday; use mon, tue, wed, thu, fri, sat or sun"
+            ));
             continue;
         };
         let parsed = span
@@ -373,20 +377,29 @@ fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
             .and_then(|(a, b)| Some((time(a.trim())?, time(b.trim())?)));
         match parsed {
             Some((open, close)) if open < close => {
-                out.days.insert(wd.num_days_from_monday() as u8, (open, close));
+                out.days
+                    .insert(wd.num_days_from_monday() as u8, (open, close));
             }
             Some(_) => errs.push(format!("{at}.{day}: \"{span}\" closes before it opens")),
-            None => errs.push(format!("{at}.{day}: \"{span}\" is not a time range like \"08:00-15:00\"")),
+            None => errs.push(format!(
+                "{at}.{day}: \"{span}\" is not a time range like \"08:00-15:00\""
+            )),
         }
     }
     for (i, b) in raw.breaks.iter().enumerate() {
         let at = format!("{at}.breaks[{i}]");
         let (from, to) = (time(&b.from), time(&b.to));
         if from.is_none() {
-            errs.push(format!("{at}.from: \"{}\" is not a time like \"12:00\"", b.from));
+            errs.push(format!(
+                "{at}.from: \"{}\" is not a time like \"12:00\"",
+                b.from
+            ));
         }
         if to.is_none() {
-            errs.push(format!("{at}.to: \"{}\" is not a time like \"13:00\"", b.to));
+            errs.push(format!(
+                "{at}.to: \"{}\" is not a time like \"13:00\"",
+                b.to
+            ));
         }
         let mut days = Vec::new();
         for d in &b.days {
@@ -440,13 +453,17 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
 
     let priority = match raw.queue.priority.as_str() {
         "first" => PriorityPolicy::First,
-        "ratio" if raw.queue.regular_per_priority >= 1 => PriorityPolicy::Ratio(raw.queue.regular_per_priority),
+        "ratio" if raw.queue.regular_per_priority >= 1 => {
+            PriorityPolicy::Ratio(raw.queue.regular_per_priority)
+        }
         "ratio" => {
             errs.push("queue.regular_per_priority: must be at least 1".into());
             PriorityPolicy::First
         }
         other => {
-            errs.push(format!("queue.priority: \"{other}\" is not \"first\" or \"ratio\""));
+            errs.push(format!(
+                "queue.priority: \"{other}\" is not \"first\" or \"ratio\""
+            ));
             PriorityPolicy::First
         }
     };
@@ -484,16 +501,28 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     for (i, s) in raw.services.iter().enumerate() {
         let at = format!("services[{i}]");
         if !is_slug(&s.id) {
-            errs.push(format!("{at}.id: \"{}\" must be lowercase letters, digits, - or _", s.id));
+            errs.push(format!(
+                "{at}.id: \"{}\" must be lowercase letters, digits, - or _",
+                s.id
+            ));
         }
         if !service_ids.insert(s.id.clone()) {
             errs.push(format!("{at}.id: \"{}\" is used twice", s.id));
         }
         if !agency_ids.contains(&s.agency) {
-            errs.push(format!("{at}.agency: \"{}\" is not one of the agencies", s.agency));
+            errs.push(format!(
+                "{at}.agency: \"{}\" is not one of the agencies",
+                s.agency
+            ));
         }
-        if s.prefix.is_empty() || s.prefix.len() > 3 || !s.prefix.chars().all(|c| c.is_ascii_uppercase()) {
-            errs.push(format!("{at}.prefix: \"{}\" must be 1–3 capital letters A–Z", s.prefix));
+        if s.prefix.is_empty()
+            || s.prefix.len() > 3
+            || !s.prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
+            errs.push(format!(
+                "{at}.prefix: \"{}\" must be 1–3 capital letters A–Z",
+                s.prefix
+            ));
         } else if let Some(other) = prefixes.insert(s.prefix.clone(), s.id.clone()) {
             errs.push(format!(
                 "{at}.prefix: \"{}\" is already the prefix of service \"{other}\"",
@@ -501,7 +530,9 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             ));
         }
         if s.quota == Some(0) {
-            errs.push(format!("{at}.quota: 0 would never issue a ticket; leave it out for no limit"));
+            errs.push(format!(
+                "{at}.quota: 0 would never issue a ticket; leave it out for no limit"
+            ));
         }
         if s.service_minutes == 0 {
             errs.push(format!("{at}.service_minutes: must be at least 1"));
@@ -543,7 +574,9 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             errs.push(format!("{at}.number: loket {} is defined twice", c.number));
         }
         if c.services.is_empty() {
-            errs.push(format!("{at}.services: a loket must serve at least one service"));
+            errs.push(format!(
+                "{at}.services: a loket must serve at least one service"
+            ));
         }
         for s in &c.services {
             if !service_ids.contains(s) {
@@ -552,7 +585,10 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         }
         counters.push(Counter {
             number: c.number,
-            name: c.name.clone().unwrap_or_else(|| format!("Loket {}", c.number)),
+            name: c
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("Loket {}", c.number)),
             services: c.services.clone(),
         });
     }
@@ -586,7 +622,9 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             }
         }
         if role == Role::Officer && u.counters.is_empty() {
-            errs.push(format!("{at}.counters: an officer needs at least one loket"));
+            errs.push(format!(
+                "{at}.counters: an officer needs at least one loket"
+            ));
         }
         users.push(User {
             username: u.username.clone(),
@@ -617,7 +655,9 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             errs.push(format!("{at}.token: must be at least 16 characters"));
         }
         if !tokens.insert(d.token.clone()) {
-            errs.push(format!("{at}.token: the same token is given to another device"));
+            errs.push(format!(
+                "{at}.token: the same token is given to another device"
+            ));
         }
         devices.push(Device {
             id: d.id.clone(),
@@ -660,7 +700,12 @@ mod tests {
         assert!(c.services.len() >= 30);
         assert!(c.counters.len() >= 20);
         assert_eq!(c.building.zone, Zone::Wib);
-        let fri = c.building.hours.breaks.iter().find(|b| b.days == vec![Weekday::Fri]);
+        let fri = c
+            .building
+            .hours
+            .breaks
+            .iter()
+            .find(|b| b.days == vec![Weekday::Fri]);
         assert_eq!(fri.unwrap().name.id, "Istirahat salat Jumat");
     }
 
@@ -671,16 +716,26 @@ mod tests {
             .replace("timezone = \"Asia/Jakarta\"", "timezone = \"Europe/Paris\"")
             .replace("services = [\"skck\"]", "services = [\"skck\", \"nope\"]");
         let err = Config::from_toml_str(&bad).unwrap_err().to_string();
-        assert!(err.contains("services[0].prefix: \"ktp1\" must be 1–3 capital letters"), "{err}");
+        assert!(
+            err.contains("services[0].prefix: \"ktp1\" must be 1–3 capital letters"),
+            "{err}"
+        );
         assert!(err.contains("building.timezone: \"Europe/Paris\""), "{err}");
-        assert!(err.contains("services: \"nope\" is not one of the services"), "{err}");
+        assert!(
+            err.contains("services: \"nope\" is not one of the services"),
+            "{err}"
+        );
     }
 
     #[test]
     fn syntax_errors_say_where() {
-        let err = Config::from_toml_str("[building]\nname = 3\n").unwrap_err().to_string();
+        let err = Config::from_toml_str("[building]\nname = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
-        let err = Config::from_toml_str("[building]\nname = \"x\"\ncolour = 1\n").unwrap_err().to_string();
+        let err = Config::from_toml_str("[building]\nname = \"x\"\ncolour = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("colour"), "{err}");
     }
 
@@ -688,6 +743,9 @@ mod tests {
     fn duplicate_prefix_is_refused() {
         let bad = EXAMPLE_TOML.replace("prefix = \"KK\"", "prefix = \"KTP\"");
         let err = Config::from_toml_str(&bad).unwrap_err().to_string();
-        assert!(err.contains("is already the prefix of service \"ktp\""), "{err}");
+        assert!(
+            err.contains("is already the prefix of service \"ktp\""),
+            "{err}"
+        );
     }
 }

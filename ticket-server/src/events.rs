@@ -40,7 +40,9 @@ impl Hub {
     /// Called by the writer, in sequence order, after the events are committed.
     pub fn publish(&self, events: &[Event]) {
         for e in events {
-            let json: Arc<str> = serde_json::to_string(e).expect("events always serialise").into();
+            let json: Arc<str> = serde_json::to_string(e)
+                .expect("events always serialise")
+                .into();
             // No receivers is fine: nobody is listening.
             let _ = self.tx.send(Published { seq: e.seq, json });
             self.committed.store(e.seq, Ordering::Release);

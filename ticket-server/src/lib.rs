@@ -10,13 +10,13 @@
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
 //! - [`server`]: wires it together: `run(listener, options, shutdown)`.
 
-pub mod clock;
-pub mod config;
-pub mod queue;
-pub mod zone;
 pub mod api;
 pub mod auth;
+pub mod clock;
+pub mod config;
 pub mod events;
 pub mod metrics;
+pub mod queue;
 pub mod server;
 pub mod store;
+pub mod zone;

@@ -12,7 +12,11 @@ use ticket_server::config::{Config, EXAMPLE_TOML};
 use ticket_server::server::{run, ServerOptions};
 
 #[derive(Parser)]
-#[command(name = "ticket-server", version, about = "Antri ticket server: the one authority for a building's queues")]
+#[command(
+    name = "ticket-server",
+    version,
+    about = "Antri ticket server: the one authority for a building's queues"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -89,7 +93,10 @@ fn main() -> anyhow::Result<()> {
             std::io::stdin().lock().read_line(&mut line)?;
             let pw = line.trim_end_matches(['\n', '\r']);
             anyhow::ensure!(!pw.is_empty(), "empty password");
-            println!("{}", ticket_server::auth::hash_password(pw).map_err(|e| anyhow::anyhow!("{e}"))?);
+            println!(
+                "{}",
+                ticket_server::auth::hash_password(pw).map_err(|e| anyhow::anyhow!("{e}"))?
+            );
             Ok(())
         }
         Some(Cmd::Serve(args)) => serve(args),
@@ -98,8 +105,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if args.log_json {
         builder.json().init();
     } else {
@@ -113,7 +123,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let clock = args.clock_start.map_or(Clock::System, Clock::starting_at);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

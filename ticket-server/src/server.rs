@@ -27,11 +27,19 @@ pub struct ServerOptions {
 
 /// Serve on an already-bound listener until `shutdown` completes. The database is opened (and
 /// created or migrated) first; an error there returns before anything is served.
-pub async fn run(listener: TcpListener, opts: ServerOptions, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    opts: ServerOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let config = Arc::new(opts.config);
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(Metrics::default());
-    let writer::Started { writer, hall, thread } = writer::start(WriterParts {
+    let writer::Started {
+        writer,
+        hall,
+        thread,
+    } = writer::start(WriterParts {
         db_path: opts.db_path.clone(),
         config: config.clone(),
         clock: opts.clock,
@@ -73,7 +81,11 @@ pub async fn run(listener: TcpListener, opts: ServerOptions, shutdown: impl Futu
 /// yesterday's waiting tickets expire on time.
 async fn day_ticker(writer: Writer, config: Arc<Config>, clock: Clock) {
     loop {
-        if writer.execute(Command::Tick, Actor::system()).await.is_err() {
+        if writer
+            .execute(Command::Tick, Actor::system())
+            .await
+            .is_err()
+        {
             return;
         }
         let now = clock.now();

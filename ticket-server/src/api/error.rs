@@ -116,7 +116,11 @@ impl From<WriteError> for ApiError {
                 "not_stored",
                 format!("the request was not stored, try again: {m}"),
             ),
-            WriteError::Stopped => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", e.to_string()),
+            WriteError::Stopped => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                e.to_string(),
+            ),
         }
     }
 }

@@ -28,7 +28,8 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let axum::extract::Path(v) = axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        let axum::extract::Path(v) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
         Ok(Path(v))
     }
 }
@@ -40,7 +41,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let axum::extract::Query(v) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        let axum::extract::Query(v) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
         Ok(Query(v))
     }
 }
@@ -49,7 +51,11 @@ pub const SESSION_COOKIE: &str = "antri_session";
 
 /// The request's token: the bearer header, or the session cookie of the browser pages.
 pub fn token(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(v) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         return v.strip_prefix("Bearer ").map(|t| t.trim().to_string());
     }
     parts
@@ -108,7 +114,9 @@ impl Principal {
                 "officer {} is not assigned to loket {n}",
                 u.username
             ))),
-            _ => Err(ApiError::forbidden("only an officer assigned to this loket may act on it")),
+            _ => Err(ApiError::forbidden(
+                "only an officer assigned to this loket may act on it",
+            )),
         }
     }
 }

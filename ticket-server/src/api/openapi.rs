@@ -15,7 +15,8 @@ fn op(summary: &str, auth: &str, ok: &str) -> Value {
 }
 
 fn with_body(mut op: Value, example: Value) -> Value {
-    op["requestBody"] = json!({ "required": true, "content": { "application/json": { "example": example } } });
+    op["requestBody"] =
+        json!({ "required": true, "content": { "application/json": { "example": example } } });
     op
 }
 
@@ -23,9 +24,15 @@ pub fn document() -> Value {
     let counter_param = json!({ "name": "n", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "Loket number" });
     let code_param = json!({ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "description": "Tracking code printed under the QR" });
     let mut paths = serde_json::Map::new();
-    paths.insert("/healthz".into(), json!({ "get": op("Liveness and the newest committed sequence number", "anyone", "ok") }));
+    paths.insert(
+        "/healthz".into(),
+        json!({ "get": op("Liveness and the newest committed sequence number", "anyone", "ok") }),
+    );
     paths.insert("/metrics".into(), json!({ "get": op("Prometheus metrics: tickets issued and waiting per service, commit latency, subscribers", "anyone", "text/plain") }));
-    paths.insert("/api/v1/openapi.json".into(), json!({ "get": op("This document", "anyone", "OpenAPI document") }));
+    paths.insert(
+        "/api/v1/openapi.json".into(),
+        json!({ "get": op("This document", "anyone", "OpenAPI document") }),
+    );
     paths.insert("/api/v1/services".into(), json!({ "get": op("Building, agencies and services with live state (open?, waiting, estimated wait, quota left)", "anyone", "ServicesResponse") }));
     paths.insert("/api/v1/tickets".into(), json!({ "post": with_body(op("Issue a ticket; answered once it is on disk (201)", "kiosk devices", "IssuedTicket: number, tracking code, position, estimated wait"), json!({"service": "ktp", "category": "elderly"})) }));
     paths.insert("/api/v1/track/{code}".into(), json!({ "parameters": [code_param.clone()], "get": op("A ticket's status for the visitor's phone", "anyone with the code", "TrackView") }));
@@ -33,8 +40,14 @@ pub fn document() -> Value {
     paths.insert("/api/v1/devices/status".into(), json!({ "post": with_body(op("Report the kiosk's printer status", "kiosk devices", "DeviceView"), json!({"printer": "paper_out", "detail": null})) }));
     paths.insert("/api/v1/devices".into(), json!({ "get": op("Every device and its last reported status", "supervisor, admin", "DeviceView[]") }));
     paths.insert("/api/v1/login".into(), json!({ "post": with_body(op("Log in; sets an HttpOnly session cookie and returns a bearer token. 5 failures in 5 minutes throttle the username (429)", "anyone", "LoginResponse"), json!({"username": "petugas1", "password": "antri"})) }));
-    paths.insert("/api/v1/logout".into(), json!({ "post": op("End the session", "users", "204") }));
-    paths.insert("/api/v1/me".into(), json!({ "get": op("The logged-in user", "users", "UserView") }));
+    paths.insert(
+        "/api/v1/logout".into(),
+        json!({ "post": op("End the session", "users", "204") }),
+    );
+    paths.insert(
+        "/api/v1/me".into(),
+        json!({ "get": op("The logged-in user", "users", "UserView") }),
+    );
     paths.insert("/api/v1/counters".into(), json!({ "get": op("Every loket: state, current ticket, officer", "any user or device", "CounterView[]") }));
     paths.insert("/api/v1/counters/{n}".into(), json!({ "parameters": [counter_param.clone()], "get": op("One loket", "any user or device", "CounterView") }));
     paths.insert("/api/v1/counters/{n}/waiting".into(), json!({ "parameters": [counter_param.clone()], "get": op("Waiting tickets for the loket's services, oldest first", "the loket's officers, supervisor, admin", "TicketView[]") }));

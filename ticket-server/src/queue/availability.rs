@@ -52,12 +52,18 @@ mod tests {
         let c = Config::example();
         let ktp = c.service("ktp").unwrap();
         // 2026-11-24 is a Tuesday, 2026-11-27 a Friday, 2026-11-29 a Sunday.
-        assert_eq!(availability(ktp, at((2026, 11, 24), (9, 0)), 0), Availability::Open);
+        assert_eq!(
+            availability(ktp, at((2026, 11, 24), (9, 0)), 0),
+            Availability::Open
+        );
         assert!(matches!(
             availability(ktp, at((2026, 11, 24), (7, 59)), 0),
             Availability::NotYetOpen { .. }
         ));
-        assert_eq!(availability(ktp, at((2026, 11, 24), (15, 0)), 0), Availability::Closed);
+        assert_eq!(
+            availability(ktp, at((2026, 11, 24), (15, 0)), 0),
+            Availability::Closed
+        );
         assert!(matches!(
             availability(ktp, at((2026, 11, 24), (12, 30)), 0),
             Availability::OnBreak { .. }
@@ -67,14 +73,20 @@ mod tests {
             Availability::OnBreak { name, .. } => assert_eq!(name.id, "Istirahat salat Jumat"),
             other => panic!("expected the Friday prayer break, got {other:?}"),
         }
-        assert_eq!(availability(ktp, at((2026, 11, 29), (9, 0)), 0), Availability::Closed);
+        assert_eq!(
+            availability(ktp, at((2026, 11, 29), (9, 0)), 0),
+            Availability::Closed
+        );
         assert_eq!(
             availability(ktp, at((2026, 11, 24), (9, 0)), 150),
             Availability::QuotaReached { quota: 150 }
         );
         // The bank keeps its own hours but the building's breaks.
         let teller = c.service("bank-teller").unwrap();
-        assert_eq!(availability(teller, at((2026, 11, 24), (14, 30)), 0), Availability::Closed);
+        assert_eq!(
+            availability(teller, at((2026, 11, 24), (14, 30)), 0),
+            Availability::Closed
+        );
         assert!(matches!(
             availability(teller, at((2026, 11, 24), (12, 10)), 0),
             Availability::OnBreak { .. }

@@ -38,18 +38,33 @@ pub enum Command {
     },
     Open(u32),
     CallNext(u32),
-    CallSpecific { counter: u32, number: String },
+    CallSpecific {
+        counter: u32,
+        number: String,
+    },
     Recall(u32),
     Start(u32),
     Finish(u32),
     NoShow(u32),
-    Transfer { counter: u32, service: String },
-    Pause { counter: u32, reason: PauseReason, note: Option<String> },
+    Transfer {
+        counter: u32,
+        service: String,
+    },
+    Pause {
+        counter: u32,
+        reason: PauseReason,
+        note: Option<String>,
+    },
     Resume(u32),
     Close(u32),
     /// A visitor cancels their own ticket by its tracking code.
-    Cancel { tracking_code: String },
-    DeviceStatus { device: String, report: DeviceReport },
+    Cancel {
+        tracking_code: String,
+    },
+    DeviceStatus {
+        device: String,
+        report: DeviceReport,
+    },
     /// Nothing but the passing of time (the day may roll over).
     Tick,
 }
@@ -70,7 +85,10 @@ pub enum QueueError {
     #[error("unknown service \"{0}\"")]
     UnknownService(String),
     #[error("service \"{service}\" is not issuing tickets now ({})", availability_words(.availability))]
-    ServiceUnavailable { service: String, availability: Availability },
+    ServiceUnavailable {
+        service: String,
+        availability: Availability,
+    },
     #[error("unknown loket {0}")]
     UnknownCounter(u32),
     #[error("loket {0} is paused; resume it first")]
@@ -84,11 +102,19 @@ pub enum QueueError {
     #[error("ticket {number} is still called at loket {counter}: start serving it, recall it, or mark it no-show first")]
     CurrentTicketPending { counter: u32, number: String },
     #[error("ticket {number} is {status:?}, so it cannot be {action}")]
-    InvalidState { number: String, status: TicketStatus, action: &'static str },
+    InvalidState {
+        number: String,
+        status: TicketStatus,
+        action: &'static str,
+    },
     #[error("no ticket {0} today")]
     UnknownTicket(String),
     #[error("ticket {number} is for service \"{service}\", which loket {counter} does not serve")]
-    NotServedHere { counter: u32, number: String, service: String },
+    NotServedHere {
+        counter: u32,
+        number: String,
+        service: String,
+    },
     #[error("ticket {0} is already in that service")]
     SameService(String),
     #[error("unknown device \"{0}\"")]
@@ -99,9 +125,13 @@ fn availability_words(a: &Availability) -> String {
     match a {
         Availability::Open => "open".into(),
         Availability::NotYetOpen { opens_at } => format!("opens at {}", opens_at.format("%H:%M")),
-        Availability::OnBreak { name, until } => format!("{} until {}", name.en, until.format("%H:%M")),
+        Availability::OnBreak { name, until } => {
+            format!("{} until {}", name.en, until.format("%H:%M"))
+        }
         Availability::Closed => "closed for today".into(),
-        Availability::QuotaReached { quota } => format!("today's quota of {quota} tickets is used up"),
+        Availability::QuotaReached { quota } => {
+            format!("today's quota of {quota} tickets is used up")
+        }
     }
 }
 
@@ -170,23 +200,29 @@ impl Hall {
                     current: None,
                     officer: None,
                 };
-                (c.number, CounterRt {
-                    view,
-                    regular_streak: initial_streak(&config),
-                })
+                (
+                    c.number,
+                    CounterRt {
+                        view,
+                        regular_streak: initial_streak(&config),
+                    },
+                )
             })
             .collect();
         let devices = config
             .devices
             .iter()
             .map(|d| {
-                (d.id.clone(), DeviceView {
-                    id: d.id.clone(),
-                    name: d.name.clone(),
-                    kind: d.kind,
-                    report: None,
-                    reported_at: None,
-                })
+                (
+                    d.id.clone(),
+                    DeviceView {
+                        id: d.id.clone(),
+                        name: d.name.clone(),
+                        kind: d.kind,
+                        report: None,
+                        reported_at: None,
+                    },
+                )
             })
             .collect();
         Hall {
@@ -232,7 +268,10 @@ impl Hall {
         let mut out = Vec::new();
         self.roll_day(now, &mut out);
         let result = self.decide(cmd, now, actor, &mut out);
-        Outcome { events: out, result }
+        Outcome {
+            events: out,
+            result,
+        }
     }
 
     fn roll_day(&mut self, now: DateTime<Utc>, out: &mut Vec<Event>) {
@@ -246,7 +285,10 @@ impl Hall {
             .filter(|t| !t.status.is_final())
             .count() as u32;
         self.emit(
-            EventKind::DayStarted { day: today, expired },
+            EventKind::DayStarted {
+                day: today,
+                expired,
+            },
             now,
             &Actor::system(),
             out,
@@ -349,7 +391,15 @@ impl Hall {
             Command::Start(n) => {
                 let mut t = self.current(n, &[TicketStatus::Called], "started")?.clone();
                 t.status = TicketStatus::Serving;
-                self.emit(EventKind::TicketServing { ticket: t.clone(), counter: n }, now, actor, out);
+                self.emit(
+                    EventKind::TicketServing {
+                        ticket: t.clone(),
+                        counter: n,
+                    },
+                    now,
+                    actor,
+                    out,
+                );
                 self.counter_reply(n, Some(t))
             }
             Command::Finish(n) => {
@@ -357,9 +407,19 @@ impl Hall {
                 self.counter_reply(n, Some(t))
             }
             Command::NoShow(n) => {
-                let mut t = self.current(n, &[TicketStatus::Called], "marked no-show")?.clone();
+                let mut t = self
+                    .current(n, &[TicketStatus::Called], "marked no-show")?
+                    .clone();
                 t.status = TicketStatus::NoShow;
-                self.emit(EventKind::TicketNoShow { ticket: t.clone(), counter: n }, now, actor, out);
+                self.emit(
+                    EventKind::TicketNoShow {
+                        ticket: t.clone(),
+                        counter: n,
+                    },
+                    now,
+                    actor,
+                    out,
+                );
                 self.counter_reply(n, Some(t))
             }
             Command::Transfer { counter, service } => {
@@ -367,7 +427,11 @@ impl Hall {
                     return Err(QueueError::UnknownService(service));
                 }
                 let mut t = self
-                    .current(counter, &[TicketStatus::Called, TicketStatus::Serving], "transferred")?
+                    .current(
+                        counter,
+                        &[TicketStatus::Called, TicketStatus::Serving],
+                        "transferred",
+                    )?
                     .clone();
                 if t.service == service {
                     return Err(QueueError::SameService(t.number));
@@ -389,7 +453,11 @@ impl Hall {
                 );
                 self.counter_reply(counter, Some(t))
             }
-            Command::Pause { counter, reason, note } => {
+            Command::Pause {
+                counter,
+                reason,
+                note,
+            } => {
                 let rt = self.counter(counter)?;
                 self.no_current(counter)?;
                 if rt.view.state == CounterState::Closed {
@@ -397,7 +465,17 @@ impl Hall {
                 }
                 let since = self.config.building.zone.local(now);
                 let note = note.map(|n| n.chars().take(200).collect());
-                self.change_counter(counter, CounterState::Paused { reason, note, since }, now, actor, out);
+                self.change_counter(
+                    counter,
+                    CounterState::Paused {
+                        reason,
+                        note,
+                        since,
+                    },
+                    now,
+                    actor,
+                    out,
+                );
                 self.counter_reply(counter, None)
             }
             Command::Resume(n) => {
@@ -430,7 +508,12 @@ impl Hall {
                     });
                 }
                 t.status = TicketStatus::Cancelled;
-                self.emit(EventKind::TicketCancelled { ticket: t.clone() }, now, actor, out);
+                self.emit(
+                    EventKind::TicketCancelled { ticket: t.clone() },
+                    now,
+                    actor,
+                    out,
+                );
                 Ok(Reply::Ticket(Box::new(t)))
             }
             Command::DeviceStatus { device, report } => {
@@ -440,7 +523,15 @@ impl Hall {
                     .ok_or_else(|| QueueError::UnknownDevice(device.clone()))?;
                 // Kiosks report on every ticket; only a change is worth a log entry.
                 if d.report.as_ref() != Some(&report) {
-                    self.emit(EventKind::DeviceStatus { device: device.clone(), report }, now, actor, out);
+                    self.emit(
+                        EventKind::DeviceStatus {
+                            device: device.clone(),
+                            report,
+                        },
+                        now,
+                        actor,
+                        out,
+                    );
                 }
                 Ok(Reply::Device(Box::new(self.devices[&device].clone())))
             }
@@ -472,7 +563,12 @@ impl Hall {
         let local = self.config.building.zone.local(now);
         let ticket = TicketView {
             id: self.next_ticket_id,
-            number: format!("{}-{:0width$}", service.prefix, n, width = self.config.queue.number_digits),
+            number: format!(
+                "{}-{:0width$}",
+                service.prefix,
+                n,
+                width = self.config.queue.number_digits
+            ),
             service: service.id.clone(),
             category,
             status: TicketStatus::Waiting,
@@ -485,7 +581,14 @@ impl Hall {
             calls: 0,
             transferred_from: None,
         };
-        self.emit(EventKind::TicketIssued { ticket: ticket.clone() }, now, actor, out);
+        self.emit(
+            EventKind::TicketIssued {
+                ticket: ticket.clone(),
+            },
+            now,
+            actor,
+            out,
+        );
         let ahead = self.ahead_of(&ticket);
         let agency = self.config.agency(&service.agency).map(|a| a.name.clone());
         Ok(Reply::Issued(Box::new(IssuedTicket {
@@ -493,7 +596,10 @@ impl Hall {
             estimated_wait_secs: self.estimate(&service, ahead),
             service_name: service.name.clone(),
             agency_name: agency.unwrap_or_else(|| service.name.clone()),
-            tracking_url: format!("{}/t/{}", self.config.building.public_url, ticket.tracking_code),
+            tracking_url: format!(
+                "{}/t/{}",
+                self.config.building.public_url, ticket.tracking_code
+            ),
             ticket,
         })))
     }
@@ -513,8 +619,18 @@ impl Hall {
     }
 
     /// The loket's current ticket, if it is in one of `states`.
-    fn current(&self, n: u32, states: &[TicketStatus], action: &'static str) -> Result<&TicketView, QueueError> {
-        let t = self.counter(n)?.view.current.as_ref().ok_or(QueueError::NoCurrentTicket(n))?;
+    fn current(
+        &self,
+        n: u32,
+        states: &[TicketStatus],
+        action: &'static str,
+    ) -> Result<&TicketView, QueueError> {
+        let t = self
+            .counter(n)?
+            .view
+            .current
+            .as_ref()
+            .ok_or(QueueError::NoCurrentTicket(n))?;
         if !states.contains(&t.status) {
             return Err(QueueError::InvalidState {
                 number: t.number.clone(),
@@ -527,7 +643,13 @@ impl Hall {
 
     /// Before calling: a closed loket opens; one being served is finished (so "next" is one click);
     /// one still called (visitor not yet arrived) must be decided first.
-    fn ready_to_call(&mut self, n: u32, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Event>) -> Result<(), QueueError> {
+    fn ready_to_call(
+        &mut self,
+        n: u32,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        out: &mut Vec<Event>,
+    ) -> Result<(), QueueError> {
         let rt = self.counter(n)?;
         match &rt.view.state {
             CounterState::Paused { .. } => return Err(QueueError::CounterPaused(n)),
@@ -544,16 +666,41 @@ impl Hall {
         Ok(())
     }
 
-    fn finish(&mut self, n: u32, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Event>) -> Result<TicketView, QueueError> {
+    fn finish(
+        &mut self,
+        n: u32,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        out: &mut Vec<Event>,
+    ) -> Result<TicketView, QueueError> {
         let mut t = self
-            .current(n, &[TicketStatus::Called, TicketStatus::Serving], "finished")?
+            .current(
+                n,
+                &[TicketStatus::Called, TicketStatus::Serving],
+                "finished",
+            )?
             .clone();
         t.status = TicketStatus::Done;
-        self.emit(EventKind::TicketDone { ticket: t.clone(), counter: n }, now, actor, out);
+        self.emit(
+            EventKind::TicketDone {
+                ticket: t.clone(),
+                counter: n,
+            },
+            now,
+            actor,
+            out,
+        );
         Ok(t)
     }
 
-    fn call(&mut self, n: u32, id: u64, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Event>) -> Result<Reply, QueueError> {
+    fn call(
+        &mut self,
+        n: u32,
+        id: u64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        out: &mut Vec<Event>,
+    ) -> Result<Reply, QueueError> {
         let mut t = self.tickets[&id].clone();
         t.status = TicketStatus::Called;
         t.counter = Some(n);
@@ -572,7 +719,14 @@ impl Hall {
         self.counter_reply(n, Some(t))
     }
 
-    fn change_counter(&mut self, n: u32, state: CounterState, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Event>) {
+    fn change_counter(
+        &mut self,
+        n: u32,
+        state: CounterState,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        out: &mut Vec<Event>,
+    ) {
         let mut view = self.counters[&n].view.clone();
         view.state = state;
         if actor.kind == ActorKind::User {
@@ -624,7 +778,10 @@ impl Hall {
                 }
             }
             kind => {
-                let ticket = kind.ticket().expect("every other event is about a ticket").clone();
+                let ticket = kind
+                    .ticket()
+                    .expect("every other event is about a ticket")
+                    .clone();
                 if let EventKind::TicketIssued { ticket } = kind {
                     self.next_ticket_id = self.next_ticket_id.max(ticket.id + 1);
                     *self.issued.entry(ticket.service.clone()).or_default() += 1;
@@ -637,7 +794,9 @@ impl Hall {
                 }
                 let at = event.at.with_timezone(&Utc);
                 match kind {
-                    EventKind::TicketCalled { counter, recall, .. } => {
+                    EventKind::TicketCalled {
+                        counter, recall, ..
+                    } => {
                         if let Some(rt) = self.counters.get_mut(counter) {
                             if !recall {
                                 rt.regular_streak = if ticket.category.is_priority() {
@@ -748,7 +907,9 @@ impl Hall {
         let open = self
             .counters
             .values()
-            .filter(|rt| rt.view.state == CounterState::Open && rt.view.services.contains(&service.id))
+            .filter(|rt| {
+                rt.view.state == CounterState::Open && rt.view.services.contains(&service.id)
+            })
             .count()
             .max(1) as u32;
         ahead * per / open
@@ -772,7 +933,11 @@ impl Hall {
     }
 
     pub fn services(&self, now: DateTime<Utc>) -> Vec<ServiceView> {
-        self.config.services.iter().map(|s| self.service_view(s, now)).collect()
+        self.config
+            .services
+            .iter()
+            .map(|s| self.service_view(s, now))
+            .collect()
     }
 
     pub fn agencies(&self) -> Vec<AgencyView> {
@@ -826,7 +991,9 @@ impl Hall {
             .flat_map(|q| q.regular.iter().chain(q.priority.iter()).copied())
             .collect();
         keys.sort();
-        keys.iter().map(|(_, id)| self.tickets[id].clone()).collect()
+        keys.iter()
+            .map(|(_, id)| self.tickets[id].clone())
+            .collect()
     }
 
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
@@ -847,7 +1014,9 @@ impl Hall {
         let (service_name, agency_name) = match service {
             Some(s) => (
                 s.name.clone(),
-                self.config.agency(&s.agency).map_or_else(|| s.name.clone(), |a| a.name.clone()),
+                self.config
+                    .agency(&s.agency)
+                    .map_or_else(|| s.name.clone(), |a| a.name.clone()),
             ),
             None => {
                 let unknown = Text {

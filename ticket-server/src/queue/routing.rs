@@ -25,11 +25,22 @@ pub(super) fn next_for(hall: &Hall, rt: &CounterRt) -> Option<u64> {
     };
     let regular = oldest(|q| &q.regular);
     let priority = oldest(|q| &q.priority);
-    choose(hall.config.queue.priority, rt.regular_streak, regular, priority).map(|(_, id)| id)
+    choose(
+        hall.config.queue.priority,
+        rt.regular_streak,
+        regular,
+        priority,
+    )
+    .map(|(_, id)| id)
 }
 
 /// `streak`: regular tickets called at this loket since its last priority one.
-pub fn choose<K>(policy: PriorityPolicy, streak: u32, regular: Option<K>, priority: Option<K>) -> Option<K> {
+pub fn choose<K>(
+    policy: PriorityPolicy,
+    streak: u32,
+    regular: Option<K>,
+    priority: Option<K>,
+) -> Option<K> {
     match (regular, priority) {
         (None, p) => p,
         (r, None) => r,
@@ -52,7 +63,10 @@ mod tests {
         assert_eq!(choose(p, 1, Some('r'), Some('p')), Some('r'));
         assert_eq!(choose(p, 2, Some('r'), Some('p')), Some('p'));
         assert_eq!(choose(p, 0, None, Some('p')), Some('p'));
-        assert_eq!(choose(PriorityPolicy::First, 0, Some('r'), Some('p')), Some('p'));
+        assert_eq!(
+            choose(PriorityPolicy::First, 0, Some('r'), Some('p')),
+            Some('p')
+        );
         assert_eq!(choose::<char>(p, 0, None, None), None);
     }
 }

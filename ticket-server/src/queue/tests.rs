@@ -1,1 +1,479 @@
+//! Property tests of the queue rules: whatever officers and kiosks do, in whatever order, numbers
+//! are never repeated, a ticket is never at two lokets, the priority ratio holds, the day resets
+//! exactly once at local midnight, and replaying the log rebuilds the same hall.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use antri_wire::event::{Actor, ActorKind};
+use antri_wire::*;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::{Command, Hall, Reply};
+use crate::config::Config;
+
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$twFTHR0PCNfi8jADRqxzdA$E/poOyBTa0FKckXlJ/3nfcLMkrfQdYs7fQV8/U8+d0k";
+
+/// A small building open around the clock, so every command is about the queue, not the hours.
+fn config(zone: &str, priority: &str) -> Arc<Config> {
+    let days: String = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| format!("{d} = \"00:00-23:59\"\n"))
+        .collect();
+    let toml = format!(
+        r#"
+[building]
+name = "Uji"
+timezone = "{zone}"
+[queue]
+priority = "{priority}"
+regular_per_priority = 2
+[hours]
+{days}
+[[agencies]]
+id = "a"
+name_id = "A"
+name_en = "A"
+[[services]]
+id = "s1"
+agency = "a"
+prefix = "A"
+name_id = "S1"
+name_en = "S1"
+target_wait_minutes = 10
+[[services]]
+id = "s2"
+agency = "a"
+prefix = "KTP"
+name_id = "S2"
+name_en = "S2"
+target_wait_minutes = 10
+[[services]]
+id = "s3"
+agency = "a"
+prefix = "BB"
+name_id = "S3"
+name_en = "S3"
+target_wait_minutes = 10
+[[counters]]
+number = 1
+services = ["s1", "s2"]
+[[counters]]
+number = 2
+services = ["s2", "s3"]
+[[counters]]
+number = 3
+services = ["s1", "s2", "s3"]
+[[users]]
+username = "p"
+name = "P"
+role = "officer"
+password_hash = "{HASH}"
+counters = [1, 2, 3]
+"#
+    );
+    Arc::new(Config::from_toml_str(&toml).expect("test config is valid"))
+}
+
+fn officer() -> Actor {
+    Actor {
+        kind: ActorKind::User,
+        id: "p".into(),
+    }
+}
+
+fn start() -> DateTime<Utc> {
+    // 2026-11-24 20:00 UTC: 03:00–05:00 the next morning in Indonesia, so runs cross midnight soon.
+    Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).unwrap()
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Issue(usize, bool),
+    CallNext(u32),
+    CallSpecific(u32, usize),
+    Recall(u32),
+    Start(u32),
+    Finish(u32),
+    NoShow(u32),
+    Transfer(u32, usize),
+    Pause(u32),
+    Resume(u32),
+    Cancel(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let c = 1u32..=3;
+    prop_oneof![
+        4 => (0usize..3, any::<bool>()).prop_map(|(s, p)| Op::Issue(s, p)),
+        3 => c.clone().prop_map(Op::CallNext),
+        1 => (c.clone(), 0usize..50).prop_map(|(c, i)| Op::CallSpecific(c, i)),
+        1 => c.clone().prop_map(Op::Recall),
+        2 => c.clone().prop_map(Op::Start),
+        2 => c.clone().prop_map(Op::Finish),
+        1 => c.clone().prop_map(Op::NoShow),
+        1 => (c.clone(), 0usize..3).prop_map(|(c, s)| Op::Transfer(c, s)),
+        1 => c.clone().prop_map(Op::Pause),
+        1 => c.prop_map(Op::Resume),
+        1 => (0usize..50).prop_map(Op::Cancel),
+    ]
+}
+
+const SERVICES: [&str; 3] = ["s1", "s2", "s3"];
+
+fn to_command(op: &Op, issued: &[TicketView]) -> Command {
+    let nth = |i: usize| issued.get(i % issued.len().max(1));
+    match op {
+        Op::Issue(s, p) => Command::Issue {
+            service: SERVICES[*s].into(),
+            category: if *p {
+                Category::Elderly
+            } else {
+                Category::Regular
+            },
+            tracking_code: format!("C{}", issued.len()),
+        },
+        Op::CallNext(c) => Command::CallNext(*c),
+        Op::CallSpecific(c, i) => Command::CallSpecific {
+            counter: *c,
+            number: nth(*i).map_or("A-999".into(), |t| t.number.clone()),
+        },
+        Op::Recall(c) => Command::Recall(*c),
+        Op::Start(c) => Command::Start(*c),
+        Op::Finish(c) => Command::Finish(*c),
+        Op::NoShow(c) => Command::NoShow(*c),
+        Op::Transfer(c, s) => Command::Transfer {
+            counter: *c,
+            service: SERVICES[*s].into(),
+        },
+        Op::Pause(c) => Command::Pause {
+            counter: *c,
+            reason: PauseReason::Break,
+            note: None,
+        },
+        Op::Resume(c) => Command::Resume(*c),
+        Op::Cancel(i) => Command::Cancel {
+            tracking_code: nth(*i).map_or("none".into(), |t| t.tracking_code.clone()),
+        },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any interleaving of kiosk and loket commands, over several local days.
+    #[test]
+    fn numbers_unique_tickets_at_one_loket_and_replay_is_exact(
+        ops in prop::collection::vec((op(), 0i64..600), 1..300),
+        zone in prop::sample::select(vec!["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]),
+    ) {
+        let cfg = config(zone, "ratio");
+        let mut hall = Hall::new(cfg.clone());
+        let mut now = start();
+        let mut log = Vec::new();
+        let mut issued: Vec<TicketView> = Vec::new();
+        let mut numbers: HashSet<(chrono::NaiveDate, String)> = HashSet::new();
+        let mut per_service_day: HashMap<(chrono::NaiveDate, String), u32> = HashMap::new();
+        for (op, step) in &ops {
+            now += Duration::seconds(*step * 20);
+            let out = hall.execute(to_command(op, &issued), now, &officer());
+            for e in &out.events {
+                prop_assert_eq!(e.seq, log.len() as u64 + 1, "sequence numbers have no gaps");
+                if let EventKind::TicketIssued { ticket } = &e.kind {
+                    prop_assert!(numbers.insert((ticket.day, ticket.number.clone())), "number {} issued twice on {}", ticket.number, ticket.day);
+                    let n = per_service_day.entry((ticket.day, ticket.service.clone())).or_default();
+                    *n += 1;
+                    let expected = format!("{}-{:03}", cfg.service(&ticket.service).unwrap().prefix, n);
+                    prop_assert_eq!(&ticket.number, &expected, "numbers count up from 001 per service per day");
+                    issued.push(ticket.clone());
+                }
+                log.push(e.clone());
+            }
+            // A ticket is current at one loket at most.
+            let current: Vec<u64> = hall.counters().iter().filter_map(|c| c.current.as_ref().map(|t| t.id)).collect();
+            let distinct: HashSet<&u64> = current.iter().collect();
+            prop_assert_eq!(current.len(), distinct.len(), "a ticket is at two lokets: {:?}", current);
+            if let Ok(Reply::Counter(r)) = &out.result {
+                if let Some(t) = &r.ticket {
+                    if t.status == TicketStatus::Called {
+                        prop_assert_eq!(t.counter, Some(r.counter.number));
+                    }
+                }
+            }
+        }
+        // Replaying the log rebuilds exactly the same hall.
+        let mut replayed = Hall::new(cfg);
+        for e in &log {
+            replayed.apply(e);
+        }
+        prop_assert_eq!(replayed.snapshot(now), hall.snapshot(now));
+        for s in SERVICES {
+            prop_assert_eq!(replayed.waiting_tickets(&[s.to_string()]), hall.waiting_tickets(&[s.to_string()]));
+        }
+    }
+
+    /// Commands at arbitrary increasing moments: one day start per local date, at its first command.
+    #[test]
+    fn day_resets_exactly_once_at_local_midnight(
+        steps in prop::collection::vec(0i64..7200, 1..200),
+        zone in prop::sample::select(vec!["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]),
+    ) {
+        let cfg = config(zone, "first");
+        let z = cfg.building.zone;
+        let mut hall = Hall::new(cfg);
+        let mut now = start();
+        let mut last_day = None;
+        let mut starts = 0;
+        for (i, step) in steps.iter().enumerate() {
+            now += Duration::seconds(*step * 10);
+            let local_day = z.local_date(now);
+            let out = hall.execute(Command::Issue { service: "s1".into(), category: Category::Regular, tracking_code: format!("T{i}") }, now, &officer());
+            let day_events: Vec<_> = out.events.iter().filter_map(|e| match e.kind {
+                EventKind::DayStarted { day, .. } => Some(day),
+                _ => None,
+            }).collect();
+            if last_day != Some(local_day) {
+                prop_assert_eq!(day_events, vec![local_day], "the first command of a local day starts it");
+                starts += 1;
+            } else {
+                prop_assert!(day_events.is_empty(), "the day started twice");
+            }
+            // The ticket belongs to the local day and numbering restarted with it.
+            if let Ok(Reply::Issued(t)) = out.result {
+                prop_assert_eq!(t.ticket.day, local_day);
+            }
+            last_day = Some(local_day);
+        }
+        prop_assert!(starts >= 1);
+    }
+}
+
+fn issue(
+    hall: &mut Hall,
+    service: &str,
+    category: Category,
+    now: DateTime<Utc>,
+    i: usize,
+) -> TicketView {
+    match hall
+        .execute(
+            Command::Issue {
+                service: service.into(),
+                category,
+                tracking_code: format!("X{i}"),
+            },
+            now,
+            &officer(),
+        )
+        .result
+    {
+        Ok(Reply::Issued(t)) => t.ticket,
+        other => panic!("issue failed: {other:?}"),
+    }
+}
+
+fn call_next(hall: &mut Hall, counter: u32, now: DateTime<Utc>) -> Option<TicketView> {
+    match hall
+        .execute(Command::CallNext(counter), now, &officer())
+        .result
+    {
+        Ok(Reply::Counter(r)) => {
+            hall.execute(Command::Start(counter), now, &officer());
+            r.ticket
+        }
+        Err(super::QueueError::QueueEmpty(_)) => None,
+        other => panic!("call-next failed: {other:?}"),
+    }
+}
+
+proptest! {
+    /// With ratio 2, while both kinds wait, a loket calls one priority ticket after every two
+    /// regular ones; and the longest-waiting ticket of each kind goes first.
+    #[test]
+    fn priority_ratio_holds(regular in 0usize..30, priority in 0usize..30) {
+        let mut hall = Hall::new(config("Asia/Jakarta", "ratio"));
+        let mut now = start() + Duration::hours(14);
+        for i in 0..regular.max(priority) {
+            if i < regular { issue(&mut hall, "s1", Category::Regular, now, 2 * i); }
+            if i < priority { issue(&mut hall, "s2", Category::Disability, now, 2 * i + 1); }
+            now += Duration::seconds(1);
+        }
+        let mut calls = Vec::new();
+        while let Some(t) = call_next(&mut hall, 1, now) {
+            calls.push(t);
+            now += Duration::seconds(1);
+        }
+        prop_assert_eq!(calls.len(), regular + priority, "everyone is called once");
+        let (mut r, mut p, mut streak) = (regular, priority, 2u32);
+        for t in &calls {
+            let expect_priority = if r == 0 { true } else if p == 0 { false } else { streak >= 2 };
+            prop_assert_eq!(t.category.is_priority(), expect_priority, "call order {:?}", calls.iter().map(|t| t.number.clone()).collect::<Vec<_>>());
+            if expect_priority { p -= 1; streak = 0; } else { r -= 1; streak += 1; }
+        }
+        // Within each kind, arrival order.
+        for kind in [true, false] {
+            let ids: Vec<u64> = calls.iter().filter(|t| t.category.is_priority() == kind).map(|t| t.id).collect();
+            let mut sorted = ids.clone();
+            sorted.sort();
+            prop_assert_eq!(ids, sorted);
+        }
+    }
+}
+
+#[test]
+fn priority_first_policy_serves_every_priority_ticket_first() {
+    let mut hall = Hall::new(config("Asia/Jakarta", "first"));
+    let now = start() + Duration::hours(14);
+    issue(&mut hall, "s1", Category::Regular, now, 0);
+    issue(
+        &mut hall,
+        "s1",
+        Category::PregnantOrInfant,
+        now + Duration::seconds(5),
+        1,
+    );
+    issue(
+        &mut hall,
+        "s2",
+        Category::Elderly,
+        now + Duration::seconds(9),
+        2,
+    );
+    let order: Vec<String> = (0..3)
+        .map(|i| {
+            call_next(&mut hall, 1, now + Duration::seconds(20 + i))
+                .unwrap()
+                .number
+        })
+        .collect();
+    assert_eq!(order, ["A-002", "KTP-001", "A-001"]);
+}
+
+#[test]
+fn transfer_keeps_number_and_original_arrival_time() {
+    let mut hall = Hall::new(config("Asia/Jakarta", "first"));
+    let t0 = start() + Duration::hours(14);
+    let first = issue(&mut hall, "s1", Category::Regular, t0, 0);
+    let later = issue(
+        &mut hall,
+        "s3",
+        Category::Regular,
+        t0 + Duration::minutes(5),
+        1,
+    );
+    assert_eq!(
+        call_next(&mut hall, 1, t0 + Duration::minutes(6))
+            .unwrap()
+            .number,
+        first.number
+    );
+    let out = hall.execute(
+        Command::Transfer {
+            counter: 1,
+            service: "s3".into(),
+        },
+        t0 + Duration::minutes(7),
+        &officer(),
+    );
+    assert!(out.result.is_ok(), "{:?}", out.result);
+    // Loket 2 serves s3: the transferred ticket arrived before `later`, so it goes first.
+    let next = call_next(&mut hall, 2, t0 + Duration::minutes(8)).unwrap();
+    assert_eq!(next.number, "A-001");
+    assert_eq!(next.transferred_from.as_deref(), Some("s1"));
+    assert_eq!(
+        call_next(&mut hall, 2, t0 + Duration::minutes(9))
+            .unwrap()
+            .number,
+        later.number
+    );
+}
+
+#[test]
+fn closed_break_and_quota_answer_with_the_reason() {
+    let cfg = Config::example();
+    let mut hall = Hall::new(Arc::new(cfg));
+    // Friday 2026-11-27 11:45 WIB: the Friday prayer break.
+    let friday = Utc.with_ymd_and_hms(2026, 11, 27, 4, 45, 0).unwrap();
+    let out = hall.execute(
+        Command::Issue {
+            service: "ktp".into(),
+            category: Category::Regular,
+            tracking_code: "Q".into(),
+        },
+        friday,
+        &officer(),
+    );
+    match out.result {
+        Err(super::QueueError::ServiceUnavailable {
+            availability: Availability::OnBreak { name, .. },
+            ..
+        }) => assert_eq!(name.id, "Istirahat salat Jumat"),
+        other => panic!("expected the prayer break, got {other:?}"),
+    }
+    // Quota: the example's "haji" service has a quota of 30.
+    let tuesday = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap();
+    for i in 0..30 {
+        issue(&mut hall, "haji", Category::Regular, tuesday, i);
+    }
+    let out = hall.execute(
+        Command::Issue {
+            service: "haji".into(),
+            category: Category::Regular,
+            tracking_code: "Q2".into(),
+        },
+        tuesday,
+        &officer(),
+    );
+    assert!(matches!(
+        out.result,
+        Err(super::QueueError::ServiceUnavailable {
+            availability: Availability::QuotaReached { quota: 30 },
+            ..
+        })
+    ));
+}
+
+#[test]
+fn ahead_and_estimate_follow_the_queue() {
+    let mut hall = Hall::new(config("Asia/Jakarta", "first"));
+    let now = start() + Duration::hours(14);
+    for i in 0..3 {
+        issue(
+            &mut hall,
+            "s1",
+            Category::Regular,
+            now + Duration::seconds(i),
+            i as usize,
+        );
+    }
+    let out = hall.execute(
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Regular,
+            tracking_code: "Z".into(),
+        },
+        now + Duration::seconds(10),
+        &officer(),
+    );
+    let Ok(Reply::Issued(t)) = out.result else {
+        panic!()
+    };
+    assert_eq!(t.ahead, 3);
+    // 3 ahead × 10 min (default) ÷ 1 (no loket open yet counts as one).
+    assert_eq!(t.estimated_wait_secs, 3 * 600);
+    // A priority ticket under "first" jumps the regular ones.
+    let out = hall.execute(
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Elderly,
+            tracking_code: "Y".into(),
+        },
+        now + Duration::seconds(11),
+        &officer(),
+    );
+    let Ok(Reply::Issued(p)) = out.result else {
+        panic!()
+    };
+    assert_eq!(p.ahead, 0);
+}

@@ -105,7 +105,9 @@ pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError>
             let (called, started, finished) = match e.kind {
                 EventKind::TicketCalled { recall: false, .. } => (Some(at), None, None),
                 EventKind::TicketServing { .. } => (None, Some(at), None),
-                EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. } => (None, None, Some(at)),
+                EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. } => {
+                    (None, None, Some(at))
+                }
                 _ => (None, None, None),
             };
             update.execute(params![
@@ -137,8 +139,10 @@ fn decode(seq: i64, payload: &str) -> Result<Event, StoreError> {
 /// latest status of each device. Ticket ids and sequence numbers continue over the whole history.
 pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreError> {
     let mut hall = Hall::new(config);
-    let max_seq: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
-    let max_id: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tickets", [], |r| r.get(0))?;
+    let max_seq: i64 =
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
+    let max_id: i64 =
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tickets", [], |r| r.get(0))?;
     let day_start: i64 = conn.query_row(
         "SELECT COALESCE(MAX(seq), 0) FROM events WHERE type = 'day_started'",
         [],
@@ -162,7 +166,8 @@ pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreEr
 
 /// Events after `after`, oldest first, at most `limit`.
 pub fn events_after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT seq, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let mut rows = stmt.query(params![after as i64, limit as i64])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -173,23 +178,31 @@ pub fn events_after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<E
 
 /// The oldest and newest sequence numbers in the log.
 pub fn seq_range(conn: &Connection) -> Result<(u64, u64), StoreError> {
-    Ok(conn.query_row("SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events", [], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-    })?)
+    Ok(conn.query_row(
+        "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )?)
 }
 
 /// A ticket of any day, by its public tracking code.
 pub fn ticket_by_code(conn: &Connection, code: &str) -> Result<Option<TicketView>, StoreError> {
     let row: Option<(i64, String)> = conn
-        .query_row("SELECT id, view FROM tickets WHERE tracking_code = ?1", [code], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, view FROM tickets WHERE tracking_code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     match row {
         None => Ok(None),
-        Some((id, view)) => serde_json::from_str(&view).map(Some).map_err(|e| StoreError::Corrupt {
-            seq: id as u64,
-            reason: e.to_string(),
-        }),
+        Some((id, view)) => {
+            serde_json::from_str(&view)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt {
+                    seq: id as u64,
+                    reason: e.to_string(),
+                })
+        }
     }
 }

@@ -40,9 +40,12 @@ mod tests {
         let path = dir.path().join("a.db");
         let conn = super::super::open_writer(&path).unwrap();
         migrate(&conn, &path).unwrap();
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, VERSION);
-        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1)
+            .unwrap();
         drop(conn);
         let err = super::super::open_writer(&path).unwrap_err().to_string();
         assert!(err.contains("newer Antri"), "{err}");

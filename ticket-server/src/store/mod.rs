@@ -25,7 +25,11 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database {path} was written by a newer Antri (schema version {found}, this build knows up to {known}); refusing to open it")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("corrupt event {seq} in the log: {reason}")]
     Corrupt { seq: u64, reason: String },
 }

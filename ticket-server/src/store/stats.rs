@@ -32,7 +32,13 @@ pub fn percentile(sorted: &[u32], p: f64) -> Option<u32> {
     Some(sorted[rank - 1])
 }
 
-pub fn stats(conn: &Connection, config: &Config, from: NaiveDate, to: NaiveDate, by: StatsGroup) -> Result<Vec<StatsRow>, StoreError> {
+pub fn stats(
+    conn: &Connection,
+    config: &Config,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: StatsGroup,
+) -> Result<Vec<StatsRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT service, counter, officer, status, issued_at, first_called_at, started_at, finished_at
          FROM tickets WHERE day BETWEEN ?1 AND ?2",
@@ -96,7 +102,8 @@ pub fn stats(conn: &Connection, config: &Config, from: NaiveDate, to: NaiveDate,
                 wait_p90_secs: percentile(&a.waits, 0.9),
                 service_median_secs: percentile(&a.service_times, 0.5),
                 service_p90_secs: percentile(&a.service_times, 0.9),
-                within_target: (!a.waits.is_empty()).then(|| a.within as f64 / a.waits.len() as f64),
+                within_target: (!a.waits.is_empty())
+                    .then(|| a.within as f64 / a.waits.len() as f64),
                 key,
             }
         })
@@ -105,8 +112,12 @@ pub fn stats(conn: &Connection, config: &Config, from: NaiveDate, to: NaiveDate,
 
 fn label(config: &Config, by: StatsGroup, key: &str) -> String {
     match by {
-        StatsGroup::Service => config.service(key).map_or(key.to_string(), |s| s.name.id.clone()),
-        StatsGroup::Agency => config.agency(key).map_or(key.to_string(), |a| a.name.id.clone()),
+        StatsGroup::Service => config
+            .service(key)
+            .map_or(key.to_string(), |s| s.name.id.clone()),
+        StatsGroup::Agency => config
+            .agency(key)
+            .map_or(key.to_string(), |a| a.name.id.clone()),
         StatsGroup::Counter => key
             .parse()
             .ok()

@@ -107,7 +107,13 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
     })
 }
 
-fn run(mut conn: Connection, mut hall: Hall, published: Arc<RwLock<Hall>>, mut rx: mpsc::Receiver<Job>, parts: WriterParts) {
+fn run(
+    mut conn: Connection,
+    mut hall: Hall,
+    published: Arc<RwLock<Hall>>,
+    mut rx: mpsc::Receiver<Job>,
+    parts: WriterParts,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -129,7 +135,9 @@ fn run(mut conn: Connection, mut hall: Hall, published: Arc<RwLock<Hall>>, mut r
         } else {
             let started = Instant::now();
             let r = log::append(&mut conn, &events);
-            parts.metrics.observe_commit(started.elapsed(), events.len());
+            parts
+                .metrics
+                .observe_commit(started.elapsed(), events.len());
             r
         };
         match stored {

@@ -96,7 +96,10 @@ impl Client {
         }
     }
 
-    async fn send<T: DeserializeOwned>(&self, rb: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        rb: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
         let resp = rb.timeout(Duration::from_secs(10)).send().await?;
         let status = resp.status();
         if status.is_success() {
@@ -119,7 +122,11 @@ impl Client {
         self.send(self.request(Method::GET, path)).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
         self.send(self.request(Method::POST, path).json(body)).await
     }
 
@@ -128,7 +135,10 @@ impl Client {
         if resp.status() == StatusCode::OK {
             Ok(())
         } else {
-            Err(ClientError::Protocol(format!("healthz answered {}", resp.status())))
+            Err(ClientError::Protocol(format!(
+                "healthz answered {}",
+                resp.status()
+            )))
         }
     }
 
@@ -141,7 +151,11 @@ impl Client {
     }
 
     /// Issue a ticket (kiosk devices). Acknowledged only once the ticket is on disk.
-    pub async fn issue(&self, service: &str, category: Category) -> Result<IssuedTicket, ClientError> {
+    pub async fn issue(
+        &self,
+        service: &str,
+        category: Category,
+    ) -> Result<IssuedTicket, ClientError> {
         let req = IssueRequest {
             service: service.to_string(),
             category,
@@ -154,11 +168,18 @@ impl Client {
     }
 
     /// Report the kiosk's printer state, so the supervisor's dashboard shows faults.
-    pub async fn report_device_status(&self, report: &DeviceReport) -> Result<DeviceView, ClientError> {
+    pub async fn report_device_status(
+        &self,
+        report: &DeviceReport,
+    ) -> Result<DeviceView, ClientError> {
         self.post("/api/v1/devices/status", report).await
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ClientError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<LoginResponse, ClientError> {
         let req = LoginRequest {
             username: username.into(),
             password: password.into(),
@@ -168,37 +189,70 @@ impl Client {
 
     /// A loket action without a body: `open`, `call-next`, `recall`, `start`, `finish`, `no-show`,
     /// `resume`, `close`.
-    pub async fn counter_action(&self, counter: u32, action: &str) -> Result<CounterActionResult, ClientError> {
-        self.post(&format!("/api/v1/counters/{counter}/{action}"), &serde_json::json!({}))
-            .await
+    pub async fn counter_action(
+        &self,
+        counter: u32,
+        action: &str,
+    ) -> Result<CounterActionResult, ClientError> {
+        self.post(
+            &format!("/api/v1/counters/{counter}/{action}"),
+            &serde_json::json!({}),
+        )
+        .await
     }
 
     pub async fn call_next(&self, counter: u32) -> Result<CounterActionResult, ClientError> {
         self.counter_action(counter, "call-next").await
     }
 
-    pub async fn call_specific(&self, counter: u32, number: &str) -> Result<CounterActionResult, ClientError> {
-        let req = CallRequest { number: number.into() };
-        self.post(&format!("/api/v1/counters/{counter}/call"), &req).await
+    pub async fn call_specific(
+        &self,
+        counter: u32,
+        number: &str,
+    ) -> Result<CounterActionResult, ClientError> {
+        let req = CallRequest {
+            number: number.into(),
+        };
+        self.post(&format!("/api/v1/counters/{counter}/call"), &req)
+            .await
     }
 
-    pub async fn transfer(&self, counter: u32, service: &str) -> Result<CounterActionResult, ClientError> {
-        let req = TransferRequest { service: service.into() };
-        self.post(&format!("/api/v1/counters/{counter}/transfer"), &req).await
+    pub async fn transfer(
+        &self,
+        counter: u32,
+        service: &str,
+    ) -> Result<CounterActionResult, ClientError> {
+        let req = TransferRequest {
+            service: service.into(),
+        };
+        self.post(&format!("/api/v1/counters/{counter}/transfer"), &req)
+            .await
     }
 
-    pub async fn pause(&self, counter: u32, reason: PauseReason, note: Option<String>) -> Result<CounterActionResult, ClientError> {
+    pub async fn pause(
+        &self,
+        counter: u32,
+        reason: PauseReason,
+        note: Option<String>,
+    ) -> Result<CounterActionResult, ClientError> {
         let req = PauseRequest { reason, note };
-        self.post(&format!("/api/v1/counters/{counter}/pause"), &req).await
+        self.post(&format!("/api/v1/counters/{counter}/pause"), &req)
+            .await
     }
 
-    pub async fn stats(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, by: StatsGroup) -> Result<StatsResponse, ClientError> {
+    pub async fn stats(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        by: StatsGroup,
+    ) -> Result<StatsResponse, ClientError> {
         let by = serde_json::to_value(by).map_err(|e| ClientError::Protocol(e.to_string()))?;
         let by = by.as_str().unwrap_or("service").to_string();
-        self.send(
-            self.request(Method::GET, "/api/v1/stats")
-                .query(&[("from", from.to_string()), ("to", to.to_string()), ("by", by)]),
-        )
+        self.send(self.request(Method::GET, "/api/v1/stats").query(&[
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("by", by),
+        ]))
         .await
     }
 
@@ -334,7 +388,8 @@ mod tests {
     fn sse_parser_handles_split_chunks_and_comments() {
         let mut p = SseParser::default();
         assert!(p.push(b": keep-alive\n\nevent: ev").is_empty());
-        let msgs = p.push(b"ent\nid: 7\ndata: {\"a\":\ndata: 1}\n\nevent: snapshot\r\ndata: x\r\n\r\n");
+        let msgs =
+            p.push(b"ent\nid: 7\ndata: {\"a\":\ndata: 1}\n\nevent: snapshot\r\ndata: x\r\n\r\n");
         assert_eq!(
             msgs,
             vec![

@@ -157,7 +157,9 @@ impl StreamMessage {
     /// Decode one SSE message from its `event:` name and `data:` text.
     pub fn decode(name: &str, data: &str) -> Result<Option<StreamMessage>, serde_json::Error> {
         Ok(match name {
-            SSE_SNAPSHOT => Some(StreamMessage::Snapshot(Box::new(serde_json::from_str(data)?))),
+            SSE_SNAPSHOT => Some(StreamMessage::Snapshot(Box::new(serde_json::from_str(
+                data,
+            )?))),
             SSE_EVENT => Some(StreamMessage::Event(Box::new(serde_json::from_str(data)?))),
             _ => None,
         })

@@ -68,7 +68,10 @@ impl TicketStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            TicketStatus::Done | TicketStatus::NoShow | TicketStatus::Cancelled | TicketStatus::Expired
+            TicketStatus::Done
+                | TicketStatus::NoShow
+                | TicketStatus::Cancelled
+                | TicketStatus::Expired
         )
     }
 }
@@ -104,13 +107,20 @@ pub struct TicketView {
 pub enum Availability {
     Open,
     /// Before today's opening time.
-    NotYetOpen { opens_at: NaiveTime },
+    NotYetOpen {
+        opens_at: NaiveTime,
+    },
     /// Inside a break, e.g. the Friday prayer break.
-    OnBreak { name: Text, until: NaiveTime },
+    OnBreak {
+        name: Text,
+        until: NaiveTime,
+    },
     /// After closing time, or not a working day.
     Closed,
     /// Today's quota of tickets is used up.
-    QuotaReached { quota: u32 },
+    QuotaReached {
+        quota: u32,
+    },
 }
 
 impl Availability {

@@ -11,9 +11,15 @@ use crate::api::AppState;
 use crate::auth::{LoginError, Principal};
 
 #[tracing::instrument(skip_all, fields(username = %req.username), err(level = "info", Debug))]
-pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(s): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
     if req.username.len() > 64 || req.password.len() > 256 {
-        return Err(ApiError::bad_request("invalid_body", "username or password too long"));
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "username or password too long",
+        ));
     }
     let auth = s.auth.clone();
     // Argon2 is slow on purpose; keep it off the async threads.
@@ -29,9 +35,17 @@ pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> 
             }
             Ok(resp)
         }
-        Err(LoginError::Invalid) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_login", LoginError::Invalid.to_string())),
+        Err(LoginError::Invalid) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_login",
+            LoginError::Invalid.to_string(),
+        )),
         Err(e @ LoginError::Throttled(secs)) => {
-            let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "login_throttled", e.to_string());
+            let mut err = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_throttled",
+                e.to_string(),
+            );
             err.retry_after = Some(secs);
             Err(err)
         }

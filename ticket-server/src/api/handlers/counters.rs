@@ -1,6 +1,8 @@
 //! Lokets: what they are doing, who waits for them, and the officer's actions.
 
-use antri_wire::{CallRequest, CounterActionResult, CounterView, PauseRequest, Role, TicketView, TransferRequest};
+use antri_wire::{
+    CallRequest, CounterActionResult, CounterView, PauseRequest, Role, TicketView, TransferRequest,
+};
 use axum::body::Bytes;
 use axum::extract::State;
 use serde::de::DeserializeOwned;
@@ -15,7 +17,11 @@ pub async fn list(State(s): State<AppState>, _who: Principal) -> Json<Vec<Counte
     Json(s.hall().counters())
 }
 
-pub async fn one(State(s): State<AppState>, _who: Principal, Path(n): Path<u32>) -> Result<Json<CounterView>, ApiError> {
+pub async fn one(
+    State(s): State<AppState>,
+    _who: Principal,
+    Path(n): Path<u32>,
+) -> Result<Json<CounterView>, ApiError> {
     s.hall()
         .counter_view(n)
         .map(Json)
@@ -23,7 +29,11 @@ pub async fn one(State(s): State<AppState>, _who: Principal, Path(n): Path<u32>)
 }
 
 /// Today's waiting tickets for the loket's services, in arrival order (priority marked).
-pub async fn waiting(State(s): State<AppState>, who: Principal, Path(n): Path<u32>) -> Result<Json<Vec<TicketView>>, ApiError> {
+pub async fn waiting(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(n): Path<u32>,
+) -> Result<Json<Vec<TicketView>>, ApiError> {
     if who.require_role(&[Role::Supervisor, Role::Admin]).is_err() {
         who.require_counter(n)?;
     }
@@ -54,7 +64,10 @@ pub async fn act(
     bytes: Bytes,
 ) -> Result<Json<CounterActionResult>, ApiError> {
     if s.config.counter(n).is_none() {
-        return Err(ApiError::not_found("unknown_counter", format!("unknown loket {n}")));
+        return Err(ApiError::not_found(
+            "unknown_counter",
+            format!("unknown loket {n}"),
+        ));
     }
     who.require_counter(n)?;
     let cmd = match action.as_str() {

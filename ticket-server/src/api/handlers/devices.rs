@@ -10,18 +10,32 @@ use crate::auth::Principal;
 use crate::queue::{Command, Reply};
 
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
-pub async fn report(State(s): State<AppState>, who: Principal, Json(report): Json<DeviceReport>) -> Result<Json<DeviceView>, ApiError> {
+pub async fn report(
+    State(s): State<AppState>,
+    who: Principal,
+    Json(report): Json<DeviceReport>,
+) -> Result<Json<DeviceView>, ApiError> {
     let device = who.require_device(DeviceKind::Kiosk)?.to_string();
     if report.detail.as_ref().is_some_and(|d| d.len() > 500) {
-        return Err(ApiError::bad_request("detail_too_long", "detail: at most 500 characters"));
+        return Err(ApiError::bad_request(
+            "detail_too_long",
+            "detail: at most 500 characters",
+        ));
     }
-    match s.writer.execute(Command::DeviceStatus { device, report }, who.actor()).await? {
+    match s
+        .writer
+        .execute(Command::DeviceStatus { device, report }, who.actor())
+        .await?
+    {
         Reply::Device(d) => Ok(Json(*d)),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
     }
 }
 
-pub async fn list(State(s): State<AppState>, who: Principal) -> Result<Json<Vec<DeviceView>>, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> Result<Json<Vec<DeviceView>>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     Ok(Json(s.hall().devices()))
 }

@@ -32,11 +32,17 @@ pub struct StreamQuery {
 }
 
 fn sse_event(seq: u64, json: &str) -> SseEvent {
-    SseEvent::default().event(SSE_EVENT).id(seq.to_string()).data(json)
+    SseEvent::default()
+        .event(SSE_EVENT)
+        .id(seq.to_string())
+        .data(json)
 }
 
 fn encode(e: &Event) -> SseEvent {
-    sse_event(e.seq, &serde_json::to_string(e).expect("events always serialise"))
+    sse_event(
+        e.seq,
+        &serde_json::to_string(e).expect("events always serialise"),
+    )
 }
 
 pub async fn stream(
@@ -56,7 +62,9 @@ pub async fn stream(
     let mut first = Vec::new();
     let last = match after.filter(|a| *a <= committed && committed - a <= MAX_BACKLOG) {
         Some(a) => {
-            let backlog = s.read_db(move |c| log::events_after(c, a, MAX_BACKLOG as usize)).await?;
+            let backlog = s
+                .read_db(move |c| log::events_after(c, a, MAX_BACKLOG as usize))
+                .await?;
             let last = backlog.last().map_or(a, |e| e.seq);
             first.extend(backlog.iter().map(encode));
             last
@@ -64,7 +72,12 @@ pub async fn stream(
         None => {
             let snap = s.hall().snapshot(s.clock.now());
             let json = serde_json::to_string(&snap).expect("snapshots always serialise");
-            first.push(SseEvent::default().event(SSE_SNAPSHOT).id(snap.seq.to_string()).data(json));
+            first.push(
+                SseEvent::default()
+                    .event(SSE_SNAPSHOT)
+                    .id(snap.seq.to_string())
+                    .data(json),
+            );
             snap.seq
         }
     };
@@ -87,7 +100,9 @@ pub async fn stream(
                 Err(RecvError::Lagged(_)) => {
                     // Too slow for the channel: catch up from the log.
                     let from = last;
-                    let missed = s.read_db(move |c| log::events_after(c, from, MAX_BACKLOG as usize)).await;
+                    let missed = s
+                        .read_db(move |c| log::events_after(c, from, MAX_BACKLOG as usize))
+                        .await;
                     let Ok(missed) = missed else { return None };
                     if let Some(e) = missed.last() {
                         last = e.seq;
@@ -116,12 +131,21 @@ fn hundred() -> usize {
 }
 
 /// The audit trail: who did what, to which ticket, when, from which device.
-pub async fn log(State(s): State<AppState>, who: Principal, Query(q): Query<LogQuery>) -> Result<Json<Vec<Event>>, ApiError> {
+pub async fn log(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<LogQuery>,
+) -> Result<Json<Vec<Event>>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     if q.limit == 0 || q.limit > 1000 {
-        return Err(ApiError::bad_request("invalid_query", "limit: between 1 and 1000"));
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit: between 1 and 1000",
+        ));
     }
     let (after, limit) = (q.after, q.limit);
-    Ok(Json(s.read_db(move |c| log::events_after(c, after, limit)).await?))
+    Ok(Json(
+        s.read_db(move |c| log::events_after(c, after, limit))
+            .await?,
+    ))
 }
-

@@ -17,7 +17,13 @@ pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         s.config
             .services
             .iter()
-            .map(|svc| (svc.id.clone(), hall.issued_today(&svc.id), hall.waiting_count(&svc.id)))
+            .map(|svc| {
+                (
+                    svc.id.clone(),
+                    hall.issued_today(&svc.id),
+                    hall.waiting_count(&svc.id),
+                )
+            })
             .collect()
     };
     (

@@ -33,7 +33,10 @@ fn check_code(code: &str) -> Result<(), ApiError> {
 }
 
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
-pub async fn track(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<TrackView>, ApiError> {
+pub async fn track(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TrackView>, ApiError> {
     check_code(&code)?;
     if let Some(view) = {
         let hall = s.hall();
@@ -44,7 +47,12 @@ pub async fn track(State(s): State<AppState>, Path(code): Path<String>) -> Resul
     // Not today's: look in the history.
     let lookup = code.clone();
     let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
-    let mut t = old.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket with tracking code {code}")))?;
+    let mut t = old.ok_or_else(|| {
+        ApiError::not_found(
+            "unknown_ticket",
+            format!("no ticket with tracking code {code}"),
+        )
+    })?;
     if !t.status.is_final() {
         t.status = TicketStatus::Expired;
     }
@@ -53,13 +61,25 @@ pub async fn track(State(s): State<AppState>, Path(code): Path<String>) -> Resul
 
 /// A visitor who leaves cancels their own ticket (the code is the proof).
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
-pub async fn cancel(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<TrackView>, ApiError> {
+pub async fn cancel(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TrackView>, ApiError> {
     check_code(&code)?;
     let actor = Actor {
         kind: ActorKind::Visitor,
         id: code.clone(),
     };
-    match s.writer.execute(Command::Cancel { tracking_code: code }, actor).await? {
+    match s
+        .writer
+        .execute(
+            Command::Cancel {
+                tracking_code: code,
+            },
+            actor,
+        )
+        .await?
+    {
         Reply::Ticket(t) => Ok(Json(s.hall().track(&t))),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
     }

@@ -27,16 +27,28 @@ fn by_service() -> StatsGroup {
 }
 
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
-pub async fn stats(State(s): State<AppState>, who: Principal, Query(q): Query<StatsQuery>) -> Result<Json<StatsResponse>, ApiError> {
+pub async fn stats(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<StatsQuery>,
+) -> Result<Json<StatsResponse>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     if q.from > q.to {
-        return Err(ApiError::bad_request("invalid_range", format!("from ({}) is after to ({})", q.from, q.to)));
+        return Err(ApiError::bad_request(
+            "invalid_range",
+            format!("from ({}) is after to ({})", q.from, q.to),
+        ));
     }
     if (q.to - q.from).num_days() >= MAX_DAYS {
-        return Err(ApiError::bad_request("invalid_range", format!("a range may span at most {MAX_DAYS} days")));
+        return Err(ApiError::bad_request(
+            "invalid_range",
+            format!("a range may span at most {MAX_DAYS} days"),
+        ));
     }
     let config = s.config.clone();
     let (from, to, by) = (q.from, q.to, q.by);
-    let rows = s.read_db(move |c| stats::stats(c, &config, from, to, by)).await?;
+    let rows = s
+        .read_db(move |c| stats::stats(c, &config, from, to, by))
+        .await?;
     Ok(Json(StatsResponse { from, to, by, rows }))
 }
