@@ -77,6 +77,10 @@ impl Client {
         }
     }
 
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base
     }
