@@ -1,0 +1,303 @@
+//! Connects the Slint `KioskAdapter` global to the [`Controller`]: callbacks become controller
+//! calls (and worker commands), and after every change the controller's state is copied into the
+//! global's properties. No decisions are made here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use antri_wire::{Availability, Category, PrinterStatus, ServiceView};
+use chrono::{Datelike, FixedOffset, TimeDelta, Timelike, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::controller::{Command, Controller, Lang, Outcome, Screen};
+use crate::worker::ToUi;
+use crate::{qr, AgencyItem, KioskAdapter, KioskWindow, ServiceItem};
+
+const CATEGORIES: [Category; 4] = [
+    Category::Regular,
+    Category::Elderly,
+    Category::Disability,
+    Category::PregnantOrInfant,
+];
+
+/// The building's clock as the server keeps it: the kiosk shows server time in the building's
+/// zone, so a kiosk whose own clock drifted (no NTP on the LAN) still shows the hall's time.
+#[derive(Clone, Copy, Debug)]
+struct ClockSync {
+    skew: TimeDelta,
+    offset: FixedOffset,
+}
+
+pub struct Kiosk {
+    pub window: KioskWindow,
+    pub ctl: RefCell<Controller>,
+    send: Box<dyn Fn(Command, Instant)>,
+    clock: RefCell<Option<ClockSync>>,
+    lang_applied: RefCell<Option<Lang>>,
+    /// Set while the visitor is choosing, so live updates do not rebuild the list under a finger
+    /// needlessly; rebuilt only when the content changed.
+    last_services: RefCell<Vec<ServiceItem>>,
+    last_agencies: RefCell<Vec<AgencyItem>>,
+    qr_for: RefCell<String>,
+}
+
+impl Kiosk {
+    /// `send` hands a command to the worker together with the moment of the tap.
+    pub fn new(window: KioskWindow, ctl: Controller, send: impl Fn(Command, Instant) + 'static) -> Rc<Kiosk> {
+        let k = Rc::new(Kiosk {
+            window,
+            ctl: RefCell::new(ctl),
+            send: Box::new(send),
+            clock: RefCell::new(None),
+            lang_applied: RefCell::new(None),
+            last_services: RefCell::new(Vec::new()),
+            last_agencies: RefCell::new(Vec::new()),
+            qr_for: RefCell::new(String::new()),
+        });
+        let g = k.window.global::<KioskAdapter>();
+        let w = Rc::downgrade(&k);
+        let with = move |f: &dyn Fn(&Kiosk, Instant)| {
+            if let Some(k) = w.upgrade() {
+                f(&k, Instant::now());
+                k.refresh();
+            }
+        };
+        let h = with.clone();
+        g.on_start(move || h(&|k, now| k.ctl.borrow_mut().start(now)));
+        let h = with.clone();
+        g.on_choose_agency(move |id| h(&|k, now| k.ctl.borrow_mut().choose_agency(&id, now)));
+        let h = with.clone();
+        g.on_choose_service(move |id| h(&|k, now| k.ctl.borrow_mut().choose_service(&id, now)));
+        let h = with.clone();
+        g.on_choose_category(move |i| {
+            h(&|k, now| {
+                let Some(category) = usize::try_from(i).ok().and_then(|i| CATEGORIES.get(i)) else {
+                    return;
+                };
+                let cmd = k.ctl.borrow_mut().choose_category(*category, now);
+                if let Some(cmd) = cmd {
+                    (k.send)(cmd, now);
+                }
+            })
+        });
+        let h = with.clone();
+        g.on_back(move || h(&|k, now| k.ctl.borrow_mut().back(now)));
+        let h = with.clone();
+        g.on_home(move || h(&|k, now| k.ctl.borrow_mut().home(now)));
+        let h = with;
+        g.on_set_language(move |code| {
+            let lang = if code == "en" { Lang::En } else { Lang::Id };
+            h(&|k, now| k.ctl.borrow_mut().set_lang(lang, now))
+        });
+        k.refresh();
+        k
+    }
+
+    /// A message from the worker.
+    pub fn apply(&self, msg: ToUi) {
+        let now = Instant::now();
+        {
+            let mut c = self.ctl.borrow_mut();
+            match msg {
+                ToUi::Services(r) => {
+                    let local = Utc::now();
+                    *self.clock.borrow_mut() = Some(ClockSync {
+                        skew: r.building.now.with_timezone(&Utc) - local,
+                        offset: *r.building.now.offset(),
+                    });
+                    c.on_services(*r);
+                }
+                ToUi::Waiting(w) => c.on_waiting(&w),
+                ToUi::ServerReachable(ok) => c.on_server_reachable(ok),
+                ToUi::Printer(s) => c.on_printer(s),
+                ToUi::Outcome(o) => c.on_outcome(*o, now),
+                ToUi::Timing { issue, print } => {
+                    tracing::info!(?issue, ?print, "tap to server answer / to last printer byte");
+                }
+            }
+        }
+        self.refresh();
+    }
+
+    /// About once a second: the clock on screen, and going back to start when nobody is there.
+    pub fn tick(&self, now: Instant) {
+        self.ctl.borrow_mut().tick(now);
+        self.refresh();
+    }
+
+    fn building_now(&self) -> Option<chrono::DateTime<FixedOffset>> {
+        let c = (*self.clock.borrow())?;
+        Some((Utc::now() + c.skew).with_timezone(&c.offset))
+    }
+
+    /// Copy the controller's state into the global.
+    pub fn refresh(&self) {
+        let c = self.ctl.borrow();
+        let g = self.window.global::<KioskAdapter>();
+        let lang = c.lang;
+        if *self.lang_applied.borrow() != Some(lang) {
+            // English is the .slint source language; `select_bundled_translation("en")` picks it.
+            if let Err(e) = slint::select_bundled_translation(lang.code()) {
+                tracing::warn!(error = %e, "translation not selected");
+            }
+            *self.lang_applied.borrow_mut() = Some(lang);
+        }
+        g.set_lang(lang.code().into());
+        g.set_server_ok(c.server_ok);
+        g.set_printer_state(match c.printer {
+            Some(PrinterStatus::PaperNearEnd) => 1,
+            Some(s) if s.is_fault() => 2,
+            _ => 0,
+        });
+        if let Some(b) = &c.hall.building {
+            g.set_building_name(b.name.as_str().into());
+            if let Some(now) = self.building_now() {
+                g.set_date_text(format_date(now, lang).into());
+                g.set_time_text(format!("{:02}:{:02} {}", now.hour(), now.minute(), b.timezone_abbrev).into());
+            }
+        }
+
+        let agencies: Vec<AgencyItem> = c
+            .agencies()
+            .into_iter()
+            .map(|a| AgencyItem {
+                id: a.id.as_str().into(),
+                name: lang.pick(&a.name).into(),
+                waiting: c.agency_waiting(&a.id) as i32,
+                open: c.agency_open(&a.id),
+            })
+            .collect();
+        set_if_changed(&self.last_agencies, agencies, |m| g.set_agencies(m));
+
+        let (screen, agency, service) = match &c.screen {
+            Screen::Start => (0, None, None),
+            Screen::Agencies => (1, None, None),
+            Screen::Services { agency } => (2, Some(agency.clone()), None),
+            Screen::Category { service } => (3, None, Some(service.clone())),
+            Screen::Printing { service, .. } => (4, None, Some(service.clone())),
+            Screen::Result { .. } => (5, None, None),
+        };
+        if let Some(agency) = &agency {
+            g.set_agency_name(c.agency(agency).map(|a| lang.pick(&a.name).to_string()).unwrap_or_default().into());
+            let items: Vec<ServiceItem> = c.services_of(agency).into_iter().map(|s| service_item(s, lang)).collect();
+            set_if_changed(&self.last_services, items, |m| g.set_services(m));
+        }
+        if let Some(service) = &service {
+            g.set_service_name(c.service(service).map(|s| lang.pick(&s.name).to_string()).unwrap_or_default().into());
+        }
+        if let Screen::Result { outcome, .. } = &c.screen {
+            self.show_outcome(outcome, lang, &c);
+        }
+        g.set_screen(screen);
+    }
+
+    fn show_outcome(&self, outcome: &Outcome, lang: Lang, c: &Controller) {
+        let g = self.window.global::<KioskAdapter>();
+        g.set_result_kind(match outcome {
+            Outcome::Printed { .. } => 0,
+            Outcome::NotPrinted { .. } => 1,
+            Outcome::Refused { .. } => 2,
+            Outcome::ServerDown => 3,
+        });
+        if let Some(t) = outcome.ticket() {
+            g.set_result_number(t.ticket.number.as_str().into());
+            g.set_result_service(lang.pick(&t.service_name).into());
+            g.set_result_agency(lang.pick(&t.agency_name).into());
+            g.set_result_ahead(t.ahead as i32);
+            g.set_result_wait_minutes(crate::printer::ticket::wait_minutes(t.estimated_wait_secs) as i32);
+            g.set_result_priority(t.ticket.category.is_priority());
+            if *self.qr_for.borrow() != t.tracking_url {
+                g.set_result_qr(qr::image(&t.tracking_url, 8));
+                *self.qr_for.borrow_mut() = t.tracking_url.clone();
+            }
+        }
+        if let Outcome::NotPrinted { fault, .. } = outcome {
+            g.set_result_fault(match fault {
+                PrinterStatus::PaperOut => 0,
+                PrinterStatus::CoverOpen => 1,
+                PrinterStatus::Offline => 2,
+                PrinterStatus::Disconnected => 3,
+                _ => 4,
+            });
+        }
+        if let Outcome::Refused { availability, .. } = outcome {
+            let (state, name, time) = availability_parts(availability.as_ref().unwrap_or(&Availability::Closed), lang);
+            g.set_refused_state(state);
+            g.set_refused_break_name(name.into());
+            g.set_refused_time(time.into());
+            let name = match &c.screen {
+                Screen::Result { service, .. } => c.service(service).map(|s| lang.pick(&s.name).to_string()),
+                _ => None,
+            };
+            g.set_result_service(name.unwrap_or_default().into());
+        }
+    }
+}
+
+fn set_if_changed<T: Clone + PartialEq + 'static>(last: &RefCell<Vec<T>>, items: Vec<T>, set: impl Fn(ModelRc<T>)) {
+    if *last.borrow() != items {
+        set(ModelRc::new(VecModel::from(items.clone())));
+        *last.borrow_mut() = items;
+    }
+}
+
+fn availability_parts(a: &Availability, lang: Lang) -> (i32, String, String) {
+    match a {
+        Availability::Open => (0, String::new(), String::new()),
+        Availability::NotYetOpen { opens_at } => (1, String::new(), opens_at.format("%H:%M").to_string()),
+        Availability::OnBreak { name, until } => (2, lang.pick(name).to_string(), until.format("%H:%M").to_string()),
+        Availability::Closed => (3, String::new(), String::new()),
+        Availability::QuotaReached { .. } => (4, String::new(), String::new()),
+    }
+}
+
+fn service_item(s: &ServiceView, lang: Lang) -> ServiceItem {
+    let (state, break_name, time) = availability_parts(&s.availability, lang);
+    ServiceItem {
+        id: s.id.as_str().into(),
+        name: SharedString::from(lang.pick(&s.name)),
+        waiting: s.waiting as i32,
+        wait_minutes: crate::printer::ticket::wait_minutes(s.estimated_wait_secs) as i32,
+        state,
+        break_name: break_name.into(),
+        time: time.into(),
+    }
+}
+
+const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const BULAN: [&str; 12] = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November",
+    "Desember",
+];
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+/// `Selasa, 24 November 2026` / `Tuesday, 24 November 2026`.
+pub fn format_date(d: chrono::DateTime<FixedOffset>, lang: Lang) -> String {
+    let wd = d.weekday().num_days_from_monday() as usize;
+    let m = d.month0() as usize;
+    match lang {
+        Lang::Id => format!("{}, {} {} {}", HARI[wd], d.day(), BULAN[m], d.year()),
+        Lang::En => format!("{}, {} {} {}", DAYS[wd], d.day(), MONTHS[m], d.year()),
+    }
+}
+
+/// Used by the program's timer; kept here so tests and the program tick the same way.
+pub const TICK: Duration = Duration::from_secs(1);
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let d: chrono::DateTime<FixedOffset> = "2026-11-24T09:05:00+07:00".parse().unwrap();
+        assert_eq!(format_date(d, Lang::Id), "Selasa, 24 November 2026");
+        assert_eq!(format_date(d, Lang::En), "Tuesday, 24 November 2026");
+    }
+}

@@ -1,0 +1,560 @@
+//! The kiosk's flow as a pure state machine: which screen shows, what the visitor may tap, and
+//! when the kiosk goes back to the start on its own.
+//!
+//! No window, no network, no clock reads: time comes in as `Instant` arguments and the answers of
+//! the server and printer come in as calls, so every path (including the faults) is unit-tested
+//! here and the adapter only copies this state into the Slint globals.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use antri_wire::client::ClientError;
+use antri_wire::{
+    AgencyView, Availability, BuildingView, Category, IssuedTicket, PrinterStatus, ServiceView, ServicesResponse, Text,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn pick(self, t: &Text) -> &str {
+        match self {
+            Lang::Id => &t.id,
+            Lang::En => &t.en,
+        }
+    }
+
+    /// The bundled-translation name; English is the `.slint` source language.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// How the ticket attempt ended, as the visitor must be told.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// On paper. `warning` is set when the printer reported paper near end.
+    Printed { ticket: IssuedTicket },
+    /// The server issued the ticket but the printer failed: the number and QR stay on screen.
+    NotPrinted { ticket: IssuedTicket, fault: PrinterStatus },
+    /// The server refused (closed, break, quota): no ticket exists.
+    Refused { availability: Option<Availability>, message: String },
+    /// The server could not be reached: no number was issued, none is shown.
+    ServerDown,
+}
+
+impl Outcome {
+    pub fn ticket(&self) -> Option<&IssuedTicket> {
+        match self {
+            Outcome::Printed { ticket } | Outcome::NotPrinted { ticket, .. } => Some(ticket),
+            _ => None,
+        }
+    }
+}
+
+/// Map a failed issue request to what the visitor is told.
+pub fn outcome_of_issue_error(e: &ClientError) -> Outcome {
+    match e {
+        ClientError::Api { body, .. } if !e.is_transient() => Outcome::Refused {
+            availability: body.error.availability.clone(),
+            message: body.error.message.clone(),
+        },
+        _ => Outcome::ServerDown,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Start,
+    Agencies,
+    Services { agency: String },
+    Category { service: String },
+    /// Waiting for the server and the printer. Nothing may be tapped: a second tap must never
+    /// ask for a second ticket.
+    Printing { service: String, category: Category },
+    /// `service`: the one the visitor chose (for a refusal, to say which).
+    Result { outcome: Outcome, service: String, shown_at: Instant },
+}
+
+/// What the worker must do after a tap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Issue { service: String, category: Category },
+}
+
+/// Timings the building can tune in the kiosk config.
+#[derive(Clone, Copy, Debug)]
+pub struct Timings {
+    /// Back to start after this long without a tap.
+    pub idle: Duration,
+    /// How long the printed number stays on screen.
+    pub result: Duration,
+    /// How long a number that did not print stays (time to photograph the QR code).
+    pub result_not_printed: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            idle: Duration::from_secs(60),
+            result: Duration::from_secs(8),
+            result_not_printed: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The hall as the kiosk knows it, kept current by the event stream.
+#[derive(Clone, Debug, Default)]
+pub struct Hall {
+    pub building: Option<BuildingView>,
+    pub agencies: Vec<AgencyView>,
+    pub services: Vec<ServiceView>,
+}
+
+pub struct Controller {
+    pub screen: Screen,
+    pub lang: Lang,
+    pub hall: Hall,
+    /// False while the server cannot be reached; the start screen then says so.
+    pub server_ok: bool,
+    /// Last status the printer reported; `None` until first asked.
+    pub printer: Option<PrinterStatus>,
+    timings: Timings,
+    last_touch: Instant,
+    default_lang: Lang,
+}
+
+impl Controller {
+    pub fn new(timings: Timings, lang: Lang, now: Instant) -> Controller {
+        Controller {
+            screen: Screen::Start,
+            lang,
+            hall: Hall::default(),
+            server_ok: false,
+            printer: None,
+            timings,
+            last_touch: now,
+            default_lang: lang,
+        }
+    }
+
+    // ---- what the server and the printer say -------------------------------------------------
+
+    pub fn on_services(&mut self, r: ServicesResponse) {
+        self.hall = Hall {
+            building: Some(r.building),
+            agencies: r.agencies,
+            services: r.services,
+        };
+        self.server_ok = true;
+    }
+
+    /// Waiting counts from one event of the stream.
+    pub fn on_waiting(&mut self, waiting: &BTreeMap<String, u32>) {
+        for s in &mut self.hall.services {
+            if let Some(n) = waiting.get(&s.id) {
+                s.waiting = *n;
+            }
+        }
+    }
+
+    pub fn on_server_reachable(&mut self, ok: bool) {
+        self.server_ok = ok;
+    }
+
+    pub fn on_printer(&mut self, status: Option<PrinterStatus>) {
+        self.printer = status;
+    }
+
+    pub fn on_outcome(&mut self, outcome: Outcome, now: Instant) {
+        // A result only belongs to the attempt that is waiting for it.
+        let Screen::Printing { service, .. } = &self.screen else {
+            return;
+        };
+        let service = service.clone();
+        if matches!(outcome, Outcome::ServerDown) {
+            self.server_ok = false;
+        }
+        if let Outcome::NotPrinted { fault, .. } = &outcome {
+            self.printer = Some(*fault);
+        }
+        self.screen = Screen::Result {
+            outcome,
+            service,
+            shown_at: now,
+        };
+    }
+
+    // ---- taps -------------------------------------------------------------------------------
+
+    fn touch(&mut self, now: Instant) {
+        self.last_touch = now;
+    }
+
+    /// Any tap on the screen, even one that does nothing, means someone is there.
+    pub fn on_touch(&mut self, now: Instant) {
+        self.touch(now);
+    }
+
+    pub fn set_lang(&mut self, lang: Lang, now: Instant) {
+        self.touch(now);
+        self.lang = lang;
+    }
+
+    pub fn start(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen == Screen::Start && self.server_ok && !self.hall.services.is_empty() {
+            self.screen = Screen::Agencies;
+        }
+    }
+
+    pub fn choose_agency(&mut self, agency: &str, now: Instant) {
+        self.touch(now);
+        if self.screen == Screen::Agencies && self.hall.agencies.iter().any(|a| a.id == agency) {
+            self.screen = Screen::Services {
+                agency: agency.to_string(),
+            };
+        }
+    }
+
+    pub fn choose_service(&mut self, service: &str, now: Instant) {
+        self.touch(now);
+        let Screen::Services { agency } = &self.screen else {
+            return;
+        };
+        // A closed service cannot be chosen, whatever the UI shows.
+        if let Some(s) = self.service(service) {
+            if &s.agency == agency && s.availability.is_open() {
+                self.screen = Screen::Category {
+                    service: service.to_string(),
+                };
+            }
+        }
+    }
+
+    pub fn choose_category(&mut self, category: Category, now: Instant) -> Option<Command> {
+        self.touch(now);
+        let Screen::Category { service } = &self.screen else {
+            return None;
+        };
+        let service = service.clone();
+        self.screen = Screen::Printing {
+            service: service.clone(),
+            category,
+        };
+        Some(Command::Issue { service, category })
+    }
+
+    pub fn back(&mut self, now: Instant) {
+        self.touch(now);
+        self.screen = match &self.screen {
+            Screen::Agencies => Screen::Start,
+            Screen::Services { .. } => Screen::Agencies,
+            Screen::Category { service } => match self.service(service) {
+                Some(s) => Screen::Services {
+                    agency: s.agency.clone(),
+                },
+                None => Screen::Agencies,
+            },
+            other => other.clone(),
+        };
+    }
+
+    /// "Selesai" on the result screen, or the home button.
+    pub fn home(&mut self, now: Instant) {
+        self.touch(now);
+        if !matches!(self.screen, Screen::Printing { .. }) {
+            self.go_start();
+        }
+    }
+
+    fn go_start(&mut self) {
+        self.screen = Screen::Start;
+        // The next visitor starts in Bahasa Indonesia again.
+        self.lang = self.default_lang;
+    }
+
+    /// Called about once a second; returns true when the screen changed.
+    pub fn tick(&mut self, now: Instant) -> bool {
+        let back = match &self.screen {
+            Screen::Start | Screen::Printing { .. } => false,
+            Screen::Result { outcome, shown_at, .. } => {
+                let hold = match outcome {
+                    Outcome::NotPrinted { .. } => self.timings.result_not_printed,
+                    _ => self.timings.result,
+                };
+                now.duration_since(*shown_at) >= hold && now.duration_since(self.last_touch) >= hold
+            }
+            _ => now.duration_since(self.last_touch) >= self.timings.idle,
+        };
+        if back {
+            self.go_start();
+        }
+        back
+    }
+
+    // ---- what the screens show ------------------------------------------------------------------
+
+    pub fn service(&self, id: &str) -> Option<&ServiceView> {
+        self.hall.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn agency(&self, id: &str) -> Option<&AgencyView> {
+        self.hall.agencies.iter().find(|a| a.id == id)
+    }
+
+    pub fn services_of(&self, agency: &str) -> Vec<&ServiceView> {
+        self.hall.services.iter().filter(|s| s.agency == agency).collect()
+    }
+
+    /// Agencies with at least one service, in the server's order.
+    pub fn agencies(&self) -> Vec<&AgencyView> {
+        self.hall
+            .agencies
+            .iter()
+            .filter(|a| self.hall.services.iter().any(|s| s.agency == a.id))
+            .collect()
+    }
+
+    /// Whether any service of the agency hands out tickets now.
+    pub fn agency_open(&self, agency: &str) -> bool {
+        self.services_of(agency).iter().any(|s| s.availability.is_open())
+    }
+
+    pub fn agency_waiting(&self, agency: &str) -> u32 {
+        self.services_of(agency).iter().map(|s| s.waiting).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antri_wire::{ErrorBody, ErrorDetail, Text, TicketStatus, TicketView};
+
+    fn text(s: &str) -> Text {
+        Text {
+            id: s.into(),
+            en: format!("{s} (en)"),
+        }
+    }
+
+    fn service(id: &str, agency: &str, availability: Availability) -> ServiceView {
+        ServiceView {
+            id: id.into(),
+            agency: agency.into(),
+            prefix: id.to_uppercase(),
+            name: text(id),
+            availability,
+            waiting: 2,
+            estimated_wait_secs: 600,
+            quota: None,
+            quota_left: None,
+            target_wait_secs: 1800,
+        }
+    }
+
+    fn hall() -> ServicesResponse {
+        let now: antri_wire::Timestamp = "2026-11-24T09:00:00+07:00".parse().unwrap();
+        ServicesResponse {
+            building: BuildingView {
+                name: "MPP".into(),
+                timezone: "Asia/Jakarta".into(),
+                timezone_abbrev: "WIB".into(),
+                now,
+                day: now.date_naive(),
+                public_url: "http://127.0.0.1:8080".into(),
+            },
+            agencies: vec![
+                AgencyView { id: "dukcapil".into(), name: text("Dukcapil") },
+                AgencyView { id: "empty".into(), name: text("Empty") },
+            ],
+            services: vec![
+                service("ktp", "dukcapil", Availability::Open),
+                service("kk", "dukcapil", Availability::QuotaReached { quota: 50 }),
+            ],
+            seq: 1,
+        }
+    }
+
+    fn ticket() -> IssuedTicket {
+        let at: antri_wire::Timestamp = "2026-11-24T09:05:00+07:00".parse().unwrap();
+        IssuedTicket {
+            ticket: TicketView {
+                id: 1,
+                number: "KTP-001".into(),
+                service: "ktp".into(),
+                category: Category::Regular,
+                status: TicketStatus::Waiting,
+                day: at.date_naive(),
+                issued_at: at,
+                queued_at: at,
+                called_at: None,
+                counter: None,
+                tracking_code: "x".into(),
+                calls: 0,
+                transferred_from: None,
+            },
+            ahead: 2,
+            estimated_wait_secs: 600,
+            service_name: text("ktp"),
+            agency_name: text("Dukcapil"),
+            tracking_url: "http://127.0.0.1:8080/t/x".into(),
+        }
+    }
+
+    fn ready(now: Instant) -> Controller {
+        let mut c = Controller::new(Timings::default(), Lang::Id, now);
+        c.on_services(hall());
+        c
+    }
+
+    fn to_category(c: &mut Controller, now: Instant) {
+        c.start(now);
+        c.choose_agency("dukcapil", now);
+        c.choose_service("ktp", now);
+        assert_eq!(c.screen, Screen::Category { service: "ktp".into() });
+    }
+
+    #[test]
+    fn three_taps_and_a_category_ask_for_exactly_one_ticket() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        to_category(&mut c, t0);
+        let cmd = c.choose_category(Category::Elderly, t0);
+        assert_eq!(
+            cmd,
+            Some(Command::Issue { service: "ktp".into(), category: Category::Elderly })
+        );
+        // A second tap while printing asks for nothing.
+        assert_eq!(c.choose_category(Category::Elderly, t0), None);
+        c.home(t0);
+        assert!(matches!(c.screen, Screen::Printing { .. }), "cannot leave while printing");
+        c.on_outcome(Outcome::Printed { ticket: ticket() }, t0);
+        assert!(matches!(c.screen, Screen::Result { outcome: Outcome::Printed { .. }, .. }));
+        // The number stays for the configured time, then the start screen returns.
+        assert!(!c.tick(t0 + Duration::from_secs(7)));
+        assert!(c.tick(t0 + Duration::from_secs(8)));
+        assert_eq!(c.screen, Screen::Start);
+    }
+
+    #[test]
+    fn closed_services_and_empty_agencies_cannot_be_chosen() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.start(t0);
+        assert_eq!(c.agencies().len(), 1, "an agency without services is not offered");
+        c.choose_agency("nope", t0);
+        assert_eq!(c.screen, Screen::Agencies);
+        c.choose_agency("dukcapil", t0);
+        c.choose_service("kk", t0);
+        assert_eq!(c.screen, Screen::Services { agency: "dukcapil".into() });
+    }
+
+    #[test]
+    fn nothing_starts_while_the_server_is_unreachable() {
+        let t0 = Instant::now();
+        let mut c = Controller::new(Timings::default(), Lang::Id, t0);
+        c.start(t0);
+        assert_eq!(c.screen, Screen::Start, "no services known yet");
+        c.on_services(hall());
+        c.on_server_reachable(false);
+        c.start(t0);
+        assert_eq!(c.screen, Screen::Start);
+        c.on_server_reachable(true);
+        c.start(t0);
+        assert_eq!(c.screen, Screen::Agencies);
+    }
+
+    #[test]
+    fn server_down_while_issuing_shows_no_number_and_marks_server_down() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        to_category(&mut c, t0);
+        c.choose_category(Category::Regular, t0);
+        let e = ClientError::Unreachable("connection refused".into());
+        c.on_outcome(outcome_of_issue_error(&e), t0);
+        assert!(matches!(c.screen, Screen::Result { outcome: Outcome::ServerDown, .. }));
+        assert!(!c.server_ok);
+        assert!(c.tick(t0 + Duration::from_secs(8)));
+    }
+
+    #[test]
+    fn a_refusal_carries_the_reason() {
+        let e = ClientError::Api {
+            status: 409,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    code: "service_closed".into(),
+                    message: "closed".into(),
+                    availability: Some(Availability::Closed),
+                },
+            },
+        };
+        assert_eq!(
+            outcome_of_issue_error(&e),
+            Outcome::Refused { availability: Some(Availability::Closed), message: "closed".into() }
+        );
+        let e500 = ClientError::Api { status: 503, body: ErrorBody { error: ErrorDetail { code: "x".into(), message: "y".into(), availability: None } } };
+        assert_eq!(outcome_of_issue_error(&e500), Outcome::ServerDown);
+    }
+
+    #[test]
+    fn a_number_that_did_not_print_stays_long_enough_to_photograph() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        to_category(&mut c, t0);
+        c.choose_category(Category::Regular, t0);
+        c.on_outcome(Outcome::NotPrinted { ticket: ticket(), fault: PrinterStatus::PaperOut }, t0);
+        assert_eq!(c.printer, Some(PrinterStatus::PaperOut));
+        assert!(!c.tick(t0 + Duration::from_secs(30)));
+        assert!(c.tick(t0 + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn idle_kiosk_returns_to_start_in_the_default_language() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.set_lang(Lang::En, t0);
+        c.start(t0);
+        c.choose_agency("dukcapil", t0 + Duration::from_secs(30));
+        assert!(!c.tick(t0 + Duration::from_secs(89)));
+        assert!(c.tick(t0 + Duration::from_secs(90)));
+        assert_eq!((c.screen.clone(), c.lang), (Screen::Start, Lang::Id));
+    }
+
+    #[test]
+    fn back_walks_the_flow_backwards() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        to_category(&mut c, t0);
+        c.back(t0);
+        assert_eq!(c.screen, Screen::Services { agency: "dukcapil".into() });
+        c.back(t0);
+        assert_eq!(c.screen, Screen::Agencies);
+        c.back(t0);
+        assert_eq!(c.screen, Screen::Start);
+    }
+
+    #[test]
+    fn live_counts_update_services() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_waiting(&BTreeMap::from([("ktp".to_string(), 9)]));
+        assert_eq!(c.service("ktp").unwrap().waiting, 9);
+        assert_eq!(c.agency_waiting("dukcapil"), 11);
+    }
+
+    #[test]
+    fn a_late_outcome_is_ignored() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_outcome(Outcome::Printed { ticket: ticket() }, t0);
+        assert_eq!(c.screen, Screen::Start);
+    }
+}

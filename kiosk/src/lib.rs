@@ -1,0 +1,20 @@
+//! The Antri kiosk: a visitor picks an agency, a service and who the ticket is for, and gets a
+//! printed ticket. Map of the modules:
+//!
+//! - [`config`]: the kiosk's TOML config (server, device token, printer URI, paper, timings).
+//! - [`controller`]: the flow as a pure state machine (screens, taps, idle timeout); unit-tested.
+//! - [`adapter`]: copies the controller's state into the Slint `KioskAdapter` global and routes
+//!   its callbacks back; owns nothing else.
+//! - [`worker`]: a thread with a tokio runtime: the server client, the live event stream,
+//!   and the printer (status before and after each ticket, fault reports).
+//! - [`printer`]: printer URI, ticket layout (ESC/POS bytes), byte-stream driver, DLE EOT status.
+//! - [`qr`]: the on-screen QR code shown when a ticket could not be printed.
+
+pub mod adapter;
+pub mod config;
+pub mod controller;
+pub mod printer;
+pub mod qr;
+pub mod worker;
+
+slint::include_modules!();

@@ -1,0 +1,351 @@
+//! Everything slow, on one thread with a tokio runtime, so the screen never freezes: the ticket
+//! server (issue, services, the live event stream) and the printer (status, printing, fault
+//! reports). Results go back to the UI through a sink function; in the program the sink posts to
+//! Slint's event loop, in tests it is a channel the test drains.
+//!
+//! The printer is a blocking byte stream owned by [`PrinterPort`] behind a std `Mutex`: tickets
+//! and status polls take turns on it inside `spawn_blocking`, so a status query can never land in
+//! the middle of a ticket's bytes.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use antri_wire::client::{Client, StreamItem};
+use antri_wire::event::StreamMessage;
+use antri_wire::{BuildingView, Category, DeviceReport, EventKind, IssuedTicket, PrinterStatus, ServicesResponse};
+use tokio::sync::mpsc;
+
+use crate::controller::{outcome_of_issue_error, Outcome};
+use crate::printer::driver::{status_or_disconnected, Connection};
+use crate::printer::status::describe;
+use crate::printer::ticket::{self, Layout, Logo, PaperWidth};
+use crate::printer::uri::PrinterUri;
+
+/// What the worker tells the UI.
+#[derive(Clone, Debug)]
+pub enum ToUi {
+    Services(Box<ServicesResponse>),
+    Waiting(BTreeMap<String, u32>),
+    ServerReachable(bool),
+    Printer(Option<PrinterStatus>),
+    Outcome(Box<Outcome>),
+    /// The time from the tap to the last byte handed to the printer (for the benchmark log).
+    Timing { issue: Duration, print: Duration },
+}
+
+#[derive(Clone, Debug)]
+pub enum ToWorker {
+    Issue { service: String, category: Category, tapped_at: Instant },
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub server: String,
+    pub token: String,
+    pub printer: PrinterUri,
+    pub paper: PaperWidth,
+    pub logo: Option<Logo>,
+    pub footer: Vec<String>,
+    pub printer_poll: Duration,
+    /// How often the services (opening hours, breaks, quota) are fetched again between events.
+    pub services_refresh: Duration,
+}
+
+/// How one ticket went on paper.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PrintResult {
+    /// On paper; `Some(PaperNearEnd)` is a warning worth reporting.
+    Printed(Option<PrinterStatus>),
+    Failed { fault: PrinterStatus, detail: String },
+}
+
+/// The printer link, opened on demand and dropped when it breaks so the next use reopens it:
+/// that is how the kiosk recovers by itself when a cable is plugged back in.
+pub struct PrinterPort {
+    uri: PrinterUri,
+    conn: Option<Connection>,
+}
+
+impl PrinterPort {
+    pub fn new(uri: PrinterUri) -> PrinterPort {
+        PrinterPort { uri, conn: None }
+    }
+
+    fn connection(&mut self) -> Result<&mut Connection, String> {
+        if self.conn.is_none() {
+            self.conn = Some(Connection::open(&self.uri).map_err(|e| e.to_string())?);
+        }
+        Ok(self.conn.as_mut().expect("just opened"))
+    }
+
+    /// `(None, _)` on a one-way link, where nothing can be known before a write fails.
+    pub fn status(&mut self) -> (Option<PrinterStatus>, String) {
+        let conn = match self.connection() {
+            Ok(c) => c,
+            Err(e) => return (Some(PrinterStatus::Disconnected), e),
+        };
+        let (status, detail) = status_or_disconnected(conn);
+        if matches!(status, Some(PrinterStatus::Disconnected | PrinterStatus::Error)) {
+            self.conn = None;
+        }
+        let detail = detail.unwrap_or_else(|| status.map(describe).unwrap_or("one-way link").to_string());
+        (status, detail)
+    }
+
+    /// Status, ticket, status. Nothing is sent to a printer that reports a fault: a real printer
+    /// (and the emulator) would hold the bytes and print them when repaired, long after the
+    /// visitor left with the number from the screen — a stray ticket nobody asked for.
+    pub fn print(&mut self, bytes: &[u8]) -> PrintResult {
+        let (before, detail) = self.status();
+        if let Some(fault) = before.filter(|s| s.is_fault()) {
+            return PrintResult::Failed { fault, detail };
+        }
+        let written = match self.connection() {
+            Ok(conn) => conn.write_all(bytes).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        if let Err(detail) = written {
+            self.conn = None;
+            return PrintResult::Failed {
+                fault: PrinterStatus::Disconnected,
+                detail,
+            };
+        }
+        let (after, detail) = self.status();
+        match after {
+            Some(fault) if fault.is_fault() => PrintResult::Failed { fault, detail },
+            Some(PrinterStatus::PaperNearEnd) => PrintResult::Printed(Some(PrinterStatus::PaperNearEnd)),
+            _ => PrintResult::Printed(None),
+        }
+    }
+}
+
+pub struct WorkerHandle {
+    tx: mpsc::UnboundedSender<ToWorker>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    pub fn send(&self, cmd: ToWorker) {
+        // The worker lives as long as the program; a send error only happens at shutdown.
+        let _ = self.tx.send(cmd);
+    }
+}
+
+type Sink = Arc<dyn Fn(ToUi) + Send + Sync>;
+
+struct Shared {
+    client: Client,
+    printer: Mutex<PrinterPort>,
+    building: Mutex<Option<BuildingView>>,
+    /// The printer status the server last accepted, so each change is reported once.
+    reported: Mutex<Option<PrinterStatus>>,
+    /// Wakes the services refresher early (after the server was found unreachable).
+    wake_refresh: tokio::sync::Notify,
+    cfg: WorkerConfig,
+    sink: Sink,
+}
+
+pub fn spawn(cfg: WorkerConfig, sink: impl Fn(ToUi) + Send + Sync + 'static) -> WorkerHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let thread = std::thread::Builder::new()
+        .name("kiosk-worker".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime starts");
+            rt.block_on(run(cfg, Arc::new(sink), rx));
+        })
+        .expect("worker thread starts");
+    WorkerHandle { tx, _thread: thread }
+}
+
+async fn run(cfg: WorkerConfig, sink: Sink, mut rx: mpsc::UnboundedReceiver<ToWorker>) {
+    let shared = Arc::new(Shared {
+        client: Client::new(&cfg.server, Some(cfg.token.clone())),
+        printer: Mutex::new(PrinterPort::new(cfg.printer.clone())),
+        building: Mutex::new(None),
+        reported: Mutex::new(None),
+        wake_refresh: tokio::sync::Notify::new(),
+        cfg,
+        sink,
+    });
+    tokio::spawn(follow_events(shared.clone()));
+    tokio::spawn(refresh_services(shared.clone()));
+    tokio::spawn(watch_printer(shared.clone()));
+    while let Some(cmd) = rx.recv().await {
+        match cmd {
+            // One at a time: the UI allows one ticket per visitor anyway, and the printer is one.
+            ToWorker::Issue {
+                service,
+                category,
+                tapped_at,
+            } => issue_and_print(&shared, &service, category, tapped_at).await,
+        }
+    }
+}
+
+async fn issue_and_print(shared: &Arc<Shared>, service: &str, category: Category, tapped_at: Instant) {
+    // Exactly one request per tap. If the answer is lost the ticket may exist on the server, but
+    // asking again could make a second one: the visitor is told to ask an officer instead.
+    let issued = match shared.client.issue(service, category).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, service, "ticket not issued");
+            let outcome = outcome_of_issue_error(&e);
+            if outcome == Outcome::ServerDown {
+                (shared.sink)(ToUi::ServerReachable(false));
+                shared.wake_refresh.notify_one();
+            }
+            (shared.sink)(ToUi::Outcome(Box::new(outcome)));
+            return;
+        }
+    };
+    let issued_at = Instant::now();
+    let layout = layout(shared);
+    let bytes = ticket::render(&issued, &layout);
+    let result = match bytes {
+        Ok(bytes) => {
+            let s = shared.clone();
+            tokio::task::spawn_blocking(move || s.printer.lock().unwrap_or_else(|p| p.into_inner()).print(&bytes))
+                .await
+                .unwrap_or_else(|e| PrintResult::Failed {
+                    fault: PrinterStatus::Error,
+                    detail: e.to_string(),
+                })
+        }
+        Err(e) => PrintResult::Failed {
+            fault: PrinterStatus::Error,
+            detail: e.to_string(),
+        },
+    };
+    let printed_at = Instant::now();
+    (shared.sink)(ToUi::Timing {
+        issue: issued_at - tapped_at,
+        print: printed_at - tapped_at,
+    });
+    let outcome = outcome_of_print(issued, &result);
+    match &result {
+        PrintResult::Printed(warning) => {
+            let status = warning.unwrap_or(PrinterStatus::Ok);
+            note_printer(shared, Some(status), describe(status).to_string()).await;
+        }
+        PrintResult::Failed { fault, detail } => {
+            tracing::warn!(?fault, detail, "ticket not printed; shown on screen");
+            note_printer(shared, Some(*fault), detail.clone()).await;
+        }
+    }
+    (shared.sink)(ToUi::Outcome(Box::new(outcome)));
+}
+
+pub fn outcome_of_print(ticket: IssuedTicket, result: &PrintResult) -> Outcome {
+    match result {
+        PrintResult::Printed(_) => Outcome::Printed { ticket },
+        PrintResult::Failed { fault, .. } => Outcome::NotPrinted { ticket, fault: *fault },
+    }
+}
+
+fn layout(shared: &Shared) -> Layout {
+    let building = shared.building.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    Layout {
+        paper: shared.cfg.paper,
+        building: building.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        timezone_abbrev: building.map(|b| b.timezone_abbrev).unwrap_or_default(),
+        logo: shared.cfg.logo.clone(),
+        footer: shared.cfg.footer.clone(),
+    }
+}
+
+/// Tell the UI about a printer status, and the server when it changed since it last heard.
+async fn note_printer(shared: &Arc<Shared>, status: Option<PrinterStatus>, detail: String) {
+    (shared.sink)(ToUi::Printer(status));
+    let Some(status) = status else { return };
+    let last = *shared.reported.lock().unwrap_or_else(|p| p.into_inner());
+    if last == Some(status) {
+        return;
+    }
+    let report = DeviceReport {
+        printer: status,
+        detail: Some(detail),
+    };
+    match shared.client.report_device_status(&report).await {
+        Ok(_) => *shared.reported.lock().unwrap_or_else(|p| p.into_inner()) = Some(status),
+        // Not marked as reported: the next poll tries again, so the dashboard catches up.
+        Err(e) => tracing::debug!(error = %e, "printer status not reported yet"),
+    }
+}
+
+/// Between tickets: ask the printer how it is, so faults, warnings and repairs reach the
+/// dashboard (and the start screen) without waiting for a visitor.
+async fn watch_printer(shared: Arc<Shared>) {
+    loop {
+        let s = shared.clone();
+        let polled = tokio::task::spawn_blocking(move || s.printer.lock().unwrap_or_else(|p| p.into_inner()).status()).await;
+        if let Ok((status, detail)) = polled {
+            note_printer(&shared, status, detail).await;
+        }
+        tokio::time::sleep(shared.cfg.printer_poll).await;
+    }
+}
+
+async fn fetch_services(shared: &Arc<Shared>) -> bool {
+    match shared.client.services().await {
+        Ok(r) => {
+            *shared.building.lock().unwrap_or_else(|p| p.into_inner()) = Some(r.building.clone());
+            (shared.sink)(ToUi::Services(Box::new(r)));
+            true
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "services not fetched");
+            false
+        }
+    }
+}
+
+/// Opening hours and breaks change with the clock, not with events: fetch the picture again now
+/// and then. While the server is unreachable this is also the retry loop.
+async fn refresh_services(shared: Arc<Shared>) {
+    loop {
+        let ok = fetch_services(&shared).await;
+        let wait = if ok { shared.cfg.services_refresh } else { Duration::from_secs(1) };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shared.wake_refresh.notified() => {}
+        }
+    }
+}
+
+/// The live stream keeps waiting counts current while a visitor looks; it reconnects by itself.
+async fn follow_events(shared: Arc<Shared>) {
+    let mut rx = shared.client.subscribe(None);
+    while let Some(item) = rx.recv().await {
+        match item {
+            StreamItem::Connected => {
+                // After a reconnect the stream resumes from its position without a snapshot:
+                // fetch the whole picture so nothing that changed meanwhile is missed.
+                fetch_services(&shared).await;
+            }
+            StreamItem::Disconnected => (shared.sink)(ToUi::ServerReachable(false)),
+            StreamItem::Message(StreamMessage::Snapshot(s)) => {
+                *shared.building.lock().unwrap_or_else(|p| p.into_inner()) = Some(s.building.clone());
+                (shared.sink)(ToUi::Services(Box::new(ServicesResponse {
+                    building: s.building,
+                    agencies: s.agencies,
+                    services: s.services,
+                    seq: s.seq,
+                })));
+            }
+            StreamItem::Message(StreamMessage::Event(e)) => {
+                if !e.waiting.is_empty() {
+                    (shared.sink)(ToUi::Waiting(e.waiting.clone()));
+                }
+                if matches!(e.kind, EventKind::DayStarted { .. }) {
+                    fetch_services(&shared).await;
+                }
+            }
+        }
+    }
+}
