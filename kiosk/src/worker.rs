@@ -127,6 +127,11 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
+    /// A sender for code that outlives a borrow of the handle (the UI's callbacks).
+    pub fn sender(&self) -> mpsc::UnboundedSender<ToWorker> {
+        self.tx.clone()
+    }
+
     pub fn send(&self, cmd: ToWorker) {
         // The worker lives as long as the program; a send error only happens at shutdown.
         let _ = self.tx.send(cmd);

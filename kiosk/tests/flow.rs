@@ -1,0 +1,81 @@
+//! A visitor taps through the kiosk against the real ticket server, and the ticket comes out of
+//! the `emupos` printer emulator, over TCP and over a pty. The emulator's own rendering of the
+//! ticket is read back: the number and service from its text, the QR code with zbarimg, and the
+//! QR's link is followed to the server's tracking API.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use kiosk::controller::Timings;
+use kiosk::printer::uri::PrinterUri;
+
+const AGENCY: &str = "Dinas Kependudukan dan Pencatatan Sipil";
+const SERVICE: &str = "KTP Elektronik";
+
+fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &str) -> String {
+    let ui = Ui::start(&server.url(), printer, Timings::default());
+    ui.wait_ready();
+    let before = emu.receipts().len();
+
+    ui.tap("Ambil nomor antrian");
+    assert_eq!(ui.screen(), 1, "agencies");
+    ui.tap(AGENCY);
+    assert_eq!(ui.screen(), 2, "services of the agency");
+    ui.tap(SERVICE);
+    assert_eq!(ui.screen(), 3, "who is the ticket for");
+    ui.tap(category);
+    assert_eq!(ui.screen(), 4, "printing");
+    ui.pump_until("the result screen", Duration::from_secs(15), |u| u.screen() == 5);
+
+    let a = ui.adapter();
+    assert_eq!(a.get_result_kind(), 0, "printed");
+    let number = a.get_result_number().to_string();
+    assert!(number.starts_with("KTP-"), "{number}");
+    assert!(ui.find("Silakan ambil tiket Anda di bawah").is_some(), "says to take the ticket");
+
+    // What the printer made of our bytes.
+    let id = emu.wait_receipt(before);
+    let text = emu.receipt_text(&id);
+    assert!(text.contains(&number), "ticket text has the number {number}:\n{text}");
+    assert!(text.contains("KTP Elektronik"), "ticket names the service:\n{text}");
+    assert!(text.contains("Mal Pelayanan Publik Kota Harapan"), "building on top:\n{text}");
+    let url = zbarimg(&emu.receipt_png(&id));
+    let issued = ui.kiosk.ctl.borrow().screen.clone();
+    let kiosk::controller::Screen::Result { outcome, .. } = issued else { panic!("not a result") };
+    let ticket = outcome.ticket().expect("a ticket").clone();
+    assert_eq!(url, ticket.tracking_url, "QR payload is the tracking URL");
+    // Follow the QR code: the tracking page's API knows this ticket.
+    let code = url.rsplit('/').next().unwrap().to_string();
+    let track = block_on(server.client().track(&code)).expect("tracking code resolves");
+    assert_eq!(track.number, number);
+
+    // The number stays a few seconds, then the kiosk is ready for the next visitor by itself.
+    let shown = std::time::Instant::now();
+    ui.kiosk.tick(shown + Duration::from_secs(8) + Duration::from_millis(100));
+    assert_eq!(ui.screen(), 0, "back to start");
+    id
+}
+
+#[test]
+fn visitor_gets_a_printed_ticket_over_tcp() {
+    let server = Server::start();
+    let emu = Emupos::start();
+    let id = take_ticket(&server, &emu, emu.tcp_uri(), "Lansia");
+    let text = emu.receipt_text(&id);
+    assert!(text.contains("PRIORITAS: Lansia"), "priority is printed:\n{text}");
+    assert_eq!(wait_report(&server, antri_wire::PrinterStatus::Ok).printer, antri_wire::PrinterStatus::Ok);
+    // The emulator's picture of the ticket, for the README.
+    let out = workspace().join("docs/screenshots/ticket-80mm.png");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::copy(emu.receipt_png(&id), out).unwrap();
+}
+
+#[test]
+fn visitor_gets_a_printed_ticket_over_a_serial_pty() {
+    let server = Server::start();
+    let emu = Emupos::start();
+    let id = take_ticket(&server, &emu, emu.serial_uri(), "Umum");
+    assert!(!emu.receipt_text(&id).contains("PRIORITAS"));
+}
