@@ -1,14 +1,17 @@
 //! Fan-out of committed events to live subscribers (displays, kiosks, pages).
 //!
-//! Each event is serialised once, when the writer publishes it, and shared by every subscriber as
-//! an `Arc<str>`: with 500 displays connected a call costs one serialisation, not 500. A subscriber
+//! Each event is serialised and framed as Server-Sent Events once, when the writer publishes it, and
+//! every subscriber writes the same shared bytes: with 500 displays connected a call costs one
+//! serialisation, not 500. A subscriber
 //! too slow to keep up falls behind the channel; it then reads what it missed from the log, so it
 //! still gets every event in order.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use antri_wire::event::SSE_EVENT;
 use antri_wire::Event;
+use axum::body::Bytes;
 use tokio::sync::broadcast;
 
 /// Events a subscriber may fall behind before it has to read from the log instead.
@@ -17,7 +20,22 @@ const CHANNEL: usize = 4096;
 #[derive(Clone, Debug)]
 pub struct Published {
     pub seq: u64,
-    pub json: Arc<str>,
+    /// The whole SSE message, ready to write.
+    pub frame: Bytes,
+}
+
+/// One SSE message. `json` is compact serde_json output, which never contains a newline, so one
+/// `data:` line carries it.
+pub fn sse_frame(name: &str, seq: u64, json: &str) -> Bytes {
+    Bytes::from(format!("event: {name}\nid: {seq}\ndata: {json}\n\n"))
+}
+
+pub fn event_frame(e: &Event) -> Bytes {
+    sse_frame(
+        SSE_EVENT,
+        e.seq,
+        &serde_json::to_string(e).expect("events always serialise"),
+    )
 }
 
 pub struct Hub {
@@ -40,11 +58,11 @@ impl Hub {
     /// Called by the writer, in sequence order, after the events are committed.
     pub fn publish(&self, events: &[Event]) {
         for e in events {
-            let json: Arc<str> = serde_json::to_string(e)
-                .expect("events always serialise")
-                .into();
             // No receivers is fine: nobody is listening.
-            let _ = self.tx.send(Published { seq: e.seq, json });
+            let _ = self.tx.send(Published {
+                seq: e.seq,
+                frame: event_frame(e),
+            });
             self.committed.store(e.seq, Ordering::Release);
         }
     }

@@ -10,6 +10,8 @@ use chrono::{Days, Utc};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use axum::serve::ListenerExt;
+
 use crate::api::{router, AppState};
 use crate::auth::Auth;
 use crate::clock::Clock;
@@ -61,6 +63,10 @@ pub async fn run(
     let ticker = tokio::spawn(day_ticker(writer, config, opts.clock));
     let app = router(state);
     tracing::info!(addr = %listener.local_addr()?, "serving");
+    // Calls are small writes that must leave at once, not wait for Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

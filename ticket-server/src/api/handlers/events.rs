@@ -3,16 +3,20 @@
 //! Order of work on connect matters: subscribe to the hub first, then read the starting point
 //! (snapshot, or the log after the client's position). Anything committed in between arrives both
 //! ways and is dropped by sequence number, so nothing is missed and nothing is sent twice.
+//!
+//! The stream body is written by hand rather than with axum's `Sse`: every subscriber writes the
+//! hub's pre-framed bytes as they are, instead of re-encoding each event per connection.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
-use antri_wire::event::{SSE_EVENT, SSE_SNAPSHOT};
+use antri_wire::event::SSE_SNAPSHOT;
 use antri_wire::{Event, Role};
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::{stream, Stream, StreamExt};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use futures_util::{stream, StreamExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -20,29 +24,17 @@ use crate::api::error::ApiError;
 use crate::api::extract::{Json, Query};
 use crate::api::AppState;
 use crate::auth::Principal;
-
+use crate::events::{event_frame, sse_frame};
 use crate::store::log;
 
 /// A client further behind than this gets a fresh snapshot instead of the whole backlog.
 const MAX_BACKLOG: u64 = 20_000;
+/// A comment line this often keeps proxies and NAT tables from closing an idle stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 #[derive(Deserialize)]
 pub struct StreamQuery {
     after: Option<u64>,
-}
-
-fn sse_event(seq: u64, json: &str) -> SseEvent {
-    SseEvent::default()
-        .event(SSE_EVENT)
-        .id(seq.to_string())
-        .data(json)
-}
-
-fn encode(e: &Event) -> SseEvent {
-    sse_event(
-        e.seq,
-        &serde_json::to_string(e).expect("events always serialise"),
-    )
 }
 
 pub async fn stream(
@@ -50,7 +42,7 @@ pub async fn stream(
     _who: Principal,
     Query(q): Query<StreamQuery>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let after = q.after.or_else(|| {
         headers
             .get("last-event-id")
@@ -66,18 +58,13 @@ pub async fn stream(
                 .read_db(move |c| log::events_after(c, a, MAX_BACKLOG as usize))
                 .await?;
             let last = backlog.last().map_or(a, |e| e.seq);
-            first.extend(backlog.iter().map(encode));
+            first.extend(backlog.iter().map(event_frame));
             last
         }
         None => {
             let snap = s.hall().snapshot(s.clock.now());
             let json = serde_json::to_string(&snap).expect("snapshots always serialise");
-            first.push(
-                SseEvent::default()
-                    .event(SSE_SNAPSHOT)
-                    .id(snap.seq.to_string())
-                    .data(json),
-            );
+            first.push(sse_frame(SSE_SNAPSHOT, snap.seq, &json));
             snap.seq
         }
     };
@@ -90,12 +77,15 @@ pub async fn stream(
             let received = tokio::select! {
                 r = sub.rx.recv() => r,
                 _ = shutdown.changed() => return None,
+                _ = tokio::time::sleep(KEEP_ALIVE) => {
+                    return Some((vec![Bytes::from_static(b":\n\n")], (sub, last, s)));
+                }
             };
             match received {
                 Ok(p) if p.seq <= last => continue,
                 Ok(p) => {
                     last = p.seq;
-                    return Some((vec![sse_event(p.seq, &p.json)], (sub, last, s)));
+                    return Some((vec![p.frame], (sub, last, s)));
                 }
                 Err(RecvError::Lagged(_)) => {
                     // Too slow for the channel: catch up from the log.
@@ -107,15 +97,22 @@ pub async fn stream(
                     if let Some(e) = missed.last() {
                         last = e.seq;
                     }
-                    return Some((missed.iter().map(encode).collect(), (sub, last, s)));
+                    return Some((missed.iter().map(event_frame).collect(), (sub, last, s)));
                 }
                 Err(RecvError::Closed) => return None,
             }
         }
     })
     .flat_map(stream::iter);
-    let all = stream::iter(first).chain(live).map(Ok::<_, Infallible>);
-    Ok(Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(10))))
+    let body = stream::iter(first).chain(live).map(Ok::<_, Infallible>);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

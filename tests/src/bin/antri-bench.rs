@@ -1,0 +1,298 @@
+//! Load benchmark of the ticket server (not a test: it reports figures for docs/benchmarks.md).
+//!
+//! Starts the release `ticket-server` binary on 127.0.0.1 with a fresh database in a temp dir on
+//! the same disk, and measures:
+//! - the disk's own fsync latency (p50/p99), as the yardstick for durable commits;
+//! - idle RSS of the server;
+//! - ticket issue over HTTP (acknowledged after commit) at 1, 16 and 64 concurrent kiosks:
+//!   throughput, p50/p99 latency;
+//! - call → subscriber latency with 500 live event-stream subscribers: p50/p99/max from the
+//!   officer's click to each subscriber reading the call; RSS with them connected.
+//!
+//! All load is bounded (a fixed duration per step) and goes to loopback only.
+//!
+//! Run: `cargo build --release -p ticket-server -p antri-tests && target/release/antri-bench`
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use antri_wire::client::{Client, SseParser};
+use antri_wire::Category;
+use clap::Parser;
+use futures_util::StreamExt;
+
+#[derive(Parser)]
+struct Args {
+    /// The ticket-server binary (default: beside this one).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Seconds of load per concurrency level.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Event-stream subscribers for the fan-out measurement.
+    #[arg(long, default_value_t = 500)]
+    subscribers: usize,
+    /// Calls made while they listen.
+    #[arg(long, default_value_t = 40)]
+    calls: usize,
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// fsync after writing 4 KiB: appended (the file grows, as a fresh WAL does) or over existing blocks
+/// (as a WAL does once it has wrapped). Disks differ a lot between the two.
+fn fsync_latency(dir: &Path, append: bool) -> anyhow::Result<(f64, f64)> {
+    use std::os::unix::fs::FileExt;
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&path)?;
+    let block = [7u8; 4096];
+    if !append {
+        f.write_all(&[0u8; 64 * 1024])?;
+        f.sync_all()?;
+    }
+    let mut ms = Vec::new();
+    for i in 0..300u64 {
+        if append {
+            f.write_all(&block)?;
+        } else {
+            f.write_all_at(&block, (i % 16) * 4096)?;
+        }
+        let t = Instant::now();
+        f.sync_all()?;
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    std::fs::remove_file(&path)?;
+    ms.sort_by(f64::total_cmp);
+    Ok((pct(&ms, 0.5), pct(&ms, 0.99)))
+}
+
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<Server> {
+    // The sample building without daily quotas, so the load is not cut short by them.
+    let example = Command::new(bin).arg("example-config").output()?.stdout;
+    let config: String = String::from_utf8(example)?
+        .lines()
+        .filter(|l| !l.starts_with("quota ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config_path = dir.join("bench.toml");
+    std::fs::write(&config_path, config)?;
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--clock-start",
+            "2026-11-24T08:00:00+07:00",
+            "--config",
+        ])
+        .arg(&config_path)
+        .arg("--db")
+        .arg(dir.join("bench.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line)?;
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
+        .to_string();
+    Ok(Server { child, url })
+}
+
+const SERVICES: [&str; 6] = ["ktp", "kk", "skck", "pkb", "npwp", "jkn-daftar"];
+
+async fn issue_load(url: &str, clients: usize, seconds: u64) -> (f64, Vec<f64>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|k| {
+            let c = Client::new(url, Some("demo-kiosk-1-token".into()));
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut lat = Vec::new();
+                let mut i = k;
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    c.issue(SERVICES[i % SERVICES.len()], Category::Regular)
+                        .await
+                        .expect("issue succeeds under load");
+                    lat.push(t.elapsed().as_secs_f64() * 1e3);
+                    i += 1;
+                }
+                lat
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    (all.len() as f64 / elapsed, all)
+}
+
+async fn fanout(url: &str, subscribers: usize, calls: usize) -> anyhow::Result<(Vec<f64>, usize)> {
+    let origin = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u64, f64)>();
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()?;
+    let mut tasks = Vec::new();
+    for _ in 0..subscribers {
+        let resp = http
+            .get(format!("{url}/api/v1/events"))
+            .bearer_auth("demo-display-hall-token")
+            .send()
+            .await?;
+        let tx = tx.clone();
+        let ready = ready_tx.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut body = resp.bytes_stream();
+            let mut parser = SseParser::default();
+            while let Some(Ok(chunk)) = body.next().await {
+                for m in parser.push(&chunk) {
+                    if m.event == "snapshot" {
+                        let _ = ready.send(());
+                    } else if m.data.contains("\"type\":\"ticket_called\"") {
+                        let seq = m.id.and_then(|i| i.parse().ok()).unwrap_or(0);
+                        let _ = tx.send((seq, origin.elapsed().as_secs_f64() * 1e3));
+                    }
+                }
+            }
+        }));
+    }
+    for _ in 0..subscribers {
+        ready_rx.recv().await;
+    }
+    let kiosk = Client::new(url, Some("demo-kiosk-1-token".into()));
+    let anon = Client::new(url, None);
+    let officer = anon.with_token(anon.login("petugas1", "antri").await?.token);
+    for _ in 0..calls {
+        kiosk.issue("ktp", Category::Regular).await?;
+    }
+    let mut clicks = Vec::new();
+    for _ in 0..calls {
+        let click = origin.elapsed().as_secs_f64() * 1e3;
+        let r = officer.call_next(1).await?;
+        officer.counter_action(1, "start").await?;
+        clicks.push((r.ticket.map(|t| t.id), click));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Collect: every subscriber must see every call.
+    let expected = subscribers * calls;
+    let mut received = Vec::with_capacity(expected);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while received.len() < expected && Instant::now() < deadline {
+        if let Ok(Some(r)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
+            received.push(r);
+        }
+    }
+    for t in tasks {
+        t.abort();
+    }
+    // Calls are in sequence order; map each received call to its click by order of seq.
+    let mut seqs: Vec<u64> = received.iter().map(|r| r.0).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    let mut lat = Vec::new();
+    for (seq, at) in &received {
+        let i = seqs.binary_search(seq).unwrap();
+        if let Some((_, click)) = clicks.get(i) {
+            lat.push(at - click);
+        }
+    }
+    lat.sort_by(f64::total_cmp);
+    Ok((lat, received.len()))
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let bin = match args.server {
+        Some(b) => b,
+        None => std::env::current_exe()?.with_file_name("ticket-server"),
+    };
+    let dir = tempfile::tempdir_in(std::env::current_dir()?)?;
+    let (fs50, fs99) = fsync_latency(dir.path(), true)?;
+    let (ow50, ow99) = fsync_latency(dir.path(), false)?;
+    println!("disk fsync, 4 KiB appended (300 samples): p50 {fs50:.2} ms, p99 {fs99:.2} ms");
+    println!("disk fsync, 4 KiB overwritten (300 samples): p50 {ow50:.2} ms, p99 {ow99:.2} ms");
+
+    let server = start_server(&bin, dir.path())?;
+    let pid = server.child.id();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    println!("server idle RSS: {:.1} MB", rss_mb(pid));
+
+    println!("\n| kiosks | tickets/s | p50 ms | p99 ms | max ms |");
+    println!("|---:|---:|---:|---:|---:|");
+    for clients in [1, 16, 64] {
+        let (tps, lat) = issue_load(&server.url, clients, args.seconds).await;
+        println!(
+            "| {clients} | {tps:.0} | {:.2} | {:.2} | {:.2} |",
+            pct(&lat, 0.5),
+            pct(&lat, 0.99),
+            lat.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+    println!("server RSS after issue load: {:.1} MB", rss_mb(pid));
+
+    let (lat, got) = fanout(&server.url, args.subscribers, args.calls).await?;
+    println!(
+        "\ncall -> {} subscribers, {} calls: received {got}/{}; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        args.subscribers,
+        args.calls,
+        args.subscribers * args.calls,
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        lat.last().copied().unwrap_or(f64::NAN)
+    );
+    println!(
+        "server RSS with {} subscribers: {:.1} MB",
+        args.subscribers,
+        rss_mb(pid)
+    );
+    let (fs50, fs99) = fsync_latency(dir.path(), true)?;
+    println!("disk fsync, appended, again after the load: p50 {fs50:.2} ms, p99 {fs99:.2} ms");
+    Ok(())
+}
