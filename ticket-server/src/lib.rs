@@ -8,6 +8,7 @@
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`auth`]: users, devices, sessions, login throttling.
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
+//! - [`web`]: pages served by the server itself (the visitor's tracking page).
 //! - [`server`]: wires it together: `run(listener, options, shutdown)`.
 
 pub mod api;
@@ -19,4 +20,5 @@ pub mod metrics;
 pub mod queue;
 pub mod server;
 pub mod store;
+pub mod web;
 pub mod zone;

@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/counters/{n}", get(counters::one))
         .route("/api/v1/counters/{n}/waiting", get(counters::waiting))
         .route("/api/v1/counters/{n}/{action}", post(counters::act))
+        // Pages.
+        .route("/t/{code}", get(crate::web::track_page))
         // Live and history.
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/log", get(events::log))
