@@ -1,17 +1,23 @@
 //! The server's only source of "now".
 //!
-//! The queue rules never read a clock; the writer asks this one and passes the instant in. Tests and
-//! demos can start the clock at a chosen instant (a Tuesday morning, say) and let it run at real
-//! speed, so they do not depend on the hour at which they happen to run.
+//! The queue rules never read a clock; the writer asks this one and passes the instant in. Demos
+//! and tests can start the clock at a chosen instant (a Tuesday morning, say) and let it run at real
+//! speed, so they do not depend on the hour at which they happen to run; tests that measure waits
+//! use a manual clock they move themselves, so no test sleeps to let time pass.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Clock {
     /// The machine's clock.
     System,
     /// The machine's clock shifted by a fixed amount.
     Shifted(Duration),
+    /// Stands still until moved with [`Clock::advance`] (milliseconds since the Unix epoch).
+    Manual(Arc<AtomicI64>),
 }
 
 impl Clock {
@@ -20,11 +26,29 @@ impl Clock {
         Clock::Shifted(start.with_timezone(&Utc) - Utc::now())
     }
 
+    /// A clock that reads `start` until it is moved.
+    pub fn manual<Tz: chrono::TimeZone>(start: DateTime<Tz>) -> Clock {
+        Clock::Manual(Arc::new(AtomicI64::new(
+            start.with_timezone(&Utc).timestamp_millis(),
+        )))
+    }
+
+    /// Move a manual clock forward (other clocks run by themselves and ignore this).
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(ms) = self {
+            ms.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        }
+    }
+
     /// Now, to the millisecond: finer is noise on a ticket and in the log.
     pub fn now(&self) -> DateTime<Utc> {
         let t = match self {
             Clock::System => Utc::now(),
             Clock::Shifted(d) => Utc::now() + *d,
+            Clock::Manual(ms) => {
+                return DateTime::from_timestamp_millis(ms.load(Ordering::SeqCst))
+                    .unwrap_or_default();
+            }
         };
         t.duration_trunc(Duration::milliseconds(1)).unwrap_or(t)
     }

@@ -44,7 +44,7 @@ pub async fn run(
     } = writer::start(WriterParts {
         db_path: opts.db_path.clone(),
         config: config.clone(),
-        clock: opts.clock,
+        clock: opts.clock.clone(),
         hub: hub.clone(),
         metrics: metrics.clone(),
     })?;
@@ -56,7 +56,7 @@ pub async fn run(
         writer: writer.clone(),
         hub,
         metrics,
-        clock: opts.clock,
+        clock: opts.clock.clone(),
         db_path: Arc::new(opts.db_path),
         shutdown: stop_rx,
     };

@@ -53,13 +53,17 @@ pub async fn start_in_process(db: &Path) -> InProcess {
 }
 
 pub async fn start_with(db: &Path, config: Config) -> InProcess {
+    start_with_clock(db, config, Clock::starting_at(tuesday())).await
+}
+
+pub async fn start_with_clock(db: &Path, config: Config, clock: Clock) -> InProcess {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, rx) = oneshot::channel::<()>();
     let opts = ServerOptions {
         config,
         db_path: db.to_path_buf(),
-        clock: Clock::starting_at(tuesday()),
+        clock,
     };
     let task = tokio::spawn(run(listener, opts, async {
         let _ = rx.await;
