@@ -128,3 +128,28 @@ async fn acknowledged_tickets_survive_kill_9() {
 fn login_token(c: &Client) -> String {
     c.token().expect("logged in").to_string()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("antri.db");
+    let mut first = spawn_binary(&db);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ticket-server"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("already in use by another ticket server"),
+        "{stderr}"
+    );
+    // After kill -9 the OS releases the lock: a new server starts.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let mut again = spawn_binary(&db);
+    Client::new(&again.url, None).health().await.unwrap();
+    again.child.kill().unwrap();
+    again.child.wait().unwrap();
+}

@@ -30,8 +30,42 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("database {0} is already in use by another ticket server; two writers would hand out the same numbers")]
+    InUse(String),
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("corrupt event {seq} in the log: {reason}")]
     Corrupt { seq: u64, reason: String },
+}
+
+/// Held for as long as a server writes to a database: a second server on the same file is refused
+/// (the lock is the OS's, so it is released even on kill -9).
+pub struct WriterLock(#[allow(dead_code)] std::fs::File);
+
+pub fn lock_for_writing(path: &Path) -> Result<WriterLock, StoreError> {
+    let lock_path = path.with_extension("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StoreError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(WriterLock(file)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(StoreError::InUse(path.display().to_string()))
+        }
+        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Lock {
+            path: lock_path.display().to_string(),
+            source,
+        }),
+    }
 }
 
 /// Open (creating if needed) and migrate the database for writing.

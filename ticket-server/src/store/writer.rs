@@ -87,6 +87,7 @@ pub struct Started {
 
 /// Open the database, rebuild the hall from the log, and start the writer thread.
 pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
+    let lock = super::lock_for_writing(&parts.db_path)?;
     let conn = super::open_writer(&parts.db_path)?;
     let hall = log::load_hall(&conn, parts.config.clone())?;
     parts.hub.set_committed(hall.seq());
@@ -95,7 +96,10 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
     let shared = published.clone();
     let thread = std::thread::Builder::new()
         .name("antri-writer".into())
-        .spawn(move || run(conn, hall, shared, rx, parts))
+        .spawn(move || {
+            run(conn, hall, shared, rx, parts);
+            drop(lock);
+        })
         .map_err(|e| StoreError::Corrupt {
             seq: 0,
             reason: format!("cannot start the writer thread: {e}"),
