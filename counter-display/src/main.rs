@@ -149,9 +149,11 @@ fn run(config: Config, windowed: bool) -> Result<()> {
         Duration::from_secs(config.offline_after_secs),
         chrono::Utc::now(),
     );
+    // The queue itself stays here until the window closes; the worker only gets a sender.
+    let say = speech.as_ref().map(SpeechQueue::sender);
     let on_call = move |call| {
-        if let Some(q) = &speech {
-            q.say(call);
+        if let Some(s) = &say {
+            s.say(call);
         }
     };
 
@@ -200,6 +202,9 @@ fn run(config: Config, windowed: bool) -> Result<()> {
             window.window().set_fullscreen(!windowed);
             window.run()?;
         }
+    }
+    if let Some(q) = speech {
+        q.finish();
     }
     Ok(())
 }

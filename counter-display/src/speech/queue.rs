@@ -79,15 +79,12 @@ impl SpeechQueue {
 
     /// Queue a call; false (and a warning) if the queue is full.
     pub fn say(&self, call: Announcement) -> bool {
-        let Some(tx) = &self.tx else { return false };
-        match tx.try_send(call) {
-            Ok(()) => true,
-            Err(TrySendError::Full(call)) => {
-                tracing::warn!(number = %call.number, "speech queue full; call shown but not spoken");
-                false
-            }
-            Err(TrySendError::Disconnected(_)) => false,
-        }
+        self.sender().say(call)
+    }
+
+    /// A handle for queueing calls from another thread (the event worker).
+    pub fn sender(&self) -> SpeechSender {
+        SpeechSender(self.tx.clone())
     }
 
     /// Speak what is queued, then stop.
@@ -95,6 +92,25 @@ impl SpeechQueue {
         self.tx.take();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+/// Queues calls on a [`SpeechQueue`]; cheap to clone, usable from any thread.
+#[derive(Clone)]
+pub struct SpeechSender(Option<SyncSender<Announcement>>);
+
+impl SpeechSender {
+    /// Queue a call; false (and a warning) if the queue is full or stopped.
+    pub fn say(&self, call: Announcement) -> bool {
+        let Some(tx) = &self.0 else { return false };
+        match tx.try_send(call) {
+            Ok(()) => true,
+            Err(TrySendError::Full(call)) => {
+                tracing::warn!(number = %call.number, "speech queue full; call shown but not spoken");
+                false
+            }
+            Err(TrySendError::Disconnected(_)) => false,
         }
     }
 }

@@ -1,0 +1,191 @@
+//! Renders the screens to docs/screenshots/display-*.png from the demo building, as the README
+//! shows them: hall mode with few and with many lokets, loket mode called and on break. Each
+//! picture is also checked for what a visitor must see in it.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use antri_wire::client::StreamItem;
+use antri_wire::event::StreamMessage;
+use antri_wire::{CounterState, EventKind, PauseReason};
+use chrono::{DateTime, Utc};
+use counter_display::adapter::{self, HallScreen};
+use counter_display::demo;
+use counter_display::worker::Controller;
+use counter_display::{HallWindow, LoketWindow};
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+
+fn out(name: &str) -> PathBuf {
+    let dir = common::workspace().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// The display's local clock at 09:41:00 WIB on the demo day.
+fn local(secs: i64) -> DateTime<Utc> {
+    "2026-11-24T02:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::seconds(secs)
+}
+
+/// A controller fed the demo building and `calls` (number, service index, loket).
+fn hall(
+    lokets: u32,
+    services: usize,
+    calls: &[(&str, usize, u32)],
+    loket: Option<u32>,
+) -> Controller {
+    let mut c = Controller::new(loket, running_text(), Duration::from_secs(5), local(0));
+    let snap = demo::building(lokets, services);
+    c.handle(&StreamItem::Connected, local(0));
+    c.handle(
+        &StreamItem::Message(StreamMessage::Snapshot(Box::new(snap))),
+        local(0),
+    );
+    let t = demo::opening_time();
+    for (i, (number, svc, l)) in calls.iter().enumerate() {
+        let e = demo::call(
+            101 + i as u64,
+            t,
+            number,
+            &demo::service_id(*svc),
+            *l,
+            false,
+        );
+        c.handle(
+            &StreamItem::Message(StreamMessage::Event(Box::new(e))),
+            local(1),
+        );
+    }
+    c
+}
+
+fn running_text() -> String {
+    "Selamat datang di Mal Pelayanan Publik Kota Contoh. Siapkan KTP-el dan berkas Anda sebelum dipanggil. \
+     · Welcome: please have your ID card and documents ready."
+        .into()
+}
+
+fn value(w: &impl ComponentHandle, label: &str) -> Option<String> {
+    ElementHandle::find_by_accessible_label(w, label)
+        .next()
+        .and_then(|e| e.accessible_value())
+        .map(|v| v.to_string())
+}
+
+#[test]
+fn screenshots_of_hall_and_loket_modes() {
+    common::init_ui();
+
+    // Hall, a small building: every loket and service fits one page.
+    let window = HallWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let mut screen = HallScreen::new(window.clone_strong());
+    let few = hall(
+        6,
+        8,
+        &[
+            ("KK-004", 1, 2),
+            ("AKL-002", 2, 4),
+            ("KTP-011", 0, 1),
+            ("PDH-001", 3, 5),
+            ("KTP-012", 0, 3),
+        ],
+        None,
+    );
+    screen.show(few.frame(local(41 * 60)));
+    assert_eq!(
+        value(&window, "Panggilan terbaru").as_deref(),
+        Some("KTP-012 ke loket 3")
+    );
+    assert_eq!(value(&window, "Jam").as_deref(), Some("09.41 WIB"));
+    assert_eq!(value(&window, "Loket 6").as_deref(), Some(""));
+    assert!(
+        value(&window, "Menunggu KTP").is_some(),
+        "per service in a small building"
+    );
+    common::screenshot(window.window(), &out("display-hall-few.png"));
+
+    // Hall, a big building: 32 lokets and 64 services page, waiting is per agency.
+    let calls: Vec<(String, usize, u32)> = (1..=32u32)
+        .map(|l| {
+            let svc = (l as usize - 1) % 30;
+            let prefix = demo::building(1, 30).services[svc].prefix.clone();
+            (format!("{prefix}-{:03}", 10 + l), svc, l)
+        })
+        .collect();
+    let refs: Vec<(&str, usize, u32)> =
+        calls.iter().map(|(n, s, l)| (n.as_str(), *s, *l)).collect();
+    let mut many = hall(32, 64, &refs, None);
+    // One loket on a break.
+    let mut c7 = demo::building(32, 64).counters[6].clone();
+    c7.state = CounterState::Paused {
+        reason: PauseReason::Prayer,
+        note: None,
+        since: demo::opening_time(),
+    };
+    let e = demo::event(
+        200,
+        demo::opening_time(),
+        EventKind::CounterChanged { counter: c7 },
+    );
+    many.handle(
+        &StreamItem::Message(StreamMessage::Event(Box::new(e))),
+        local(2),
+    );
+    let window = HallWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let mut screen = HallScreen::new(window.clone_strong());
+    screen.show(many.frame(local(41 * 60)));
+    assert_eq!(value(&window, "Loket 7").as_deref(), Some("istirahat"));
+    assert!(
+        value(&window, "Loket 11").is_none(),
+        "page 1 holds lokets 1-10"
+    );
+    assert!(
+        value(&window, "Menunggu Kantor Imigrasi").is_some(),
+        "per agency in a big building"
+    );
+    common::screenshot(window.window(), &out("display-hall-many.png"));
+    screen.next_page();
+    assert!(value(&window, "Loket 11").is_some() && value(&window, "Loket 1").is_none());
+
+    // Loket mode: a visitor called here, then the loket on a break.
+    let window = LoketWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1024, 600));
+    let loket = hall(6, 8, &[("KTP-012", 0, 3)], Some(3));
+    adapter::show_loket(&window, &loket.frame(local(41 * 60)));
+    assert_eq!(value(&window, "Nomor dilayani").as_deref(), Some("KTP-012"));
+    assert_eq!(
+        value(&window, "Status loket").as_deref(),
+        Some("Silakan ke loket ini")
+    );
+    common::screenshot(window.window(), &out("display-loket.png"));
+
+    let mut paused = hall(6, 8, &[], Some(3));
+    let mut c3 = demo::building(6, 8).counters[2].clone();
+    c3.state = CounterState::Paused {
+        reason: PauseReason::Break,
+        note: None,
+        since: demo::opening_time(),
+    };
+    let e = demo::event(
+        300,
+        demo::opening_time(),
+        EventKind::CounterChanged { counter: c3 },
+    );
+    paused.handle(
+        &StreamItem::Message(StreamMessage::Event(Box::new(e))),
+        local(2),
+    );
+    adapter::show_loket(&window, &paused.frame(local(41 * 60)));
+    assert_eq!(value(&window, "Status loket").as_deref(), Some("Istirahat"));
+    common::screenshot(window.window(), &out("display-loket-paused.png"));
+}
