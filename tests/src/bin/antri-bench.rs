@@ -80,6 +80,25 @@ fn fsync_latency(dir: &Path, append: bool) -> anyhow::Result<(f64, f64)> {
     Ok((pct(&ms, 0.5), pct(&ms, 0.99)))
 }
 
+/// A plain one-row SQLite commit in WAL mode with synchronous=FULL, one at a time: what a server
+/// without group commit could do per ticket.
+fn sqlite_commit_latency(dir: &Path) -> anyhow::Result<(f64, f64, f64)> {
+    let conn = rusqlite::Connection::open(dir.join("baseline.db"))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")?;
+    let mut ms = Vec::new();
+    let started = Instant::now();
+    for i in 0..500 {
+        let t = Instant::now();
+        conn.execute("INSERT INTO t (id, v) VALUES (?1, 'ticket')", [i])?;
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let per_sec = 500.0 / started.elapsed().as_secs_f64();
+    ms.sort_by(f64::total_cmp);
+    Ok((pct(&ms, 0.5), pct(&ms, 0.99), per_sec))
+}
+
 fn rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -258,6 +277,8 @@ async fn main() -> anyhow::Result<()> {
     let (ow50, ow99) = fsync_latency(dir.path(), false)?;
     println!("disk fsync, 4 KiB appended (300 samples): p50 {fs50:.2} ms, p99 {fs99:.2} ms");
     println!("disk fsync, 4 KiB overwritten (300 samples): p50 {ow50:.2} ms, p99 {ow99:.2} ms");
+    let (sq50, sq99, sq_rate) = sqlite_commit_latency(dir.path())?;
+    println!("plain SQLite one-row commit (WAL, synchronous=FULL, 500 in a row): p50 {sq50:.2} ms, p99 {sq99:.2} ms, {sq_rate:.0}/s");
 
     let server = start_server(&bin, dir.path())?;
     let pid = server.child.id();
