@@ -109,6 +109,22 @@ fn screenshots_of_hall_and_loket_modes() {
     );
     common::screenshot(window.window(), &out("display-hall-few.png"));
 
+    // The server gone for longer than a few seconds: the picture stays, with a discreet mark.
+    let mut gone = few;
+    gone.handle(&StreamItem::Disconnected, local(41 * 60));
+    screen.show(gone.frame(local(41 * 60 + 3)));
+    assert!(
+        value(&window, "Offline").is_none(),
+        "a blip is not worth a mark"
+    );
+    screen.show(gone.frame(local(41 * 60 + 6)));
+    assert!(value(&window, "Offline").is_some());
+    assert_eq!(
+        value(&window, "Panggilan terbaru").as_deref(),
+        Some("KTP-012 ke loket 3")
+    );
+    common::screenshot(window.window(), &out("display-hall-offline.png"));
+
     // Hall, a big building: 32 lokets and 64 services page, waiting is per agency.
     let calls: Vec<(String, usize, u32)> = (1..=32u32)
         .map(|l| {
@@ -142,6 +158,10 @@ fn screenshots_of_hall_and_loket_modes() {
         .set_size(slint::PhysicalSize::new(1920, 1080));
     let mut screen = HallScreen::new(window.clone_strong());
     screen.show(many.frame(local(41 * 60)));
+    // Past the attention blink: the steady look of the newest call.
+    for _ in 0..10 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(500));
+    }
     assert_eq!(value(&window, "Loket 7").as_deref(), Some("istirahat"));
     assert!(
         value(&window, "Loket 11").is_none(),
@@ -186,6 +206,10 @@ fn screenshots_of_hall_and_loket_modes() {
         local(2),
     );
     adapter::show_loket(&window, &paused.frame(local(41 * 60)));
-    assert_eq!(value(&window, "Status loket").as_deref(), Some("Istirahat"));
+    assert_eq!(
+        value(&window, "Status loket").as_deref(),
+        Some("Mohon menunggu")
+    );
+    assert_eq!(value(&window, "Nomor dilayani").as_deref(), Some(""));
     common::screenshot(window.window(), &out("display-loket-paused.png"));
 }
