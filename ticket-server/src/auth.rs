@@ -61,6 +61,8 @@ pub enum LoginError {
 
 struct Session {
     user: UserView,
+    /// Required as `X-CSRF-Token` when the session cookie authenticates a state-changing request.
+    csrf: String,
     last_used: Instant,
 }
 
@@ -113,8 +115,19 @@ impl Auth {
         Some(Principal::User(s.user.clone()))
     }
 
+    /// The CSRF token of a user session.
+    pub fn session_csrf(&self, token: &str) -> Option<String> {
+        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.get(token).map(|s| s.csrf.clone())
+    }
+
     /// Check a password (slow on purpose: run it off the async threads) and open a session.
-    pub fn login(&self, username: &str, password: &str) -> Result<(String, UserView), LoginError> {
+    /// Returns the session token, its CSRF token and the user.
+    pub fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<(String, String, UserView), LoginError> {
         let now = Instant::now();
         {
             let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
@@ -154,6 +167,7 @@ impl Auth {
             counters: user.counters.clone(),
         };
         let token = new_token();
+        let csrf = new_token();
         self.sessions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -161,10 +175,11 @@ impl Auth {
                 token.clone(),
                 Session {
                     user: view.clone(),
+                    csrf: csrf.clone(),
                     last_used: now,
                 },
             );
-        Ok((token, view))
+        Ok((token, csrf, view))
     }
 
     pub fn logout(&self, token: &str) {
@@ -222,7 +237,8 @@ mod tests {
             Err(LoginError::Throttled(_))
         ));
         // Another user is not affected.
-        let (token, user) = auth.login("petugas2", "antri").unwrap();
+        let (token, csrf, user) = auth.login("petugas2", "antri").unwrap();
+        assert_eq!(auth.session_csrf(&token), Some(csrf));
         assert_eq!(user.role, Role::Officer);
         assert!(matches!(
             auth.authenticate(&token),

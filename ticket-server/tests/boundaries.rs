@@ -640,3 +640,53 @@ async fn every_documented_route_exists_and_metrics_are_served() {
     assert!(metrics.contains("antri_commit_seconds_count"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookie_sessions_need_the_csrf_token_for_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in_process(&dir.path().join("antri.db")).await;
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("{}/api/v1/login", server.url()))
+        .json(&serde_json::json!({"username": "petugas1", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_string();
+    let login: antri_wire::LoginResponse = resp.json().await.unwrap();
+    let open = |csrf: Option<&str>| {
+        let mut rb = http
+            .post(format!("{}/api/v1/counters/1/open", server.url()))
+            .header("cookie", &session)
+            .header("content-type", "application/json")
+            .body("{}");
+        if let Some(c) = csrf {
+            rb = rb.header("x-csrf-token", c);
+        }
+        rb.send()
+    };
+    // A forged cross-site form post carries the cookie but not the token.
+    let forged = open(None).await.unwrap();
+    assert_eq!(forged.status(), 403);
+    let err: ErrorBody = forged.json().await.unwrap();
+    assert_eq!(err.error.code, "csrf");
+    assert_eq!(open(Some("guess")).await.unwrap().status(), 403);
+    assert_eq!(open(Some(&login.csrf)).await.unwrap().status(), 200);
+    // Reading needs no token; the page gets it back after a reload from /me.
+    let me: antri_wire::SessionView = http
+        .get(format!("{}/api/v1/me", server.url()))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.csrf, login.csrf);
+    server.stop().await;
+}

@@ -49,14 +49,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
 pub const SESSION_COOKIE: &str = "antri_session";
 
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Where a request's token came from. A browser sends cookies by itself, even on requests another
+/// site makes it send, so a cookie alone never authorises a change (CSRF); a bearer header is sent
+/// only by code that holds the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    Bearer,
+    Cookie,
+}
+
 /// The request's token: the bearer header, or the session cookie of the browser pages.
 pub fn token(parts: &Parts) -> Option<String> {
+    token_with_source(parts).map(|(t, _)| t)
+}
+
+pub fn token_with_source(parts: &Parts) -> Option<(String, TokenSource)> {
     if let Some(v) = parts
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        return v.strip_prefix("Bearer ").map(|t| t.trim().to_string());
+        return v
+            .strip_prefix("Bearer ")
+            .map(|t| (t.trim().to_string(), TokenSource::Bearer));
     }
     parts
         .headers
@@ -66,16 +83,30 @@ pub fn token(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+        .map(|(_, v)| (v.to_string(), TokenSource::Cookie))
 }
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        token(parts)
-            .and_then(|t| state.auth.authenticate(&t))
-            .ok_or_else(ApiError::unauthorized)
+        let (token, source) = token_with_source(parts).ok_or_else(ApiError::unauthorized)?;
+        let principal = state
+            .auth
+            .authenticate(&token)
+            .ok_or_else(ApiError::unauthorized)?;
+        if source == TokenSource::Cookie && !parts.method.is_safe() {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            let expected = state.auth.session_csrf(&token);
+            if sent.is_none() || sent != expected.as_deref() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "csrf",
+                    "missing or wrong X-CSRF-Token: a page must send the token it got at login with every change",
+                ));
+            }
+        }
+        Ok(principal)
     }
 }
 

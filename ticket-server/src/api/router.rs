@@ -8,6 +8,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::handlers::{auth, counters, devices, events, ops, public, stats, tickets};
 use super::AppState;
+use crate::web;
 
 /// No request of this API needs more; a bigger body is refused with 413.
 pub const MAX_BODY: usize = 16 * 1024;
@@ -35,7 +36,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/counters/{n}/waiting", get(counters::waiting))
         .route("/api/v1/counters/{n}/{action}", post(counters::act))
         // Pages.
-        .route("/t/{code}", get(crate::web::track_page))
+        .route("/", get(web::index))
+        .route("/officer", get(web::officer))
+        .route("/t/{code}", get(web::track_page))
+        .route("/static/{name}", get(web::static_file))
         // Live and history.
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/log", get(events::log))

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+pub mod webdriver;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;

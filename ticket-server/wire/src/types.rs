@@ -300,7 +300,17 @@ pub struct UserView {
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+    /// Browser pages authenticated by the session cookie send this as `X-CSRF-Token` on every
+    /// state-changing request.
+    pub csrf: String,
     pub user: UserView,
+}
+
+/// `GET /api/v1/me`: the session's user and its CSRF token.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SessionView {
+    pub user: UserView,
+    pub csrf: String,
 }
 
 /// What a kiosk's printer says about itself (from DLE EOT where the link is two-way).

@@ -1,6 +1,6 @@
 //! Logging in and out.
 
-use antri_wire::{LoginRequest, LoginResponse, UserView};
+use antri_wire::{LoginRequest, LoginResponse, SessionView};
 use axum::extract::State;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,9 +27,9 @@ pub async fn login(
         .await
         .map_err(|e| ApiError::internal(format!("login task failed: {e}")))?;
     match result {
-        Ok((token, user)) => {
+        Ok((token, csrf, user)) => {
             let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
-            let mut resp = Json(LoginResponse { token, user }).into_response();
+            let mut resp = Json(LoginResponse { token, csrf, user }).into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 resp.headers_mut().insert(header::SET_COOKIE, v);
             }
@@ -52,15 +52,33 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(s): State<AppState>, parts: Parts) -> Result<StatusCode, ApiError> {
+/// Ends the session and clears the cookie. Goes through the CSRF check like every change.
+pub async fn logout(
+    State(s): State<AppState>,
+    _who: Principal,
+    parts: Parts,
+) -> Result<Response, ApiError> {
     let t = token(&parts).ok_or_else(ApiError::unauthorized)?;
     s.auth.logout(&t);
-    Ok(StatusCode::NO_CONTENT)
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&clear) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
 }
 
-pub async fn me(who: Principal) -> Result<Json<UserView>, ApiError> {
-    match who {
-        Principal::User(u) => Ok(Json(u)),
-        Principal::Device { .. } => Err(ApiError::forbidden("devices have no user profile")),
-    }
+/// The logged-in user and the CSRF token of the session (a page reloads without logging in again).
+pub async fn me(
+    State(s): State<AppState>,
+    who: Principal,
+    parts: Parts,
+) -> Result<Json<SessionView>, ApiError> {
+    let Principal::User(user) = who else {
+        return Err(ApiError::forbidden("devices have no user profile"));
+    };
+    let csrf = token(&parts)
+        .and_then(|t| s.auth.session_csrf(&t))
+        .unwrap_or_default();
+    Ok(Json(SessionView { user, csrf }))
 }

@@ -1,0 +1,164 @@
+// Officer console: one click or one key per action, live from the event stream, no reloads.
+"use strict";
+const $ = (id) => document.getElementById(id);
+let loket = null;      // the counter number this officer works at
+let counter = null;    // its CounterView
+let services = {};     // id -> ServiceView
+const show = (id, on) => $(id).classList.toggle("hidden", !on);
+
+function status(text, isError) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+async function start() {
+  if (await Antri.resume()) return afterLogin();
+  show("login", true);
+  $("username").focus();
+}
+
+$("login").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await Antri.login($("username").value, $("password").value);
+    afterLogin();
+  } catch (e) {
+    status(e.message, true);
+    $("login").append($("status"));
+  }
+});
+$("logout").addEventListener("click", () => Antri.logout());
+
+function afterLogin() {
+  show("login", false);
+  show("logout", true);
+  $("who").textContent = `${Antri.user.name} (${Antri.user.username})`;
+  const lokets = Antri.user.counters;
+  const saved = Number(sessionStorage.getItem("antri-loket"));
+  if (lokets.includes(saved)) return openConsole(saved);
+  if (lokets.length === 1) return openConsole(lokets[0]);
+  show("pick", true);
+  $("lokets").replaceChildren(...lokets.map((n) =>
+    Antri.el("button", { class: "primary", style: "margin: .3rem", onclick: () => openConsole(n) }, `Loket ${n}`)));
+  if (!lokets.length) $("lokets").append("Akun ini tidak punya loket · This account has no counter");
+}
+
+async function openConsole(n) {
+  loket = n;
+  sessionStorage.setItem("antri-loket", String(n));
+  show("pick", false);
+  show("console", true);
+  $("loket-title").textContent = `Loket ${n}`;
+  const s = await Antri.api("GET", "/api/v1/services");
+  Antri.syncClock(s.building.now);
+  for (const svc of s.services) services[svc.id] = svc;
+  await refresh();
+  Antri.live(refresh);
+  setInterval(tick, 1000);
+}
+
+async function refresh() {
+  try {
+    const [c, waiting] = await Promise.all([
+      Antri.api("GET", `/api/v1/counters/${loket}`),
+      Antri.api("GET", `/api/v1/counters/${loket}/waiting`),
+    ]);
+    counter = c;
+    render(waiting);
+  } catch (e) { status(e.message, true); }
+}
+
+function serviceName(id) { return services[id] ? services[id].name.id : id; }
+
+function render(waiting) {
+  const t = counter.current;
+  $("current-number").textContent = t ? t.number : "—";
+  $("current-meta").textContent = t
+    ? `${serviceName(t.service)} · ${Antri.categoryWords[t.category][0]} · ${t.status === "serving" ? "sedang dilayani · serving" : "dipanggil · called"}`
+    : "Belum ada tiket dipanggil · No ticket called";
+  const paused = counter.state.state === "paused";
+  show("paused", paused);
+  if (paused) $("paused").textContent = `Jeda: ${counter.state.reason}${counter.state.note ? " — " + counter.state.note : ""} · Paused`;
+  const st = t ? t.status : null;
+  $("act-call-next").disabled = paused || st === "called";
+  $("act-recall").disabled = st !== "called";
+  $("act-start").disabled = st !== "called";
+  $("act-finish").disabled = !t;
+  $("act-no-show").disabled = st !== "called";
+  $("act-transfer").disabled = !t;
+  $("act-call").disabled = paused || st === "called";
+  $("act-pause").disabled = paused || !!t || counter.state.state === "closed";
+  $("act-resume").disabled = !paused;
+  $("waiting-count").textContent = `(${waiting.length})`;
+  $("waiting").replaceChildren(...waiting.map((w) => Antri.el("tr", {},
+    Antri.el("td", {}, Antri.el("b", {}, w.number)),
+    Antri.el("td", {}, serviceName(w.service)),
+    Antri.el("td", {}, Antri.el("span", { class: w.category === "regular" ? "tag" : "tag prio" }, Antri.categoryWords[w.category][0])),
+    Antri.el("td", { class: "num", "data-since": w.queued_at }, Antri.minutes(Antri.since(w.queued_at))))));
+  tick();
+}
+
+// Time waited / being served, always in view.
+function tick() {
+  const t = counter && counter.current;
+  $("current-timer").textContent = t
+    ? `${t.status === "serving" ? "Dilayani" : "Menunggu"} ${Antri.minutes(Antri.since(t.status === "serving" ? t.called_at : t.queued_at))}`
+    : "";
+  for (const td of document.querySelectorAll("td[data-since]")) td.textContent = Antri.minutes(Antri.since(td.dataset.since));
+}
+
+async function act(action, body) {
+  try {
+    const r = await Antri.api("POST", `/api/v1/counters/${loket}/${action}`, body || {});
+    counter = r.counter;
+    status(r.ticket ? `${r.ticket.number}: ${action}` : action, false);
+    await refresh();
+  } catch (e) { status(e.message, true); }
+}
+
+function confirmBox(text, extra) {
+  $("confirm-text").textContent = text;
+  $("confirm-extra").replaceChildren(...(extra ? [extra] : []));
+  return new Promise((resolve) => {
+    $("confirm").onclose = () => resolve($("confirm").returnValue === "ok");
+    $("confirm").showModal();
+    $("confirm-ok").focus();
+  });
+}
+
+const actions = {
+  "call-next": () => act("call-next"),
+  recall: () => act("recall"),
+  start: () => act("start"),
+  finish: () => act("finish"),
+  "no-show": async () => {
+    if (await confirmBox(`Tandai ${counter.current.number} tidak hadir? · Mark as no-show?`)) act("no-show");
+  },
+  transfer: async () => {
+    const select = Antri.el("select", { id: "transfer-service" },
+      Object.values(services).filter((s) => s.id !== counter.current.service)
+        .map((s) => Antri.el("option", { value: s.id }, `${s.prefix} · ${s.name.id}`)));
+    if (await confirmBox(`Alihkan ${counter.current.number} ke layanan · Transfer to service:`, select)) act("transfer", { service: select.value });
+  },
+  call: async () => {
+    const input = Antri.el("input", { id: "call-number", placeholder: "KTP-012" });
+    setTimeout(() => input.focus(), 0);
+    if (await confirmBox("Panggil nomor · Call number:", input)) act("call", { number: input.value.trim().toUpperCase() });
+  },
+  pause: async () => {
+    const select = Antri.el("select", { id: "pause-reason" },
+      Antri.el("option", { value: "break" }, "Istirahat · Break"), Antri.el("option", { value: "prayer" }, "Salat · Prayer"),
+      Antri.el("option", { value: "system_issue" }, "Gangguan sistem · System issue"), Antri.el("option", { value: "other" }, "Lainnya · Other"));
+    if (await confirmBox("Jeda loket · Pause the counter:", select)) act("pause", { reason: select.value });
+  },
+  resume: () => act("resume"),
+};
+
+for (const [name, fn] of Object.entries(actions)) $(`act-${name}`).addEventListener("click", fn);
+document.addEventListener("keydown", (ev) => {
+  if (ev.target.closest("input, select, dialog") || ev.ctrlKey || ev.metaKey || ev.altKey || !loket) return;
+  const b = document.querySelector(`button[data-key="${ev.key.toLowerCase()}"]`);
+  if (b && !b.disabled) { ev.preventDefault(); b.click(); }
+});
+
+start();
