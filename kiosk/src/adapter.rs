@@ -44,7 +44,11 @@ pub struct Kiosk {
 
 impl Kiosk {
     /// `send` hands a command to the worker together with the moment of the tap.
-    pub fn new(window: KioskWindow, ctl: Controller, send: impl Fn(Command, Instant) + 'static) -> Rc<Kiosk> {
+    pub fn new(
+        window: KioskWindow,
+        ctl: Controller,
+        send: impl Fn(Command, Instant) + 'static,
+    ) -> Rc<Kiosk> {
         let k = Rc::new(Kiosk {
             window,
             ctl: RefCell::new(ctl),
@@ -113,7 +117,11 @@ impl Kiosk {
                 ToUi::Printer(s) => c.on_printer(s),
                 ToUi::Outcome(o) => c.on_outcome(*o, now),
                 ToUi::Timing { issue, print } => {
-                    tracing::info!(?issue, ?print, "tap to server answer / to last printer byte");
+                    tracing::info!(
+                        ?issue,
+                        ?print,
+                        "tap to server answer / to last printer byte"
+                    );
                 }
             }
         }
@@ -154,7 +162,15 @@ impl Kiosk {
             g.set_building_name(b.name.as_str().into());
             if let Some(now) = self.building_now() {
                 g.set_date_text(format_date(now, lang).into());
-                g.set_time_text(format!("{:02}:{:02} {}", now.hour(), now.minute(), b.timezone_abbrev).into());
+                g.set_time_text(
+                    format!(
+                        "{:02}:{:02} {}",
+                        now.hour(),
+                        now.minute(),
+                        b.timezone_abbrev
+                    )
+                    .into(),
+                );
             }
         }
 
@@ -179,12 +195,26 @@ impl Kiosk {
             Screen::Result { .. } => (5, None, None),
         };
         if let Some(agency) = &agency {
-            g.set_agency_name(c.agency(agency).map(|a| lang.pick(&a.name).to_string()).unwrap_or_default().into());
-            let items: Vec<ServiceItem> = c.services_of(agency).into_iter().map(|s| service_item(s, lang)).collect();
+            g.set_agency_name(
+                c.agency(agency)
+                    .map(|a| lang.pick(&a.name).to_string())
+                    .unwrap_or_default()
+                    .into(),
+            );
+            let items: Vec<ServiceItem> = c
+                .services_of(agency)
+                .into_iter()
+                .map(|s| service_item(s, lang))
+                .collect();
             set_if_changed(&self.last_services, items, |m| g.set_services(m));
         }
         if let Some(service) = &service {
-            g.set_service_name(c.service(service).map(|s| lang.pick(&s.name).to_string()).unwrap_or_default().into());
+            g.set_service_name(
+                c.service(service)
+                    .map(|s| lang.pick(&s.name).to_string())
+                    .unwrap_or_default()
+                    .into(),
+            );
         }
         if let Screen::Result { outcome, .. } = &c.screen {
             self.show_outcome(outcome, lang, &c);
@@ -205,7 +235,9 @@ impl Kiosk {
             g.set_result_service(lang.pick(&t.service_name).into());
             g.set_result_agency(lang.pick(&t.agency_name).into());
             g.set_result_ahead(t.ahead as i32);
-            g.set_result_wait_minutes(crate::printer::ticket::wait_minutes(t.estimated_wait_secs) as i32);
+            g.set_result_wait_minutes(
+                crate::printer::ticket::wait_minutes(t.estimated_wait_secs) as i32
+            );
             g.set_result_priority(t.ticket.category.is_priority());
             if *self.qr_for.borrow() != t.tracking_url {
                 g.set_result_qr(qr::image(&t.tracking_url, 8));
@@ -222,12 +254,15 @@ impl Kiosk {
             });
         }
         if let Outcome::Refused { availability, .. } = outcome {
-            let (state, name, time) = availability_parts(availability.as_ref().unwrap_or(&Availability::Closed), lang);
+            let (state, name, time) =
+                availability_parts(availability.as_ref().unwrap_or(&Availability::Closed), lang);
             g.set_refused_state(state);
             g.set_refused_break_name(name.into());
             g.set_refused_time(time.into());
             let name = match &c.screen {
-                Screen::Result { service, .. } => c.service(service).map(|s| lang.pick(&s.name).to_string()),
+                Screen::Result { service, .. } => {
+                    c.service(service).map(|s| lang.pick(&s.name).to_string())
+                }
                 _ => None,
             };
             g.set_result_service(name.unwrap_or_default().into());
@@ -235,7 +270,11 @@ impl Kiosk {
     }
 }
 
-fn set_if_changed<T: Clone + PartialEq + 'static>(last: &RefCell<Vec<T>>, items: Vec<T>, set: impl Fn(ModelRc<T>)) {
+fn set_if_changed<T: Clone + PartialEq + 'static>(
+    last: &RefCell<Vec<T>>,
+    items: Vec<T>,
+    set: impl Fn(ModelRc<T>),
+) {
     if *last.borrow() != items {
         set(ModelRc::new(VecModel::from(items.clone())));
         *last.borrow_mut() = items;
@@ -245,8 +284,14 @@ fn set_if_changed<T: Clone + PartialEq + 'static>(last: &RefCell<Vec<T>>, items:
 fn availability_parts(a: &Availability, lang: Lang) -> (i32, String, String) {
     match a {
         Availability::Open => (0, String::new(), String::new()),
-        Availability::NotYetOpen { opens_at } => (1, String::new(), opens_at.format("%H:%M").to_string()),
-        Availability::OnBreak { name, until } => (2, lang.pick(name).to_string(), until.format("%H:%M").to_string()),
+        Availability::NotYetOpen { opens_at } => {
+            (1, String::new(), opens_at.format("%H:%M").to_string())
+        }
+        Availability::OnBreak { name, until } => (
+            2,
+            lang.pick(name).to_string(),
+            until.format("%H:%M").to_string(),
+        ),
         Availability::Closed => (3, String::new(), String::new()),
         Availability::QuotaReached { .. } => (4, String::new(), String::new()),
     }
@@ -265,14 +310,44 @@ fn service_item(s: &ServiceView, lang: Lang) -> ServiceItem {
     }
 }
 
-const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const HARI: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const BULAN: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
     "Desember",
 ];
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -288,7 +363,6 @@ pub fn format_date(d: chrono::DateTime<FixedOffset>, lang: Lang) -> String {
 
 /// Used by the program's timer; kept here so tests and the program tick the same way.
 pub const TICK: Duration = Duration::from_secs(1);
-
 
 #[cfg(test)]
 mod tests {

@@ -73,9 +73,15 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read kiosk config {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("kiosk config {path}: {source}")]
-    Toml { path: PathBuf, source: toml::de::Error },
+    Toml {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
     #[error("kiosk config {path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -106,13 +112,19 @@ impl Config {
             )));
         }
         if raw.token.trim().is_empty() {
-            return Err(invalid("token is empty; use this kiosk's device token from the server config".into()));
+            return Err(invalid(
+                "token is empty; use this kiosk's device token from the server config".into(),
+            ));
         }
         let printer = raw.printer.parse().map_err(|e| invalid(format!("{e}")))?;
         let language = match raw.language.as_str() {
             "id" => Lang::Id,
             "en" => Lang::En,
-            other => return Err(invalid(format!("language = \"{other}\": use \"id\" or \"en\""))),
+            other => {
+                return Err(invalid(format!(
+                    "language = \"{other}\": use \"id\" or \"en\""
+                )))
+            }
         };
         for (name, v) in [
             ("idle_timeout_secs", raw.idle_timeout_secs),
@@ -130,7 +142,9 @@ impl Config {
             token: raw.token,
             printer,
             paper: raw.paper_width,
-            logo: raw.logo.map(|l| if l.is_absolute() { l } else { base.join(l) }),
+            logo: raw
+                .logo
+                .map(|l| if l.is_absolute() { l } else { base.join(l) }),
             footer: raw.footer,
             language,
             timings: Timings {
@@ -152,7 +166,10 @@ mod tests {
         let c = Config::parse(EXAMPLE, Path::new("/etc/antri/kiosk.toml")).unwrap();
         assert_eq!(c.token, "demo-kiosk-1-token");
         assert_eq!(c.paper, PaperWidth::Mm80);
-        assert_eq!(c.logo, Some(PathBuf::from("/etc/antri/../assets/printer/logo.png")));
+        assert_eq!(
+            c.logo,
+            Some(PathBuf::from("/etc/antri/../assets/printer/logo.png"))
+        );
         assert_eq!(c.timings.idle, Duration::from_secs(60));
         assert_eq!(c.language, Lang::Id);
     }
@@ -160,14 +177,21 @@ mod tests {
     #[test]
     fn mistakes_are_named() {
         let bad = EXAMPLE.replace("tcp:127.0.0.1:9100", "lpt1");
-        let e = Config::parse(&bad, Path::new("k.toml")).unwrap_err().to_string();
+        let e = Config::parse(&bad, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("lpt1") && e.contains("expected serial:"), "{e}");
         let bad = EXAMPLE.replace("paper_width = \"80\"", "paper_width = \"76\"");
         assert!(Config::parse(&bad, Path::new("k.toml")).is_err());
         let bad = EXAMPLE.replace("language = \"id\"", "language = \"jv\"");
-        let e = Config::parse(&bad, Path::new("k.toml")).unwrap_err().to_string();
+        let e = Config::parse(&bad, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"jv\""), "{e}");
         let bad = format!("{EXAMPLE}\nprinter_timeout = 3\n");
-        assert!(Config::parse(&bad, Path::new("k.toml")).is_err(), "unknown keys are refused");
+        assert!(
+            Config::parse(&bad, Path::new("k.toml")).is_err(),
+            "unknown keys are refused"
+        );
     }
 }

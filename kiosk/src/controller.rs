@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use antri_wire::client::ClientError;
 use antri_wire::{
-    AgencyView, Availability, BuildingView, Category, IssuedTicket, PrinterStatus, ServiceView, ServicesResponse, Text,
+    AgencyView, Availability, BuildingView, Category, IssuedTicket, PrinterStatus, ServiceView,
+    ServicesResponse, Text,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,9 +43,15 @@ pub enum Outcome {
     /// On paper. `warning` is set when the printer reported paper near end.
     Printed { ticket: IssuedTicket },
     /// The server issued the ticket but the printer failed: the number and QR stay on screen.
-    NotPrinted { ticket: IssuedTicket, fault: PrinterStatus },
+    NotPrinted {
+        ticket: IssuedTicket,
+        fault: PrinterStatus,
+    },
     /// The server refused (closed, break, quota): no ticket exists.
-    Refused { availability: Option<Availability>, message: String },
+    Refused {
+        availability: Option<Availability>,
+        message: String,
+    },
     /// The server could not be reached: no number was issued, none is shown.
     ServerDown,
 }
@@ -69,17 +76,31 @@ pub fn outcome_of_issue_error(e: &ClientError) -> Outcome {
     }
 }
 
+// The result carries the whole issued ticket; there is one `Screen` per kiosk, so the size
+// difference between variants costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Start,
     Agencies,
-    Services { agency: String },
-    Category { service: String },
+    Services {
+        agency: String,
+    },
+    Category {
+        service: String,
+    },
     /// Waiting for the server and the printer. Nothing may be tapped: a second tap must never
     /// ask for a second ticket.
-    Printing { service: String, category: Category },
+    Printing {
+        service: String,
+        category: Category,
+    },
     /// `service`: the one the visitor chose (for a refusal, to say which).
-    Result { outcome: Outcome, service: String, shown_at: Instant },
+    Result {
+        outcome: Outcome,
+        service: String,
+        shown_at: Instant,
+    },
 }
 
 /// What the worker must do after a tap.
@@ -284,7 +305,9 @@ impl Controller {
     pub fn tick(&mut self, now: Instant) -> bool {
         let back = match &self.screen {
             Screen::Start | Screen::Printing { .. } => false,
-            Screen::Result { outcome, shown_at, .. } => {
+            Screen::Result {
+                outcome, shown_at, ..
+            } => {
                 let hold = match outcome {
                     Outcome::NotPrinted { .. } => self.timings.result_not_printed,
                     _ => self.timings.result,
@@ -310,7 +333,11 @@ impl Controller {
     }
 
     pub fn services_of(&self, agency: &str) -> Vec<&ServiceView> {
-        self.hall.services.iter().filter(|s| s.agency == agency).collect()
+        self.hall
+            .services
+            .iter()
+            .filter(|s| s.agency == agency)
+            .collect()
     }
 
     /// Agencies with at least one service, in the server's order.
@@ -324,7 +351,9 @@ impl Controller {
 
     /// Whether any service of the agency hands out tickets now.
     pub fn agency_open(&self, agency: &str) -> bool {
-        self.services_of(agency).iter().any(|s| s.availability.is_open())
+        self.services_of(agency)
+            .iter()
+            .any(|s| s.availability.is_open())
     }
 
     pub fn agency_waiting(&self, agency: &str) -> u32 {
@@ -371,8 +400,14 @@ mod tests {
                 public_url: "http://127.0.0.1:8080".into(),
             },
             agencies: vec![
-                AgencyView { id: "dukcapil".into(), name: text("Dukcapil") },
-                AgencyView { id: "empty".into(), name: text("Empty") },
+                AgencyView {
+                    id: "dukcapil".into(),
+                    name: text("Dukcapil"),
+                },
+                AgencyView {
+                    id: "empty".into(),
+                    name: text("Empty"),
+                },
             ],
             services: vec![
                 service("ktp", "dukcapil", Availability::Open),
@@ -418,7 +453,12 @@ mod tests {
         c.start(now);
         c.choose_agency("dukcapil", now);
         c.choose_service("ktp", now);
-        assert_eq!(c.screen, Screen::Category { service: "ktp".into() });
+        assert_eq!(
+            c.screen,
+            Screen::Category {
+                service: "ktp".into()
+            }
+        );
     }
 
     #[test]
@@ -429,14 +469,26 @@ mod tests {
         let cmd = c.choose_category(Category::Elderly, t0);
         assert_eq!(
             cmd,
-            Some(Command::Issue { service: "ktp".into(), category: Category::Elderly })
+            Some(Command::Issue {
+                service: "ktp".into(),
+                category: Category::Elderly
+            })
         );
         // A second tap while printing asks for nothing.
         assert_eq!(c.choose_category(Category::Elderly, t0), None);
         c.home(t0);
-        assert!(matches!(c.screen, Screen::Printing { .. }), "cannot leave while printing");
+        assert!(
+            matches!(c.screen, Screen::Printing { .. }),
+            "cannot leave while printing"
+        );
         c.on_outcome(Outcome::Printed { ticket: ticket() }, t0);
-        assert!(matches!(c.screen, Screen::Result { outcome: Outcome::Printed { .. }, .. }));
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::Printed { .. },
+                ..
+            }
+        ));
         // The number stays for the configured time, then the start screen returns.
         assert!(!c.tick(t0 + Duration::from_secs(7)));
         assert!(c.tick(t0 + Duration::from_secs(8)));
@@ -448,12 +500,21 @@ mod tests {
         let t0 = Instant::now();
         let mut c = ready(t0);
         c.start(t0);
-        assert_eq!(c.agencies().len(), 1, "an agency without services is not offered");
+        assert_eq!(
+            c.agencies().len(),
+            1,
+            "an agency without services is not offered"
+        );
         c.choose_agency("nope", t0);
         assert_eq!(c.screen, Screen::Agencies);
         c.choose_agency("dukcapil", t0);
         c.choose_service("kk", t0);
-        assert_eq!(c.screen, Screen::Services { agency: "dukcapil".into() });
+        assert_eq!(
+            c.screen,
+            Screen::Services {
+                agency: "dukcapil".into()
+            }
+        );
     }
 
     #[test]
@@ -479,7 +540,13 @@ mod tests {
         c.choose_category(Category::Regular, t0);
         let e = ClientError::Unreachable("connection refused".into());
         c.on_outcome(outcome_of_issue_error(&e), t0);
-        assert!(matches!(c.screen, Screen::Result { outcome: Outcome::ServerDown, .. }));
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::ServerDown,
+                ..
+            }
+        ));
         assert!(!c.server_ok);
         assert!(c.tick(t0 + Duration::from_secs(8)));
     }
@@ -498,9 +565,21 @@ mod tests {
         };
         assert_eq!(
             outcome_of_issue_error(&e),
-            Outcome::Refused { availability: Some(Availability::Closed), message: "closed".into() }
+            Outcome::Refused {
+                availability: Some(Availability::Closed),
+                message: "closed".into()
+            }
         );
-        let e500 = ClientError::Api { status: 503, body: ErrorBody { error: ErrorDetail { code: "x".into(), message: "y".into(), availability: None } } };
+        let e500 = ClientError::Api {
+            status: 503,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    code: "x".into(),
+                    message: "y".into(),
+                    availability: None,
+                },
+            },
+        };
         assert_eq!(outcome_of_issue_error(&e500), Outcome::ServerDown);
     }
 
@@ -510,7 +589,13 @@ mod tests {
         let mut c = ready(t0);
         to_category(&mut c, t0);
         c.choose_category(Category::Regular, t0);
-        c.on_outcome(Outcome::NotPrinted { ticket: ticket(), fault: PrinterStatus::PaperOut }, t0);
+        c.on_outcome(
+            Outcome::NotPrinted {
+                ticket: ticket(),
+                fault: PrinterStatus::PaperOut,
+            },
+            t0,
+        );
         assert_eq!(c.printer, Some(PrinterStatus::PaperOut));
         assert!(!c.tick(t0 + Duration::from_secs(30)));
         assert!(c.tick(t0 + Duration::from_secs(60)));
@@ -534,7 +619,12 @@ mod tests {
         let mut c = ready(t0);
         to_category(&mut c, t0);
         c.back(t0);
-        assert_eq!(c.screen, Screen::Services { agency: "dukcapil".into() });
+        assert_eq!(
+            c.screen,
+            Screen::Services {
+                agency: "dukcapil".into()
+            }
+        );
         c.back(t0);
         assert_eq!(c.screen, Screen::Agencies);
         c.back(t0);

@@ -43,7 +43,9 @@ thread_local! {
 fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let args = Args::parse();
     if let Some(Cmd::ExampleConfig) = args.command {
@@ -53,8 +55,12 @@ fn main() -> anyhow::Result<()> {
     let cfg = Config::load(&args.config)?;
     let logo = match &cfg.logo {
         Some(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading logo {}", path.display()))?;
-            Some(Logo::from_png(&bytes, cfg.paper).with_context(|| format!("logo {}", path.display()))?)
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading logo {}", path.display()))?;
+            Some(
+                Logo::from_png(&bytes, cfg.paper)
+                    .with_context(|| format!("logo {}", path.display()))?,
+            )
         }
         None => None,
     };
@@ -109,7 +115,8 @@ fn main() -> anyhow::Result<()> {
         .window
         .window()
         .set_rendering_notifier(move |state, _| {
-            if matches!(state, slint::RenderingState::AfterRendering) && !first_frame.replace(true) {
+            if matches!(state, slint::RenderingState::AfterRendering) && !first_frame.replace(true)
+            {
                 tracing::info!(elapsed = ?started.elapsed(), "first frame");
             }
         })

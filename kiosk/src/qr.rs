@@ -29,7 +29,11 @@ pub fn image(data: &str, scale: usize) -> Image {
     let pixels = buf.make_mut_slice();
     for y in 0..px {
         for x in 0..px {
-            let v = if dark[(y / scale) * size + x / scale] { 0 } else { 255 };
+            let v = if dark[(y / scale) * size + x / scale] {
+                0
+            } else {
+                255
+            };
             pixels[y * px + x] = Rgb8Pixel { r: v, g: v, b: v };
         }
     }

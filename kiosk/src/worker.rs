@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use antri_wire::client::{Client, StreamItem};
 use antri_wire::event::StreamMessage;
-use antri_wire::{BuildingView, Category, DeviceReport, EventKind, IssuedTicket, PrinterStatus, ServicesResponse};
+use antri_wire::{
+    BuildingView, Category, DeviceReport, EventKind, IssuedTicket, PrinterStatus, ServicesResponse,
+};
 use tokio::sync::mpsc;
 
 use crate::controller::{outcome_of_issue_error, Outcome};
@@ -31,12 +33,19 @@ pub enum ToUi {
     Printer(Option<PrinterStatus>),
     Outcome(Box<Outcome>),
     /// The time from the tap to the last byte handed to the printer (for the benchmark log).
-    Timing { issue: Duration, print: Duration },
+    Timing {
+        issue: Duration,
+        print: Duration,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum ToWorker {
-    Issue { service: String, category: Category, tapped_at: Instant },
+    Issue {
+        service: String,
+        category: Category,
+        tapped_at: Instant,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -57,7 +66,10 @@ pub struct WorkerConfig {
 pub enum PrintResult {
     /// On paper; `Some(PaperNearEnd)` is a warning worth reporting.
     Printed(Option<PrinterStatus>),
-    Failed { fault: PrinterStatus, detail: String },
+    Failed {
+        fault: PrinterStatus,
+        detail: String,
+    },
 }
 
 /// The printer link, opened on demand and dropped when it breaks so the next use reopens it:
@@ -86,18 +98,34 @@ impl PrinterPort {
             Err(e) => return (Some(PrinterStatus::Disconnected), e),
         };
         let (status, detail) = status_or_disconnected(conn);
-        if matches!(status, Some(PrinterStatus::Disconnected | PrinterStatus::Error)) {
+        if matches!(
+            status,
+            Some(PrinterStatus::Disconnected | PrinterStatus::Error)
+        ) {
             self.conn = None;
         }
-        let detail = detail.unwrap_or_else(|| status.map(describe).unwrap_or("one-way link").to_string());
+        let detail =
+            detail.unwrap_or_else(|| status.map(describe).unwrap_or("one-way link").to_string());
         (status, detail)
+    }
+
+    /// Status, asking once more on a fresh connection if the old one was dead: a printer that
+    /// was switched off and on (or a TCP link that went stale) leaves a connection that fails
+    /// once although the printer itself is fine.
+    pub fn status_fresh(&mut self) -> (Option<PrinterStatus>, String) {
+        let had_conn = self.conn.is_some();
+        let first = self.status();
+        if had_conn && matches!(first.0, Some(PrinterStatus::Disconnected)) {
+            return self.status();
+        }
+        first
     }
 
     /// Status, ticket, status. Nothing is sent to a printer that reports a fault: a real printer
     /// (and the emulator) would hold the bytes and print them when repaired, long after the
     /// visitor left with the number from the screen — a stray ticket nobody asked for.
     pub fn print(&mut self, bytes: &[u8]) -> PrintResult {
-        let (before, detail) = self.status();
+        let (before, detail) = self.status_fresh();
         if let Some(fault) = before.filter(|s| s.is_fault()) {
             return PrintResult::Failed { fault, detail };
         }
@@ -112,10 +140,14 @@ impl PrinterPort {
                 detail,
             };
         }
+        // No second chance here: if the link broke while the ticket went out, nobody knows how
+        // much of it printed, so the visitor gets the number on screen.
         let (after, detail) = self.status();
         match after {
             Some(fault) if fault.is_fault() => PrintResult::Failed { fault, detail },
-            Some(PrinterStatus::PaperNearEnd) => PrintResult::Printed(Some(PrinterStatus::PaperNearEnd)),
+            Some(PrinterStatus::PaperNearEnd) => {
+                PrintResult::Printed(Some(PrinterStatus::PaperNearEnd))
+            }
             _ => PrintResult::Printed(None),
         }
     }
@@ -165,7 +197,10 @@ pub fn spawn(cfg: WorkerConfig, sink: impl Fn(ToUi) + Send + Sync + 'static) -> 
             rt.block_on(run(cfg, Arc::new(sink), rx));
         })
         .expect("worker thread starts");
-    WorkerHandle { tx, _thread: thread }
+    WorkerHandle {
+        tx,
+        _thread: thread,
+    }
 }
 
 async fn run(cfg: WorkerConfig, sink: Sink, mut rx: mpsc::UnboundedReceiver<ToWorker>) {
@@ -193,7 +228,12 @@ async fn run(cfg: WorkerConfig, sink: Sink, mut rx: mpsc::UnboundedReceiver<ToWo
     }
 }
 
-async fn issue_and_print(shared: &Arc<Shared>, service: &str, category: Category, tapped_at: Instant) {
+async fn issue_and_print(
+    shared: &Arc<Shared>,
+    service: &str,
+    category: Category,
+    tapped_at: Instant,
+) {
     // Exactly one request per tap. If the answer is lost the ticket may exist on the server, but
     // asking again could make a second one: the visitor is told to ask an officer instead.
     let issued = match shared.client.issue(service, category).await {
@@ -203,8 +243,10 @@ async fn issue_and_print(shared: &Arc<Shared>, service: &str, category: Category
             let outcome = outcome_of_issue_error(&e);
             if outcome == Outcome::ServerDown {
                 (shared.sink)(ToUi::ServerReachable(false));
-                shared.wake_refresh.notify_one();
             }
+            // Either way the kiosk's picture was out of date (a closed service, a lost server):
+            // fetch it again now rather than at the next periodic refresh.
+            shared.wake_refresh.notify_one();
             (shared.sink)(ToUi::Outcome(Box::new(outcome)));
             return;
         }
@@ -215,12 +257,17 @@ async fn issue_and_print(shared: &Arc<Shared>, service: &str, category: Category
     let result = match bytes {
         Ok(bytes) => {
             let s = shared.clone();
-            tokio::task::spawn_blocking(move || s.printer.lock().unwrap_or_else(|p| p.into_inner()).print(&bytes))
-                .await
-                .unwrap_or_else(|e| PrintResult::Failed {
-                    fault: PrinterStatus::Error,
-                    detail: e.to_string(),
-                })
+            tokio::task::spawn_blocking(move || {
+                s.printer
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .print(&bytes)
+            })
+            .await
+            .unwrap_or_else(|e| PrintResult::Failed {
+                fault: PrinterStatus::Error,
+                detail: e.to_string(),
+            })
         }
         Err(e) => PrintResult::Failed {
             fault: PrinterStatus::Error,
@@ -249,15 +296,25 @@ async fn issue_and_print(shared: &Arc<Shared>, service: &str, category: Category
 pub fn outcome_of_print(ticket: IssuedTicket, result: &PrintResult) -> Outcome {
     match result {
         PrintResult::Printed(_) => Outcome::Printed { ticket },
-        PrintResult::Failed { fault, .. } => Outcome::NotPrinted { ticket, fault: *fault },
+        PrintResult::Failed { fault, .. } => Outcome::NotPrinted {
+            ticket,
+            fault: *fault,
+        },
     }
 }
 
 fn layout(shared: &Shared) -> Layout {
-    let building = shared.building.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let building = shared
+        .building
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     Layout {
         paper: shared.cfg.paper,
-        building: building.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        building: building
+            .as_ref()
+            .map(|b| b.name.clone())
+            .unwrap_or_default(),
         timezone_abbrev: building.map(|b| b.timezone_abbrev).unwrap_or_default(),
         logo: shared.cfg.logo.clone(),
         footer: shared.cfg.footer.clone(),
@@ -288,7 +345,13 @@ async fn note_printer(shared: &Arc<Shared>, status: Option<PrinterStatus>, detai
 async fn watch_printer(shared: Arc<Shared>) {
     loop {
         let s = shared.clone();
-        let polled = tokio::task::spawn_blocking(move || s.printer.lock().unwrap_or_else(|p| p.into_inner()).status()).await;
+        let polled = tokio::task::spawn_blocking(move || {
+            s.printer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .status_fresh()
+        })
+        .await;
         if let Ok((status, detail)) = polled {
             note_printer(&shared, status, detail).await;
         }
@@ -315,7 +378,11 @@ async fn fetch_services(shared: &Arc<Shared>) -> bool {
 async fn refresh_services(shared: Arc<Shared>) {
     loop {
         let ok = fetch_services(&shared).await;
-        let wait = if ok { shared.cfg.services_refresh } else { Duration::from_secs(1) };
+        let wait = if ok {
+            shared.cfg.services_refresh
+        } else {
+            Duration::from_secs(1)
+        };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = shared.wake_refresh.notified() => {}
@@ -335,7 +402,8 @@ async fn follow_events(shared: Arc<Shared>) {
             }
             StreamItem::Disconnected => (shared.sink)(ToUi::ServerReachable(false)),
             StreamItem::Message(StreamMessage::Snapshot(s)) => {
-                *shared.building.lock().unwrap_or_else(|p| p.into_inner()) = Some(s.building.clone());
+                *shared.building.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(s.building.clone());
                 (shared.sink)(ToUi::Services(Box::new(ServicesResponse {
                     building: s.building,
                     agencies: s.agencies,

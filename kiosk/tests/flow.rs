@@ -27,23 +27,39 @@ fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &st
     assert_eq!(ui.screen(), 3, "who is the ticket for");
     ui.tap(category);
     assert_eq!(ui.screen(), 4, "printing");
-    ui.pump_until("the result screen", Duration::from_secs(15), |u| u.screen() == 5);
+    ui.pump_until("the result screen", Duration::from_secs(15), |u| {
+        u.screen() == 5
+    });
 
     let a = ui.adapter();
     assert_eq!(a.get_result_kind(), 0, "printed");
     let number = a.get_result_number().to_string();
     assert!(number.starts_with("KTP-"), "{number}");
-    assert!(ui.find("Silakan ambil tiket Anda di bawah").is_some(), "says to take the ticket");
+    assert!(
+        ui.find("Silakan ambil tiket Anda di bawah").is_some(),
+        "says to take the ticket"
+    );
 
     // What the printer made of our bytes.
     let id = emu.wait_receipt(before);
     let text = emu.receipt_text(&id);
-    assert!(text.contains(&number), "ticket text has the number {number}:\n{text}");
-    assert!(text.contains("KTP Elektronik"), "ticket names the service:\n{text}");
-    assert!(text.contains("Mal Pelayanan Publik Kota Harapan"), "building on top:\n{text}");
+    assert!(
+        text.contains(&number),
+        "ticket text has the number {number}:\n{text}"
+    );
+    assert!(
+        text.contains("KTP Elektronik"),
+        "ticket names the service:\n{text}"
+    );
+    assert!(
+        text.contains("Mal Pelayanan Publik Kota Harapan"),
+        "building on top:\n{text}"
+    );
     let url = zbarimg(&emu.receipt_png(&id));
     let issued = ui.kiosk.ctl.borrow().screen.clone();
-    let kiosk::controller::Screen::Result { outcome, .. } = issued else { panic!("not a result") };
+    let kiosk::controller::Screen::Result { outcome, .. } = issued else {
+        panic!("not a result")
+    };
     let ticket = outcome.ticket().expect("a ticket").clone();
     assert_eq!(url, ticket.tracking_url, "QR payload is the tracking URL");
     // Follow the QR code: the tracking page's API knows this ticket.
@@ -53,7 +69,8 @@ fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &st
 
     // The number stays a few seconds, then the kiosk is ready for the next visitor by itself.
     let shown = std::time::Instant::now();
-    ui.kiosk.tick(shown + Duration::from_secs(8) + Duration::from_millis(100));
+    ui.kiosk
+        .tick(shown + Duration::from_secs(8) + Duration::from_millis(100));
     assert_eq!(ui.screen(), 0, "back to start");
     id
 }
@@ -64,8 +81,14 @@ fn visitor_gets_a_printed_ticket_over_tcp() {
     let emu = Emupos::start();
     let id = take_ticket(&server, &emu, emu.tcp_uri(), "Lansia");
     let text = emu.receipt_text(&id);
-    assert!(text.contains("PRIORITAS: Lansia"), "priority is printed:\n{text}");
-    assert_eq!(wait_report(&server, antri_wire::PrinterStatus::Ok).printer, antri_wire::PrinterStatus::Ok);
+    assert!(
+        text.contains("PRIORITAS: Lansia"),
+        "priority is printed:\n{text}"
+    );
+    assert_eq!(
+        wait_report(&server, antri_wire::PrinterStatus::Ok).printer,
+        antri_wire::PrinterStatus::Ok
+    );
     // The emulator's picture of the ticket, for the README.
     let out = workspace().join("docs/screenshots/ticket-80mm.png");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();

@@ -8,13 +8,12 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-
 use super::status::{self, PrinterStatus};
 use super::uri::PrinterUri;
 
 /// How long a printer may take to answer one status byte. Real printers answer DLE EOT within a
-/// few milliseconds even while printing; half a second covers a busy USB-serial adapter.
-pub const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
+/// few milliseconds even while printing; a second covers a busy USB-serial adapter.
+pub const STATUS_TIMEOUT: Duration = Duration::from_millis(1000);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -23,7 +22,10 @@ pub enum DriverError {
     #[error("cannot open printer {uri}: {source}")]
     Open { uri: String, source: io::Error },
     #[error("cannot open serial printer {uri}: {source}")]
-    Serial { uri: String, source: serialport::Error },
+    Serial {
+        uri: String,
+        source: serialport::Error,
+    },
     #[error("printer link broke: {0}")]
     Io(#[from] io::Error),
     #[error("printer did not answer a status query within {0:?}")]
@@ -56,10 +58,18 @@ impl Connection {
                     .to_socket_addrs()
                     .map_err(open_err)?
                     .next()
-                    .ok_or_else(|| open_err(io::Error::new(io::ErrorKind::NotFound, "host has no address")))?;
-                let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(open_err)?;
+                    .ok_or_else(|| {
+                        open_err(io::Error::new(
+                            io::ErrorKind::NotFound,
+                            "host has no address",
+                        ))
+                    })?;
+                let stream =
+                    TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(open_err)?;
                 stream.set_nodelay(true).map_err(open_err)?;
-                stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(open_err)?;
+                stream
+                    .set_write_timeout(Some(WRITE_TIMEOUT))
+                    .map_err(open_err)?;
                 Link::Tcp(stream)
             }
             PrinterUri::Serial { path, baud } => {
@@ -72,9 +82,17 @@ impl Connection {
                     })?;
                 Link::Serial(port)
             }
-            PrinterUri::File { path } => Link::File(OpenOptions::new().write(true).open(path).map_err(open_err)?),
+            PrinterUri::File { path } => Link::File(
+                OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(open_err)?,
+            ),
         };
-        Ok(Connection { link, uri: uri.clone() })
+        Ok(Connection {
+            link,
+            uri: uri.clone(),
+        })
     }
 
     pub fn uri(&self) -> &PrinterUri {
@@ -119,7 +137,12 @@ impl Connection {
                 s.set_nonblocking(true)?;
                 let r = loop {
                     match s.read(&mut buf) {
-                        Ok(0) => break Err(io::Error::new(io::ErrorKind::UnexpectedEof, "printer closed the connection")),
+                        Ok(0) => {
+                            break Err(io::Error::new(
+                                io::ErrorKind::UnexpectedEof,
+                                "printer closed the connection",
+                            ))
+                        }
                         Ok(_) => continue,
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
                         Err(e) => break Err(e),
@@ -128,7 +151,9 @@ impl Connection {
                 s.set_nonblocking(false)?;
                 r?;
             }
-            Link::Serial(p) => p.clear(serialport::ClearBuffer::Input).map_err(io::Error::from)?,
+            Link::Serial(p) => p
+                .clear(serialport::ClearBuffer::Input)
+                .map_err(io::Error::from)?,
             Link::File(_) => {}
         }
         Ok(())
@@ -161,7 +186,12 @@ impl Connection {
                         "printer closed the connection",
                     )))
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
                     return Err(DriverError::NoAnswer(timeout))
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -179,4 +209,3 @@ pub fn status_or_disconnected(conn: &mut Connection) -> (Option<PrinterStatus>, 
         Err(e) => (Some(PrinterStatus::Disconnected), Some(e.to_string())),
     }
 }
-

@@ -38,7 +38,11 @@ pub fn classify(printer: u8, offline_cause: u8, paper: u8) -> Result<PrinterStat
             .map(|m| m.get(&what).copied().unwrap_or(false))
             .map_err(|_| BadReply { byte })
     };
-    let online = flag(RealTimeStatusRequest::Printer, printer, RealTimeStatusResponse::Online)?;
+    let online = flag(
+        RealTimeStatusRequest::Printer,
+        printer,
+        RealTimeStatusResponse::Online,
+    )?;
     let cover_closed = flag(
         RealTimeStatusRequest::OfflineCause,
         offline_cause,
@@ -95,7 +99,10 @@ mod tests {
     #[test]
     fn requests_are_three_bytes() {
         assert_eq!(request(RealTimeStatusRequest::Printer), [0x10, 0x04, 1]);
-        assert_eq!(request(RealTimeStatusRequest::RollPaperSensor), [0x10, 0x04, 4]);
+        assert_eq!(
+            request(RealTimeStatusRequest::RollPaperSensor),
+            [0x10, 0x04, 4]
+        );
     }
 
     #[test]

@@ -74,7 +74,10 @@ impl Logo {
         let info = reader.next_frame(&mut buf)?;
         let (w, h) = (info.width, info.height);
         if w > paper.dots() {
-            return Err(LogoError::TooWide { width: w, max: paper.dots() });
+            return Err(LogoError::TooWide {
+                width: w,
+                max: paper.dots(),
+            });
         }
         let channels = match info.color_type {
             png::ColorType::Grayscale => 1,
@@ -91,8 +94,14 @@ impl Logo {
                 let (luma, alpha) = match channels {
                     1 => (px[0] as u32, 255),
                     2 => (px[0] as u32, px[1] as u32),
-                    3 => ((px[0] as u32 * 3 + px[1] as u32 * 6 + px[2] as u32) / 10, 255),
-                    _ => ((px[0] as u32 * 3 + px[1] as u32 * 6 + px[2] as u32) / 10, px[3] as u32),
+                    3 => (
+                        (px[0] as u32 * 3 + px[1] as u32 * 6 + px[2] as u32) / 10,
+                        255,
+                    ),
+                    _ => (
+                        (px[0] as u32 * 3 + px[1] as u32 * 6 + px[2] as u32) / 10,
+                        px[3] as u32,
+                    ),
                 };
                 if alpha >= 128 && luma < 128 {
                     data[y * width_bytes + x / 8] |= 0x80 >> (x % 8);
@@ -157,7 +166,9 @@ pub fn category_label(c: Category) -> (&'static str, &'static str) {
     }
 }
 
-const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+const HARI: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
 
 /// `Selasa, 24-11-2026 09:05 WIB`
 pub fn format_issued(t: &antri_wire::Timestamp, tz: &str) -> String {
@@ -180,7 +191,10 @@ pub fn wait_minutes(secs: u32) -> u32 {
 /// Largest character magnification (1-8) at which `text` fits the paper on one line.
 pub fn magnification_for(text: &str, paper: PaperWidth) -> u8 {
     let chars = text.chars().count().max(1) as u32;
-    (1..=8u8).rev().find(|m| chars * 12 * *m as u32 <= paper.dots()).unwrap_or(1)
+    (1..=8u8)
+        .rev()
+        .find(|m| chars * 12 * *m as u32 <= paper.dots())
+        .unwrap_or(1)
 }
 
 /// Word-wrap for a fixed-width font: printers wrap mid-word, which is hard to read.
@@ -254,7 +268,11 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
     p.writeln("Nomor antrian / Queue number")?;
     let number = ascii(&t.ticket.number);
     let m = magnification_for(&number, layout.paper);
-    p.bold(true)?.size(m, m)?.writeln(&number)?.reset_size()?.bold(false)?;
+    p.bold(true)?
+        .size(m, m)?
+        .writeln(&number)?
+        .reset_size()?
+        .bold(false)?;
     if t.ticket.category.is_priority() {
         let (id, en) = category_label(t.ticket.category);
         p.reverse(true)?.bold(true)?;
@@ -269,9 +287,14 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
     lines(&mut p, &t.agency_name.id)?;
     p.writeln(&rule)?;
 
-    p.justify(JustifyMode::LEFT)?;
-    lines(&mut p, &format_issued(&t.ticket.issued_at, &layout.timezone_abbrev))?;
-    lines(&mut p, &format!("Antrian sebelum Anda / Ahead of you: {}", t.ahead))?;
+    lines(
+        &mut p,
+        &format_issued(&t.ticket.issued_at, &layout.timezone_abbrev),
+    )?;
+    lines(
+        &mut p,
+        &format!("Antrian sebelum Anda / Ahead of you: {}", t.ahead),
+    )?;
     let wait = if t.ahead == 0 {
         "Perkiraan tunggu / Est. wait: segera / soon".to_string()
     } else {
@@ -281,8 +304,12 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
     lines(&mut p, &wait)?;
 
     p.justify(JustifyMode::CENTER)?.feed()?;
-    let qr = QRCodeOption::new(QRCodeModel::Model2, layout.paper.qr_module(), QRCodeCorrectionLevel::M);
-    p.qrcode_option(&t.tracking_url, qr)?;
+    let qr = QRCodeOption::new(
+        QRCodeModel::Model2,
+        layout.paper.qr_module(),
+        QRCodeCorrectionLevel::M,
+    );
+    p.qrcode_option(&t.tracking_url, qr)?.feed()?;
     lines(&mut p, "Pindai untuk memantau antrian Anda")?;
     lines(&mut p, "Scan to follow your place in the queue")?;
     if !layout.footer.is_empty() {
@@ -357,7 +384,10 @@ mod tests {
         assert!(contains(&bytes, b"KTP-012"));
         assert!(contains(&bytes, b"Perekaman KTP-el"));
         assert!(contains(&bytes, b"Ahead of you: 3"));
-        assert!(contains(&bytes, b"11 menit"), "601 s rounds up to 11 minutes");
+        assert!(
+            contains(&bytes, b"11 menit"),
+            "601 s rounds up to 11 minutes"
+        );
         assert!(contains(&bytes, b"Selasa, 24-11-2026 09:05 WIB"));
         // QR data block: GS ( k pL pH 49 80 48 <url>
         let url = b"http://127.0.0.1:8080/t/abc123";
@@ -380,7 +410,10 @@ mod tests {
     #[test]
     fn lines_fit_the_paper() {
         for paper in [PaperWidth::Mm58, PaperWidth::Mm80] {
-            for l in wrap("Dinas Kependudukan dan Pencatatan Sipil Kabupaten Contoh Panjang Sekali", paper.columns()) {
+            for l in wrap(
+                "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Contoh Panjang Sekali",
+                paper.columns(),
+            ) {
                 assert!(l.chars().count() <= paper.columns(), "{l}");
             }
         }

@@ -12,10 +12,18 @@ pub const DEFAULT_BAUD: u32 = 9600;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrinterUri {
-    Serial { path: PathBuf, baud: u32 },
-    Tcp { host: String, port: u16 },
+    Serial {
+        path: PathBuf,
+        baud: u32,
+    },
+    Tcp {
+        host: String,
+        port: u16,
+    },
     /// A device file such as `/dev/usb/lp0`: one-way, so no status can be asked.
-    File { path: PathBuf },
+    File {
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -63,7 +71,11 @@ impl FromStr for PrinterUri {
                     return Err(UriError::MissingPath(uri.to_string()));
                 }
                 let mut baud = DEFAULT_BAUD;
-                for pair in query.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.is_empty()) {
+                for pair in query
+                    .into_iter()
+                    .flat_map(|q| q.split('&'))
+                    .filter(|p| !p.is_empty())
+                {
                     let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
                     if key != "baud" {
                         return Err(UriError::UnknownOption {
@@ -71,14 +83,15 @@ impl FromStr for PrinterUri {
                             option: key.to_string(),
                         });
                     }
-                    baud = value
-                        .parse()
-                        .ok()
-                        .filter(|b| *b > 0)
-                        .ok_or_else(|| UriError::BadBaud {
-                            uri: uri.to_string(),
-                            value: value.to_string(),
-                        })?;
+                    baud =
+                        value
+                            .parse()
+                            .ok()
+                            .filter(|b| *b > 0)
+                            .ok_or_else(|| UriError::BadBaud {
+                                uri: uri.to_string(),
+                                value: value.to_string(),
+                            })?;
                 }
                 Ok(PrinterUri::Serial {
                     path: PathBuf::from(path),
@@ -99,7 +112,10 @@ impl FromStr for PrinterUri {
                         uri: uri.to_string(),
                         value: port.to_string(),
                     })?;
-                let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+                let host = host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string();
                 Ok(PrinterUri::Tcp { host, port })
             }
             "file" => {
@@ -119,7 +135,9 @@ impl fmt::Display for PrinterUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PrinterUri::Serial { path, baud } => write!(f, "serial:{}?baud={baud}", path.display()),
-            PrinterUri::Tcp { host, port } if host.contains(':') => write!(f, "tcp:[{host}]:{port}"),
+            PrinterUri::Tcp { host, port } if host.contains(':') => {
+                write!(f, "tcp:[{host}]:{port}")
+            }
             PrinterUri::Tcp { host, port } => write!(f, "tcp:{host}:{port}"),
             PrinterUri::File { path } => write!(f, "file:{}", path.display()),
         }
@@ -170,7 +188,11 @@ mod tests {
 
     #[test]
     fn round_trips_through_display() {
-        for s in ["serial:/dev/ttyUSB0?baud=19200", "tcp:printer.local:9100", "file:/dev/usb/lp0"] {
+        for s in [
+            "serial:/dev/ttyUSB0?baud=19200",
+            "tcp:printer.local:9100",
+            "file:/dev/usb/lp0",
+        ] {
             let uri: PrinterUri = s.parse().unwrap();
             assert_eq!(uri.to_string(), s);
         }
@@ -180,19 +202,45 @@ mod tests {
     fn mistakes_get_errors_that_say_what_was_expected() {
         let e = "/dev/ttyUSB0".parse::<PrinterUri>().unwrap_err();
         assert!(e.to_string().contains("expected serial:"), "{e}");
-        assert!(matches!("usb:1234".parse::<PrinterUri>(), Err(UriError::UnknownScheme(s)) if s == "usb"));
-        assert!(matches!("tcp:192.168.1.50".parse::<PrinterUri>(), Err(UriError::MissingPort(_))));
-        assert!(matches!("tcp:9100".parse::<PrinterUri>(), Err(UriError::MissingPort(_))));
-        assert!(matches!("tcp:host:99999".parse::<PrinterUri>(), Err(UriError::BadPort { .. })));
-        assert!(matches!("serial:?baud=9600".parse::<PrinterUri>(), Err(UriError::MissingPath(_))));
-        assert!(matches!("serial:/dev/ttyS0?baud=fast".parse::<PrinterUri>(), Err(UriError::BadBaud { .. })));
-        assert!(matches!("serial:/dev/ttyS0?speed=9600".parse::<PrinterUri>(), Err(UriError::UnknownOption { .. })));
-        assert!(matches!("file:".parse::<PrinterUri>(), Err(UriError::MissingPath(_))));
+        assert!(
+            matches!("usb:1234".parse::<PrinterUri>(), Err(UriError::UnknownScheme(s)) if s == "usb")
+        );
+        assert!(matches!(
+            "tcp:192.168.1.50".parse::<PrinterUri>(),
+            Err(UriError::MissingPort(_))
+        ));
+        assert!(matches!(
+            "tcp:9100".parse::<PrinterUri>(),
+            Err(UriError::MissingPort(_))
+        ));
+        assert!(matches!(
+            "tcp:host:99999".parse::<PrinterUri>(),
+            Err(UriError::BadPort { .. })
+        ));
+        assert!(matches!(
+            "serial:?baud=9600".parse::<PrinterUri>(),
+            Err(UriError::MissingPath(_))
+        ));
+        assert!(matches!(
+            "serial:/dev/ttyS0?baud=fast".parse::<PrinterUri>(),
+            Err(UriError::BadBaud { .. })
+        ));
+        assert!(matches!(
+            "serial:/dev/ttyS0?speed=9600".parse::<PrinterUri>(),
+            Err(UriError::UnknownOption { .. })
+        ));
+        assert!(matches!(
+            "file:".parse::<PrinterUri>(),
+            Err(UriError::MissingPath(_))
+        ));
     }
 
     #[test]
     fn only_file_links_are_one_way() {
-        assert!(!"file:/dev/usb/lp0".parse::<PrinterUri>().unwrap().is_two_way());
+        assert!(!"file:/dev/usb/lp0"
+            .parse::<PrinterUri>()
+            .unwrap()
+            .is_two_way());
         assert!("tcp:h:1".parse::<PrinterUri>().unwrap().is_two_way());
     }
 }

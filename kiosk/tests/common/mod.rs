@@ -41,6 +41,7 @@ pub struct Server {
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
     clock_start: String,
+    tweak: fn(&mut ticket_server::config::Config),
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -51,10 +52,16 @@ impl Server {
     }
 
     pub fn start_at(clock_start: &str) -> Server {
+        Server::start_with(clock_start, |_| {})
+    }
+
+    /// The sample building, changed by `tweak` (e.g. a tiny quota).
+    pub fn start_with(clock_start: &str, tweak: fn(&mut ticket_server::config::Config)) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = Server {
             addr: "127.0.0.1:0".parse().unwrap(),
             dir,
+            tweak,
             clock_start: clock_start.to_string(),
             stop: None,
             thread: None,
@@ -69,6 +76,8 @@ impl Server {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let db_path = self.dir.path().join("antri.db");
         let clock_start: chrono::DateTime<chrono::FixedOffset> = self.clock_start.parse().unwrap();
+        let mut config = ticket_server::config::Config::example();
+        (self.tweak)(&mut config);
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -76,10 +85,13 @@ impl Server {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                use ticket_server::{clock::Clock, config::Config, server::{run, ServerOptions}};
+                use ticket_server::{
+                    clock::Clock,
+                    server::{run, ServerOptions},
+                };
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                 let opts = ServerOptions {
-                    config: Config::example(),
+                    config,
                     db_path,
                     clock: Clock::starting_at(clock_start),
                 };
@@ -124,7 +136,11 @@ impl Server {
             loop {
                 match tokio::time::timeout_at(deadline, rx.recv()).await {
                     Ok(Some(StreamItem::Message(StreamMessage::Snapshot(s)))) => {
-                        return s.devices.into_iter().find(|d| d.id == "kiosk-1").and_then(|d| d.report);
+                        return s
+                            .devices
+                            .into_iter()
+                            .find(|d| d.id == "kiosk-1")
+                            .and_then(|d| d.report);
                     }
                     Ok(Some(_)) => continue,
                     _ => return None,
@@ -189,12 +205,20 @@ pub fn zbarimg(png: &Path) -> String {
         .arg(png)
         .output()
         .unwrap_or_else(|e| panic!("zbarimg not runnable ({e}); install Debian's zbar-tools"));
-    assert!(out.status.success(), "zbarimg found no QR code in {}", png.display());
+    assert!(
+        out.status.success(),
+        "zbarimg found no QR code in {}",
+        png.display()
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One emulated ESC/POS printer (`kiosk`), reachable on TCP and through a pty.
@@ -251,7 +275,8 @@ impl Emupos {
         let up = |p: u16| TcpStream::connect(("127.0.0.1", p)).is_ok();
         while !(up(api) && up(tcp) && self.pty().exists()) {
             if Instant::now() > deadline {
-                let log = std::fs::read_to_string(self.dir.path().join("emupos.log")).unwrap_or_default();
+                let log =
+                    std::fs::read_to_string(self.dir.path().join("emupos.log")).unwrap_or_default();
                 panic!("emupos did not start within 30 s; its output:\n{log}");
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -271,18 +296,31 @@ impl Emupos {
         format!("tcp:127.0.0.1:{}", self.tcp_port).parse().unwrap()
     }
 
+    /// Through the link, like `/dev/serial/by-id/...` on a real kiosk: it survives a restart.
     pub fn serial_uri(&self) -> PrinterUri {
-        let target = std::fs::canonicalize(self.pty()).unwrap();
-        format!("serial:{}?baud=19200", target.display()).parse().unwrap()
+        format!("serial:{}?baud=19200", self.pty().display())
+            .parse()
+            .unwrap()
     }
 
     /// `emupos fault set|clear kiosk <fault>` through its own CLI, as a person would.
     pub fn fault(&self, on: bool, fault: &str) {
         let out = Proc::new(emupos_path())
-            .args(["--api", &self.api, "fault", if on { "set" } else { "clear" }, "kiosk", fault])
+            .args([
+                "--api",
+                &self.api,
+                "fault",
+                if on { "set" } else { "clear" },
+                "kiosk",
+                fault,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "emupos fault: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "emupos fault: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Completed receipts (their ids), oldest first.
@@ -290,7 +328,12 @@ impl Emupos {
         let mut ids: Vec<String> = std::fs::read_dir(self.receipts_dir())
             .map(|rd| {
                 rd.filter_map(|e| e.ok())
-                    .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".json")).map(String::from))
+                    .filter_map(|e| {
+                        e.file_name()
+                            .to_str()
+                            .and_then(|n| n.strip_suffix(".json"))
+                            .map(String::from)
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -365,7 +408,12 @@ impl Ui {
         Ui::start_with(server, printer, timings, PaperWidth::Mm80)
     }
 
-    pub fn start_with(server: &str, printer: PrinterUri, timings: Timings, paper: PaperWidth) -> Ui {
+    pub fn start_with(
+        server: &str,
+        printer: PrinterUri,
+        timings: Timings,
+        paper: PaperWidth,
+    ) -> Ui {
         init_ui();
         let (tx, rx) = mpsc::channel();
         let tx = Mutex::new(tx);
@@ -385,12 +433,19 @@ impl Ui {
             },
         );
         let window = KioskWindow::new().unwrap();
-        window.window().set_size(slint::PhysicalSize::new(1080, 1920));
+        window
+            .window()
+            .set_size(slint::PhysicalSize::new(1080, 1920));
+        window.show().unwrap();
         let ctl = Controller::new(timings, Lang::Id, Instant::now());
         let send = worker.sender();
         let kiosk = Kiosk::new(window, ctl, move |cmd, tapped_at| match cmd {
             Command::Issue { service, category } => {
-                let _ = send.send(ToWorker::Issue { service, category, tapped_at });
+                let _ = send.send(ToWorker::Issue {
+                    service,
+                    category,
+                    tapped_at,
+                });
             }
         });
         Ui {
@@ -439,9 +494,12 @@ impl Ui {
 
     /// Tap the control a visitor reads as `label` (its accessible label, in the current language).
     pub fn tap(&self, label: &str) {
-        let e = self
-            .find(label)
-            .unwrap_or_else(|| panic!("no visible control labelled {label:?}; visible: {:?}", self.labels()));
+        let e = self.find(label).unwrap_or_else(|| {
+            panic!(
+                "no visible control labelled {label:?}; visible: {:?}",
+                self.labels()
+            )
+        });
         e.invoke_accessible_default_action();
     }
 
@@ -462,12 +520,20 @@ impl Ui {
     /// Render the window as it is to a PNG file.
     pub fn snapshot(&self, path: &Path) {
         self.kiosk.window.window().request_redraw();
-        let buf = self.kiosk.window.window().take_snapshot().expect("snapshot");
+        let buf = self
+            .kiosk
+            .window
+            .window()
+            .take_snapshot()
+            .expect("snapshot");
         save_png(path, buf.width(), buf.height(), buf.as_bytes());
     }
 
     pub fn resize(&self, w: u32, h: u32) {
-        self.kiosk.window.window().set_size(slint::PhysicalSize::new(w, h));
+        self.kiosk
+            .window
+            .window()
+            .set_size(slint::PhysicalSize::new(w, h));
     }
 }
 
@@ -484,7 +550,38 @@ pub fn save_png(path: &Path, w: u32, h: u32, rgba: &[u8]) {
 
 /// The printer status the server last heard from the kiosk, waited for.
 pub fn wait_report(server: &Server, want: PrinterStatus) -> DeviceReport {
-    wait_for(&format!("the server to show printer {want:?}"), Duration::from_secs(10), || {
-        server.kiosk_report().filter(|r| r.printer == want)
-    })
+    wait_for(
+        &format!("the server to show printer {want:?}"),
+        Duration::from_secs(10),
+        || server.kiosk_report().filter(|r| r.printer == want),
+    )
+}
+
+pub const AGENCY: &str = "Dinas Kependudukan dan Pencatatan Sipil";
+pub const SERVICE: &str = "KTP Elektronik";
+
+impl Ui {
+    /// Start → agency → service → category, then wait for the result screen.
+    pub fn take_ticket(&self, agency: &str, service: &str, category: &str) {
+        self.tap("Ambil nomor antrian");
+        self.tap(agency);
+        self.tap(service);
+        self.tap(category);
+        assert_eq!(self.screen(), 4, "printing");
+        self.pump_until("the result screen", Duration::from_secs(15), |u| {
+            u.screen() == 5
+        });
+    }
+
+    pub fn outcome(&self) -> kiosk::controller::Outcome {
+        match &self.kiosk.ctl.borrow().screen {
+            kiosk::controller::Screen::Result { outcome, .. } => outcome.clone(),
+            other => panic!("not on the result screen: {other:?}"),
+        }
+    }
+
+    pub fn done(&self) {
+        self.tap("Selesai");
+        assert_eq!(self.screen(), 0);
+    }
 }

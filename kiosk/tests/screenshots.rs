@@ -1,0 +1,154 @@
+//! Every kiosk screen, standing (1080x1920) and lying (1920x1080), in Bahasa Indonesia and
+//! English, rendered by Slint's software renderer to docs/screenshots/kiosk-*.png while a visitor
+//! taps through against the real server and the emulated printer. The README shows them; a
+//! person looks at them as an elderly first-time visitor would.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::*;
+use kiosk::controller::{Outcome, Timings};
+
+struct Words {
+    code: &'static str,
+    start: &'static str,
+    agency: &'static str,
+    service: &'static str,
+    regular: &'static str,
+    done: &'static str,
+}
+
+const ID: Words = Words {
+    code: "id",
+    start: "Ambil nomor antrian",
+    agency: "Dinas Kependudukan dan Pencatatan Sipil",
+    service: "KTP Elektronik",
+    regular: "Umum",
+    done: "Selesai",
+};
+const EN: Words = Words {
+    code: "en",
+    start: "Take a queue number",
+    agency: "Population and Civil Registration Office",
+    service: "Electronic ID card (KTP-el)",
+    regular: "Regular",
+    done: "Done",
+};
+
+fn shot(ui: &Ui, orientation: &str, lang: &str, name: &str) -> PathBuf {
+    let path = workspace().join(format!(
+        "docs/screenshots/kiosk-{orientation}-{lang}-{name}.png"
+    ));
+    ui.snapshot(&path);
+    path
+}
+
+fn speak(ui: &Ui, w: &Words) {
+    if ui.adapter().get_lang() != w.code {
+        ui.tap(if w.code == "en" {
+            "English"
+        } else {
+            "Bahasa Indonesia"
+        });
+    }
+    assert_eq!(ui.adapter().get_lang(), w.code);
+}
+
+#[test]
+fn every_screen_in_both_orientations_and_languages() {
+    let mut server = Server::start();
+    // A second building clock at the lunch break: the services screen shows why nothing is open.
+    let lunch = Server::start_at("2026-11-24T12:30:00+07:00");
+    let emu = Emupos::start();
+    let ui = Ui::start(&server.url(), emu.tcp_uri(), Timings::default());
+    let ui_lunch = Ui::start(&lunch.url(), emu.tcp_uri(), Timings::default());
+    ui.wait_ready();
+    ui_lunch.wait_ready();
+    let mut written = Vec::new();
+
+    for (orientation, w, h) in [("portrait", 1080, 1920), ("landscape", 1920, 1080)] {
+        ui.resize(w, h);
+        ui_lunch.resize(w, h);
+        for words in [&ID, &EN] {
+            let lang = words.code;
+            speak(&ui, words);
+            written.push(shot(&ui, orientation, lang, "1-start"));
+            ui.tap(words.start);
+            written.push(shot(&ui, orientation, lang, "2-agencies"));
+            ui.tap(words.agency);
+            written.push(shot(&ui, orientation, lang, "3-services"));
+            ui.tap(words.service);
+            written.push(shot(&ui, orientation, lang, "4-who"));
+            ui.tap(words.regular);
+            written.push(shot(&ui, orientation, lang, "5-printing"));
+            ui.pump_until("the result", Duration::from_secs(15), |u| u.screen() == 5);
+            assert!(matches!(ui.outcome(), Outcome::Printed { .. }));
+            written.push(shot(&ui, orientation, lang, "6-printed"));
+            ui.tap(words.done);
+
+            // Printer out of paper: the start screen warns, the number comes on screen.
+            emu.fault(true, "paper-out");
+            ui.pump_until("the printer warning", Duration::from_secs(10), |u| {
+                u.adapter().get_printer_state() == 2
+            });
+            speak(&ui, words);
+            written.push(shot(&ui, orientation, lang, "7-start-printer-fault"));
+            ui.tap(words.start);
+            ui.tap(words.agency);
+            ui.tap(words.service);
+            ui.tap(words.regular);
+            ui.pump_until("the result", Duration::from_secs(15), |u| u.screen() == 5);
+            assert!(matches!(ui.outcome(), Outcome::NotPrinted { .. }));
+            written.push(shot(&ui, orientation, lang, "8-not-printed"));
+            ui.tap(words.done);
+            emu.fault(false, "paper-out");
+            ui.pump_until("the printer to recover", Duration::from_secs(10), |u| {
+                u.adapter().get_printer_state() == 0
+            });
+
+            // Lunch break at the other kiosk's building.
+            speak(&ui_lunch, words);
+            ui_lunch.tap(words.start);
+            ui_lunch.tap(words.agency);
+            written.push(shot(&ui_lunch, orientation, lang, "9-services-on-break"));
+            ui_lunch.tap(words.done_or_start_over());
+
+            // The server goes away while the visitor chooses.
+            speak(&ui, words);
+            ui.tap(words.start);
+            ui.tap(words.agency);
+            ui.tap(words.service);
+            server.stop();
+            ui.tap(words.regular);
+            ui.pump_until("the result", Duration::from_secs(20), |u| u.screen() == 5);
+            assert_eq!(ui.outcome(), Outcome::ServerDown);
+            written.push(shot(&ui, orientation, lang, "10-server-down-no-number"));
+            ui.tap(words.done);
+            speak(&ui, words);
+            written.push(shot(&ui, orientation, lang, "11-start-server-down"));
+            server.restart();
+            ui.pump_until("the server to be back", Duration::from_secs(10), |u| {
+                u.adapter().get_server_ok()
+            });
+        }
+    }
+    for p in &written {
+        assert!(
+            std::fs::metadata(p).unwrap().len() > 10_000,
+            "{} looks empty",
+            p.display()
+        );
+    }
+}
+
+impl Words {
+    fn done_or_start_over(&self) -> &'static str {
+        if self.code == "id" {
+            "Ulangi dari awal"
+        } else {
+            "Start over"
+        }
+    }
+}
