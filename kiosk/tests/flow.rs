@@ -9,13 +9,20 @@ use std::time::Duration;
 
 use common::*;
 use kiosk::controller::Timings;
+use kiosk::printer::ticket::PaperWidth;
 use kiosk::printer::uri::PrinterUri;
 
 const AGENCY: &str = "Dinas Kependudukan dan Pencatatan Sipil";
 const SERVICE: &str = "KTP Elektronik";
 
-fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &str) -> String {
-    let ui = Ui::start(&server.url(), printer, Timings::default());
+fn take_ticket(
+    server: &Server,
+    emu: &Emupos,
+    printer: PrinterUri,
+    category: &str,
+    paper: PaperWidth,
+) -> String {
+    let ui = Ui::start_with(&server.url(), printer, Timings::default(), paper);
     ui.wait_ready();
     let before = emu.receipts().len();
 
@@ -52,7 +59,7 @@ fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &st
         "ticket names the service:\n{text}"
     );
     assert!(
-        text.contains("Mal Pelayanan Publik Kota Harapan"),
+        text.contains("Mal Pelayanan Publik Kota"),
         "building on top:\n{text}"
     );
     let url = zbarimg(&emu.receipt_png(&id));
@@ -79,7 +86,7 @@ fn take_ticket(server: &Server, emu: &Emupos, printer: PrinterUri, category: &st
 fn visitor_gets_a_printed_ticket_over_tcp() {
     let server = Server::start();
     let emu = Emupos::start();
-    let id = take_ticket(&server, &emu, emu.tcp_uri(), "Lansia");
+    let id = take_ticket(&server, &emu, emu.tcp_uri(), "Lansia", PaperWidth::Mm80);
     let text = emu.receipt_text(&id);
     assert!(
         text.contains("PRIORITAS: Lansia"),
@@ -92,13 +99,69 @@ fn visitor_gets_a_printed_ticket_over_tcp() {
     // The emulator's picture of the ticket, for the README.
     let out = workspace().join("docs/screenshots/ticket-80mm.png");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    std::fs::copy(emu.receipt_png(&id), out).unwrap();
+    std::fs::copy(emu.receipt_png(&id), &out).unwrap();
+    ticket_photo(
+        &out,
+        &workspace().join("docs/screenshots/ticket-80mm-photo.png"),
+    );
 }
 
 #[test]
 fn visitor_gets_a_printed_ticket_over_a_serial_pty() {
     let server = Server::start();
     let emu = Emupos::start();
-    let id = take_ticket(&server, &emu, emu.serial_uri(), "Umum");
-    assert!(!emu.receipt_text(&id).contains("PRIORITAS"));
+    let id = take_ticket(&server, &emu, emu.serial_uri(), "Umum", PaperWidth::Mm58);
+    let text = emu.receipt_text(&id);
+    assert!(!text.contains("PRIORITAS"));
+    // Laid out for 58 mm: no line longer than 32 characters (the number is magnified).
+    // (The emulator's text dump writes pictures and codes as `[image ..]`/`[qr ..]` markers.)
+    for line in text.lines().filter(|l| !l.starts_with('[')) {
+        assert!(
+            line.trim_end().chars().count() <= 32,
+            "line too long for 58 mm: {line:?}"
+        );
+    }
+    let out = workspace().join("docs/screenshots/ticket-58mm.png");
+    std::fs::copy(emu.receipt_png(&id), &out).unwrap();
+}
+
+#[test]
+fn counts_stay_live_while_the_visitor_looks_and_an_idle_kiosk_resets() {
+    use slint::Model;
+    let server = Server::start();
+    let emu = Emupos::start();
+    let ui = Ui::start(&server.url(), emu.tcp_uri(), Timings::default());
+    ui.wait_ready();
+    ui.tap("English");
+    ui.tap("Take a queue number");
+    ui.tap("Population and Civil Registration Office");
+    let ktp_waiting = |u: &Ui| {
+        let services = u.adapter().get_services();
+        let row = services.iter().find(|s| s.id == "ktp").expect("ktp listed");
+        row.waiting
+    };
+    assert_eq!(ktp_waiting(&ui), 0);
+    // Two visitors at other kiosks take KTP tickets meanwhile.
+    for _ in 0..2 {
+        block_on(server.client().issue("ktp", antri_wire::Category::Regular)).unwrap();
+    }
+    ui.pump_until("the list to show 2 waiting", Duration::from_secs(10), |u| {
+        ktp_waiting(u) == 2
+    });
+    assert_eq!(
+        ui.screen(),
+        2,
+        "still on the list: nothing jumped under the visitor's finger"
+    );
+    assert!(ui.find("Electronic ID card (KTP-el)").is_some());
+
+    // Nobody touches the screen for the idle time: back to the start, in Bahasa Indonesia.
+    ui.kiosk
+        .tick(std::time::Instant::now() + Duration::from_secs(59));
+    assert_eq!(ui.screen(), 2);
+    ui.kiosk
+        .tick(std::time::Instant::now() + Duration::from_secs(61));
+    assert_eq!(ui.screen(), 0);
+    assert_eq!(ui.adapter().get_lang(), "id");
+    assert!(ui.find("Ambil nomor antrian").is_some());
 }

@@ -140,3 +140,33 @@ fn a_service_that_ran_out_of_quota_meanwhile_is_refused_with_the_reason() {
             .is_some_and(|s| !s.availability.is_open())
     });
 }
+
+#[test]
+fn services_on_break_are_shown_switched_off_with_when_they_return() {
+    use slint::Model;
+    let server = Server::start_at("2026-11-24T12:30:00+07:00");
+    let emu = Emupos::start();
+    let ui = Ui::start(&server.url(), emu.tcp_uri(), Timings::default());
+    ui.wait_ready();
+    ui.tap("Ambil nomor antrian");
+    let agencies = ui.adapter().get_agencies();
+    assert!(
+        agencies.iter().all(|a| !a.open),
+        "every agency is on its lunch break"
+    );
+    let button = ui.find(AGENCY).unwrap();
+    assert_eq!(
+        button.accessible_description().unwrap(),
+        "Sedang tidak menerima antrian"
+    );
+    ui.tap(AGENCY);
+    let services = ui.adapter().get_services();
+    let ktp = services.iter().find(|s| s.id == "ktp").unwrap();
+    assert_eq!(
+        (ktp.state, ktp.time.as_str(), ktp.break_name.as_str()),
+        (2, "13:00", "Istirahat siang")
+    );
+    // Tapping it does nothing: no ticket for a service on break.
+    ui.tap(SERVICE);
+    assert_eq!(ui.screen(), 2);
+}

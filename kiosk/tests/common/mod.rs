@@ -585,3 +585,81 @@ impl Ui {
         assert_eq!(self.screen(), 0);
     }
 }
+
+/// A photo-like picture of a printed ticket: the emulator's render on warm thermal paper with a
+/// cut edge and a shadow, on a desk. For the README: people recognise a ticket, not a bitmap.
+pub fn ticket_photo(src: &Path, dst: &Path) {
+    let mut dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(src).unwrap()));
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = dec.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let ch = info.color_type.samples();
+    // Blank paper above and below the print, as the cutter leaves it.
+    let (pad_top, pad_bottom) = (24usize, 40usize);
+    let ink_at = |x: usize, y: usize| {
+        y >= pad_top && y < pad_top + h && buf[((y - pad_top) * w + x) * ch] < 128
+    };
+    let h = h + pad_top + pad_bottom;
+
+    let (margin, cw) = (90usize, w + 180);
+    let ch_total = h + 180;
+    let mut out = vec![0u8; cw * ch_total * 4];
+    let mut seed = 0x2545F491u32;
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed % 9) as i32 - 4
+    };
+    // Sawtooth of the cutter/tear bar, 10 px wide teeth, 6 px deep.
+    let tooth = |x: usize| {
+        (if (x / 10) % 2 == 0 {
+            x % 10
+        } else {
+            10 - x % 10
+        }) * 6
+            / 10
+    };
+    for y in 0..ch_total {
+        for x in 0..cw {
+            // Desk: dark warm grey, lighter towards the top.
+            let shade = 58 - (y * 20 / ch_total) as i32;
+            let mut px = [shade + 8, shade + 2, shade - 4];
+            // Soft shadow below-right of the paper.
+            let (sx, sy) = (x as i32 - margin as i32 - 14, y as i32 - margin as i32 - 18);
+            if sx >= -10 && sy >= -10 && sx < w as i32 + 10 && sy < h as i32 + 10 {
+                let edge = [sx + 10, sy + 10, w as i32 + 10 - sx, h as i32 + 10 - sy]
+                    .into_iter()
+                    .min()
+                    .unwrap()
+                    .min(20);
+                for c in &mut px {
+                    *c -= edge * 2 / 3;
+                }
+            }
+            let (px_x, px_y) = (x as i32 - margin as i32, y as i32 - margin as i32);
+            let on_paper = px_x >= 0
+                && px_y >= 0
+                && (px_x as usize) < w
+                && (px_y as usize) < h
+                && (px_y as usize) >= tooth(px_x as usize)
+                && (h - 1 - px_y as usize) >= tooth(px_x as usize + 5);
+            if on_paper {
+                let n = noise();
+                px = if ink_at(px_x as usize, px_y as usize) {
+                    [40 + n, 40 + n, 46 + n]
+                } else {
+                    [250 + n / 2, 246 + n / 2, 236 + n / 2]
+                };
+            }
+            let o = (y * cw + x) * 4;
+            for (i, c) in px.iter().enumerate() {
+                out[o + i] = (*c).clamp(0, 255) as u8;
+            }
+            out[o + 3] = 255;
+        }
+    }
+    save_png(dst, cw as u32, ch_total as u32, &out);
+}
