@@ -615,7 +615,7 @@ pub fn ticket_photo(src: &Path, dst: &Path) {
     };
     // Sawtooth of the cutter/tear bar, 10 px wide teeth, 6 px deep.
     let tooth = |x: usize| {
-        (if (x / 10) % 2 == 0 {
+        (if (x / 10).is_multiple_of(2) {
             x % 10
         } else {
             10 - x % 10
