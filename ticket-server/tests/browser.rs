@@ -105,3 +105,68 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     b.quit().await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisor_sees_the_seeded_day_and_the_xlsx_holds_the_same_figures() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ticket_server::clock::Clock::manual(tuesday());
+    let server = start_with_clock(
+        &dir.path().join("antri.db"),
+        ticket_server::config::Config::example(),
+        clock.clone(),
+    )
+    .await;
+    seed_day(&server, &clock).await;
+
+    let b = Browser::start(1400, 2000).await;
+    b.goto(&format!("{}/dashboard", server.url())).await;
+    b.type_into("#username", "supervisor").await;
+    b.type_into("#password", PASSWORD).await;
+    b.click("#login-button").await;
+    // The seeded day, as the hand-computed figures say (minutes:seconds).
+    let ktp = b
+        .wait_text("#history-rows tr[data-key='ktp']", "KTP", 10)
+        .await;
+    assert_eq!(ktp, "KTP Elektronik 4 2 1 7:00 8:00 5:00 10:00 100%");
+    let kk = b.text("#history-rows tr[data-key='kk']").await;
+    assert_eq!(kk, "Kartu Keluarga 1 1 0 18:00 18:00 2:00 2:00 100%");
+    b.screenshot(&screenshot("dashboard.png")).await;
+    b.quit().await;
+
+    // The XLSX export opens and holds the same figures as the API.
+    let sup = officer(&server.client(None), "supervisor").await;
+    let day = tuesday().date_naive();
+    let api = sup
+        .stats(day, day, antri_wire::StatsGroup::Service)
+        .await
+        .unwrap();
+    let bytes = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/stats/export?from={day}&to={day}&by=service&format=xlsx",
+            server.url()
+        ))
+        .bearer_auth(sup.token().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a valid XLSX");
+    let sheet = book.worksheet_range("Statistik").unwrap();
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(rows[0][0].to_string(), "key");
+    assert_eq!(rows.len(), api.rows.len() + 1);
+    for (r, want) in rows[1..].iter().zip(&api.rows) {
+        assert_eq!(r[0].to_string(), want.key);
+        let num = |i: usize| r[i].to_string().parse::<f64>().ok();
+        assert_eq!(num(2), Some(want.issued as f64));
+        assert_eq!(num(3), Some(want.served as f64));
+        assert_eq!(num(4), Some(want.no_shows as f64));
+        assert_eq!(num(6), want.wait_median_secs.map(f64::from));
+        assert_eq!(num(9), want.service_p90_secs.map(f64::from));
+        assert_eq!(num(10), want.within_target);
+    }
+    server.stop().await;
+}

@@ -25,58 +25,8 @@ async fn a_seeded_day_gives_exact_figures() {
         clock.clone(),
     )
     .await;
-    let kiosk = server.client(Some(KIOSK));
-    let p1 = officer(&server.client(None), "petugas1").await;
-    let min = |m| clock.advance(Duration::minutes(m));
-
-    // 09:00 — four KTP tickets and one KK.
-    let mut ktp = Vec::new();
-    for _ in 0..4 {
-        ktp.push(kiosk.issue("ktp", Category::Regular).await.unwrap());
-    }
-    kiosk.issue("kk", Category::Elderly).await.unwrap();
-    min(2); // 09:02 KTP-001 called (waited 120 s), served 300 s
-    assert_eq!(
-        p1.call_next(1).await.unwrap().ticket.unwrap().number,
-        "KTP-001"
-    );
-    p1.counter_action(1, "start").await.unwrap();
-    min(5); // 09:07 KTP-002 called (420 s), does not come
-    p1.counter_action(1, "finish").await.unwrap();
-    assert_eq!(
-        p1.call_next(1).await.unwrap().ticket.unwrap().number,
-        "KTP-002"
-    );
-    p1.counter_action(1, "no-show").await.unwrap();
-    min(1); // 09:08 KTP-003 called (480 s), served 600 s
-    assert_eq!(
-        p1.call_next(1).await.unwrap().ticket.unwrap().number,
-        "KTP-003"
-    );
-    p1.counter_action(1, "start").await.unwrap();
-    // The visitor with KTP-004 gives up and cancels on their phone.
+    seed_day(&server, &clock).await;
     let anon = server.client(None);
-    let http = reqwest::Client::new();
-    let cancel = http
-        .post(format!(
-            "{}/api/v1/track/{}/cancel",
-            server.url(),
-            ktp[3].ticket.tracking_code
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancel.status(), 200);
-    min(10); // 09:18 KTP-003 done; KK-001 called at loket 2 (1080 s), served 120 s
-    p1.counter_action(1, "finish").await.unwrap();
-    assert_eq!(
-        p1.call_next(2).await.unwrap().ticket.unwrap().number,
-        "KK-001"
-    );
-    p1.counter_action(2, "start").await.unwrap();
-    min(2);
-    p1.counter_action(2, "finish").await.unwrap();
-
     let sup = officer(&anon, "supervisor").await;
     let day = tuesday().date_naive();
     let by_service = sup.stats(day, day, StatsGroup::Service).await.unwrap().rows;

@@ -77,6 +77,22 @@ pub fn document() -> Value {
         ],
         "responses": { "200": { "description": "StatsResponse" } }
     } }));
+    let range = json!([
+        { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+        { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } }
+    ]);
+    paths.insert("/api/v1/stats/hourly".into(), json!({ "get": {
+        "summary": "Busiest hours: tickets issued and served per local hour of the day over a date range",
+        "description": "Who may call: supervisor, admin.", "parameters": range.clone(),
+        "responses": { "200": { "description": "[{hour, issued, served}]" } } } }));
+    paths.insert(
+        "/api/v1/stats/export".into(),
+        json!({ "get": {
+        "summary": "The statistics of /api/v1/stats as a file: format=csv (default) or xlsx",
+        "description": "Who may call: supervisor, admin.", "parameters": range,
+        "responses": { "200": { "description": "text/csv or an XLSX workbook" } } } }),
+    );
+    paths.insert("/api/v1/dashboard/now".into(), json!({ "get": op("The hall now: per service waiting and longest wait so far; lokets; devices", "supervisor, admin", "HallNow") }));
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Antri ticket server", "version": env!("CARGO_PKG_VERSION"), "license": { "name": "GPL-3.0-or-later" } },

@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::error::ApiError;
-use super::handlers::{auth, counters, devices, events, ops, public, stats, tickets};
+use super::handlers::{auth, counters, dashboard, devices, events, ops, public, stats, tickets};
 use super::AppState;
 use crate::web;
 
@@ -38,12 +38,16 @@ pub fn router(state: AppState) -> Router {
         // Pages.
         .route("/", get(web::index))
         .route("/officer", get(web::officer))
+        .route("/dashboard", get(web::dashboard))
         .route("/t/{code}", get(web::track_page))
         .route("/static/{name}", get(web::static_file))
         // Live and history.
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/log", get(events::log))
         .route("/api/v1/stats", get(stats::stats))
+        .route("/api/v1/stats/hourly", get(dashboard::hourly))
+        .route("/api/v1/stats/export", get(dashboard::export))
+        .route("/api/v1/dashboard/now", get(dashboard::now))
         .fallback(|| async {
             ApiError::not_found("no_such_route", "no such route; see /api/v1/openapi.json")
         })

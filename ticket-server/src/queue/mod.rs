@@ -868,6 +868,16 @@ impl Hall {
         self.tickets.insert(t.id, t);
     }
 
+    /// When the longest-waiting ticket of a service joined its queue.
+    pub fn oldest_waiting(&self, service: &str) -> Option<DateTime<Utc>> {
+        let q = self.queues.get(service)?;
+        [q.regular.first(), q.priority.first()]
+            .into_iter()
+            .flatten()
+            .map(|(t, _)| *t)
+            .min()
+    }
+
     pub fn issued_today(&self, service: &str) -> u32 {
         self.issued.get(service).copied().unwrap_or(0)
     }

@@ -127,6 +127,30 @@ fn label(config: &Config, by: StatsGroup, key: &str) -> String {
     }
 }
 
+/// Tickets issued and served per local hour of the day (0–23) over a date range.
+pub fn hourly(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    utc_offset_secs: i64,
+) -> Result<Vec<(u32, u64, u64)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ((issued_at + ?3) / 3600) % 24 AS hour, COUNT(*), SUM(status = 'done')
+         FROM tickets WHERE day BETWEEN ?1 AND ?2 GROUP BY hour ORDER BY hour",
+    )?;
+    let rows = stmt.query_map(
+        params![from.to_string(), to.to_string(), utc_offset_secs],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u32,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::percentile;

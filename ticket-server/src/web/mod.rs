@@ -1,7 +1,8 @@
 //! Pages served by the server itself: plain HTML, CSS and JavaScript compiled into the binary, so
 //! running them needs no Node, no build step and no files beside the server.
 //!
-//! - `/` — where to go; `/officer` — the officer console; `/t/{code}` — the visitor's tracking page
+//! - `/` — where to go; `/officer` — the officer console; `/dashboard` — the supervisor's
+//!   dashboard; `/t/{code}` — the visitor's tracking page
 //!   (the QR code on every ticket opens it).
 //! - `/static/…` — the shared stylesheet and scripts.
 //!
@@ -16,6 +17,7 @@ use crate::api::extract::Path;
 
 const INDEX_HTML: &str = include_str!("index.html");
 const OFFICER_HTML: &str = include_str!("officer.html");
+const DASHBOARD_HTML: &str = include_str!("dashboard.html");
 const TRACK_HTML: &str = include_str!("track.html");
 
 /// `(name, content type, content)` of every static file.
@@ -35,6 +37,11 @@ const STATIC: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("static/officer.js"),
     ),
+    (
+        "dashboard.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/dashboard.js"),
+    ),
 ];
 
 fn page(html: &'static str) -> Response {
@@ -47,6 +54,10 @@ pub async fn index() -> Response {
 
 pub async fn officer() -> Response {
     page(OFFICER_HTML)
+}
+
+pub async fn dashboard() -> Response {
+    page(DASHBOARD_HTML)
 }
 
 /// `GET /t/{code}`: the page reads the code from its own URL and polls the public track API, so

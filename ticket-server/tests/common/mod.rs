@@ -11,7 +11,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use antri_wire::client::Client;
-use chrono::{DateTime, FixedOffset};
+use antri_wire::Category;
+use chrono::{DateTime, Duration, FixedOffset};
 use ticket_server::clock::Clock;
 use ticket_server::config::Config;
 use ticket_server::server::{run, ServerOptions};
@@ -117,4 +118,61 @@ pub async fn officer(c: &Client, username: &str) -> Client {
         .await
         .expect("demo officer logs in");
     c.with_token(login.token)
+}
+
+/// A small day with known figures (on a manual clock at Tuesday 09:00):
+/// KTP-001 waits 120 s, served 300 s; KTP-002 waits 420 s, no-show; KTP-003 waits 480 s, served
+/// 600 s; KTP-004 cancelled by the visitor; KK-001 (elderly) waits 1080 s at loket 2, served 120 s.
+/// All by petugas1.
+pub async fn seed_day(server: &InProcess, clock: &Clock) {
+    let kiosk = server.client(Some(KIOSK));
+    let p1 = officer(&server.client(None), "petugas1").await;
+    let min = |m| clock.advance(Duration::minutes(m));
+
+    // 09:00 — four KTP tickets and one KK.
+    let mut ktp = Vec::new();
+    for _ in 0..4 {
+        ktp.push(kiosk.issue("ktp", Category::Regular).await.unwrap());
+    }
+    kiosk.issue("kk", Category::Elderly).await.unwrap();
+    min(2); // 09:02 KTP-001 called (waited 120 s), served 300 s
+    assert_eq!(
+        p1.call_next(1).await.unwrap().ticket.unwrap().number,
+        "KTP-001"
+    );
+    p1.counter_action(1, "start").await.unwrap();
+    min(5); // 09:07 KTP-002 called (420 s), does not come
+    p1.counter_action(1, "finish").await.unwrap();
+    assert_eq!(
+        p1.call_next(1).await.unwrap().ticket.unwrap().number,
+        "KTP-002"
+    );
+    p1.counter_action(1, "no-show").await.unwrap();
+    min(1); // 09:08 KTP-003 called (480 s), served 600 s
+    assert_eq!(
+        p1.call_next(1).await.unwrap().ticket.unwrap().number,
+        "KTP-003"
+    );
+    p1.counter_action(1, "start").await.unwrap();
+    // The visitor with KTP-004 gives up and cancels on their phone.
+    let http = reqwest::Client::new();
+    let cancel = http
+        .post(format!(
+            "{}/api/v1/track/{}/cancel",
+            server.url(),
+            ktp[3].ticket.tracking_code
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), 200);
+    min(10); // 09:18 KTP-003 done; KK-001 called at loket 2 (1080 s), served 120 s
+    p1.counter_action(1, "finish").await.unwrap();
+    assert_eq!(
+        p1.call_next(2).await.unwrap().ticket.unwrap().number,
+        "KK-001"
+    );
+    p1.counter_action(2, "start").await.unwrap();
+    min(2);
+    p1.counter_action(2, "finish").await.unwrap();
 }

@@ -76,7 +76,7 @@ impl Browser {
         }
     }
 
-    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    async fn raw(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut rb = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             rb = rb.json(&b);
@@ -85,17 +85,26 @@ impl Browser {
         v["value"].clone()
     }
 
+    /// A command that must succeed: a WebDriver error fails the test with its message.
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let v = self.raw(method, path, body).await;
+        if let Some(err) = v.get("error") {
+            panic!("WebDriver {path}: {err}: {}", v["message"]);
+        }
+        v
+    }
+
     pub async fn goto(&self, url: &str) {
         self.cmd(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
             .await;
     }
 
-    /// The element matching `css`, waiting up to 10 s for it to appear.
+    /// The element matching `css`, waiting up to 10 s for it to appear and be shown.
     pub async fn find(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self
-                .cmd(
+                .raw(
                     reqwest::Method::POST,
                     "/element",
                     Some(json!({ "using": "css selector", "value": css })),
@@ -106,9 +115,18 @@ impl Browser {
                 .and_then(|o| o.values().next())
                 .and_then(|v| v.as_str())
             {
-                return id.to_string();
+                let shown = self
+                    .raw(
+                        reqwest::Method::GET,
+                        &format!("/element/{id}/displayed"),
+                        None,
+                    )
+                    .await;
+                if shown == Value::Bool(true) {
+                    return id.to_string();
+                }
             }
-            assert!(Instant::now() < deadline, "no element {css}");
+            assert!(Instant::now() < deadline, "no element {css} shown");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -164,6 +182,16 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Run JavaScript in the page and return its result.
+    pub async fn script(&self, js: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": js, "args": [] })),
+        )
+        .await
     }
 
     pub async fn screenshot(&self, path: &Path) {

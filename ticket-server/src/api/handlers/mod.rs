@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod counters;
+pub mod dashboard;
 pub mod devices;
 pub mod events;
 pub mod ops;

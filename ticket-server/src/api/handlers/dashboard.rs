@@ -1,0 +1,272 @@
+//! The supervisor's dashboard data: the hall now, busiest hours, and exports of the statistics.
+
+use antri_wire::{Availability, CounterView, DeviceView, Role, StatsGroup, StatsRow};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::ApiError;
+use crate::api::extract::{Json, Query};
+use crate::api::AppState;
+use crate::auth::Principal;
+use crate::store::stats;
+
+#[derive(Serialize)]
+pub struct ServiceNow {
+    id: String,
+    agency: String,
+    prefix: String,
+    name: String,
+    waiting: u32,
+    /// How long the longest-waiting ticket has waited so far.
+    longest_wait_secs: u32,
+    target_wait_secs: u32,
+    availability: Availability,
+}
+
+#[derive(Serialize)]
+pub struct HallNow {
+    services: Vec<ServiceNow>,
+    counters: Vec<CounterView>,
+    devices: Vec<DeviceView>,
+}
+
+pub async fn now(State(s): State<AppState>, who: Principal) -> Result<Json<HallNow>, ApiError> {
+    who.require_role(&[Role::Supervisor, Role::Admin])?;
+    let now = s.clock.now();
+    let hall = s.hall();
+    let services = s
+        .config
+        .services
+        .iter()
+        .map(|svc| {
+            let v = hall.service_view(svc, now);
+            ServiceNow {
+                longest_wait_secs: hall
+                    .oldest_waiting(&svc.id)
+                    .map_or(0, |t| (now - t).num_seconds().max(0) as u32),
+                id: v.id,
+                agency: v.agency,
+                prefix: v.prefix,
+                name: v.name.id,
+                waiting: v.waiting,
+                target_wait_secs: v.target_wait_secs,
+                availability: v.availability,
+            }
+        })
+        .collect();
+    Ok(Json(HallNow {
+        services,
+        counters: hall.counters(),
+        devices: hall.devices(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    from: NaiveDate,
+    to: NaiveDate,
+    #[serde(default = "by_service")]
+    by: StatsGroup,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+fn by_service() -> StatsGroup {
+    StatsGroup::Service
+}
+
+fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
+    if from > to {
+        return Err(ApiError::bad_request(
+            "invalid_range",
+            format!("from ({from}) is after to ({to})"),
+        ));
+    }
+    if (to - from).num_days() >= 366 {
+        return Err(ApiError::bad_request(
+            "invalid_range",
+            "a range may span at most 366 days",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct HourRow {
+    hour: u32,
+    issued: u64,
+    served: u64,
+}
+
+/// Busiest hours: tickets issued and served per local hour over the range.
+pub async fn hourly(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Vec<HourRow>>, ApiError> {
+    who.require_role(&[Role::Supervisor, Role::Admin])?;
+    check_range(q.from, q.to)?;
+    let offset = s.config.building.zone.offset().local_minus_utc() as i64;
+    let (from, to) = (q.from, q.to);
+    let rows = s
+        .read_db(move |c| stats::hourly(c, from, to, offset))
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(hour, issued, served)| HourRow {
+                hour,
+                issued,
+                served,
+            })
+            .collect(),
+    ))
+}
+
+const COLUMNS: [&str; 11] = [
+    "key",
+    "label",
+    "issued",
+    "served",
+    "no_shows",
+    "cancelled",
+    "wait_median_secs",
+    "wait_p90_secs",
+    "service_median_secs",
+    "service_p90_secs",
+    "within_target",
+];
+
+fn cells(r: &StatsRow) -> [String; 11] {
+    let opt = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
+    [
+        r.key.clone(),
+        r.label.clone(),
+        r.issued.to_string(),
+        r.served.to_string(),
+        r.no_shows.to_string(),
+        r.cancelled.to_string(),
+        opt(r.wait_median_secs),
+        opt(r.wait_p90_secs),
+        opt(r.service_median_secs),
+        opt(r.service_p90_secs),
+        r.within_target.map_or(String::new(), |v| format!("{v:.4}")),
+    ]
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The statistics as CSV or XLSX, the same figures as `/api/v1/stats`.
+pub async fn export(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, ApiError> {
+    who.require_role(&[Role::Supervisor, Role::Admin])?;
+    check_range(q.from, q.to)?;
+    let config = s.config.clone();
+    let (from, to, by) = (q.from, q.to, q.by);
+    let rows = s
+        .read_db(move |c| stats::stats(c, &config, from, to, by))
+        .await?;
+    let by_name = serde_json::to_value(by)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let name = format!("antri-{by_name}-{from}-{to}");
+    match q.format.as_deref().unwrap_or("csv") {
+        "csv" => {
+            let mut out = COLUMNS.join(",") + "\n";
+            for r in &rows {
+                out += &cells(r)
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                out.push('\n');
+            }
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.csv\""),
+                    ),
+                ],
+                out,
+            )
+                .into_response())
+        }
+        "xlsx" => {
+            let bytes = xlsx(&rows)
+                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        other => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("format: \"{other}\" is not csv or xlsx"),
+        )),
+    }
+}
+
+fn xlsx(rows: &[StatsRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Statistik")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &r.key)?;
+        sheet.write_string(row, 1, &r.label)?;
+        let nums = [
+            r.issued as f64,
+            r.served as f64,
+            r.no_shows as f64,
+            r.cancelled as f64,
+        ];
+        for (j, v) in nums.iter().enumerate() {
+            sheet.write_number(row, 2 + j as u16, *v)?;
+        }
+        let opts = [
+            r.wait_median_secs,
+            r.wait_p90_secs,
+            r.service_median_secs,
+            r.service_p90_secs,
+        ];
+        for (j, v) in opts.iter().enumerate() {
+            if let Some(v) = v {
+                sheet.write_number(row, 6 + j as u16, *v as f64)?;
+            }
+        }
+        if let Some(w) = r.within_target {
+            sheet.write_number(row, 10, w)?;
+        }
+    }
+    sheet.autofit();
+    book.save_to_buffer()
+}
