@@ -1,5 +1,5 @@
-//! A made-up building in wire types: for `counter-display --demo` (a showroom TV with no server),
-//! for screenshots, and for tests of the model against hand-made events.
+//! A made-up building in wire types: for screenshots, and for tests of the model against
+//! hand-made events.
 
 use std::collections::BTreeMap;
 

@@ -10,7 +10,7 @@
 //!   sequence number after a disconnect), feeds the model and the speech queue, and hands frames to
 //!   the UI; marks the display offline when the server has been unreachable for a few seconds.
 //! - [`adapter`]: the Slint side — the `DisplayAdapter` global, paging of long lists.
-//! - [`demo`]: a made-up building in wire types, for demo mode, screenshots and tests.
+//! - [`demo`]: a made-up building in wire types, for screenshots and tests of the model.
 
 pub mod adapter;
 pub mod clock;

@@ -116,12 +116,12 @@ impl Kiosk {
                 ToUi::ServerReachable(ok) => c.on_server_reachable(ok),
                 ToUi::Printer(s) => c.on_printer(s),
                 ToUi::Outcome(o) => c.on_outcome(*o, now),
-                ToUi::Timing { issue, print } => {
-                    tracing::info!(
-                        ?issue,
-                        ?print,
-                        "tap to server answer / to last printer byte"
-                    );
+                ToUi::Timing {
+                    issue,
+                    last_byte,
+                    done,
+                } => {
+                    tracing::info!(?issue, ?last_byte, ?done, "from the tap: server answer, last printer byte, checked");
                 }
             }
         }

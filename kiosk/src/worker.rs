@@ -32,10 +32,12 @@ pub enum ToUi {
     ServerReachable(bool),
     Printer(Option<PrinterStatus>),
     Outcome(Box<Outcome>),
-    /// The time from the tap to the last byte handed to the printer (for the benchmark log).
+    /// From the tap: to the server's answer, to the last ticket byte handed to the printer link
+    /// (`None` when nothing was sent), and to the end of the after-ticket status check.
     Timing {
         issue: Duration,
-        print: Duration,
+        last_byte: Option<Duration>,
+        done: Duration,
     },
 }
 
@@ -77,11 +79,17 @@ pub enum PrintResult {
 pub struct PrinterPort {
     uri: PrinterUri,
     conn: Option<Connection>,
+    /// When the last byte of the last ticket was written (for the benchmark).
+    pub last_byte_at: Option<Instant>,
 }
 
 impl PrinterPort {
     pub fn new(uri: PrinterUri) -> PrinterPort {
-        PrinterPort { uri, conn: None }
+        PrinterPort {
+            uri,
+            conn: None,
+            last_byte_at: None,
+        }
     }
 
     fn connection(&mut self) -> Result<&mut Connection, String> {
@@ -125,6 +133,7 @@ impl PrinterPort {
     /// (and the emulator) would hold the bytes and print them when repaired, long after the
     /// visitor left with the number from the screen — a stray ticket nobody asked for.
     pub fn print(&mut self, bytes: &[u8]) -> PrintResult {
+        self.last_byte_at = None;
         let (before, detail) = self.status_fresh();
         if let Some(fault) = before.filter(|s| s.is_fault()) {
             return PrintResult::Failed { fault, detail };
@@ -133,7 +142,9 @@ impl PrinterPort {
             Ok(conn) => conn.write_all(bytes).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
+        self.last_byte_at = Some(Instant::now());
         if let Err(detail) = written {
+            self.last_byte_at = None;
             self.conn = None;
             return PrintResult::Failed {
                 fault: PrinterStatus::Disconnected,
@@ -275,9 +286,11 @@ async fn issue_and_print(
         },
     };
     let printed_at = Instant::now();
+    let last_byte = shared.printer.lock().unwrap_or_else(|p| p.into_inner()).last_byte_at;
     (shared.sink)(ToUi::Timing {
         issue: issued_at - tapped_at,
-        print: printed_at - tapped_at,
+        last_byte: last_byte.map(|t| t - tapped_at),
+        done: printed_at - tapped_at,
     });
     let outcome = outcome_of_print(issued, &result);
     match &result {

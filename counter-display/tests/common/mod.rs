@@ -197,7 +197,9 @@ impl Hall {
 /// backend, fed frames on this (the UI) thread.
 pub struct Display {
     pub screen: HallScreen,
-    frames: mpsc::Receiver<Frame>,
+    /// Frames from the worker, with the instant the worker produced each (right after the stream
+    /// item that changed the picture was received and applied).
+    frames: mpsc::Receiver<(Frame, Instant)>,
     pub spoken: mpsc::Receiver<Spoken>,
     pub wav_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -245,7 +247,7 @@ impl Display {
                 client,
                 controller,
                 move |f| {
-                    let _ = frame_tx.send(f);
+                    let _ = frame_tx.send((f, Instant::now()));
                 },
                 move |call| {
                     say.say(call);
@@ -281,7 +283,7 @@ impl Display {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.frames.recv_timeout(left) {
-                Ok(f) => self.screen.show(f),
+                Ok((f, _)) => self.screen.show(f),
                 Err(_) => panic!("timed out after {timeout:?} waiting until {what}"),
             }
         }
@@ -289,9 +291,14 @@ impl Display {
 
     /// Show every frame that has arrived so far.
     pub fn drain(&mut self) {
-        while let Ok(f) = self.frames.try_recv() {
+        while let Ok((f, _)) = self.frames.try_recv() {
             self.screen.show(f);
         }
+    }
+
+    /// The next frame from the worker and when it was produced, if one comes within `timeout`.
+    pub fn next_frame(&mut self, timeout: Duration) -> Option<(Frame, Instant)> {
+        self.frames.recv_timeout(timeout).ok()
     }
 
     /// The accessible value of the first element with `label`, if on screen.

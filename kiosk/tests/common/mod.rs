@@ -395,7 +395,8 @@ pub struct Ui {
     pub kiosk: Rc<Kiosk>,
     rx: mpsc::Receiver<ToUi>,
     _worker: WorkerHandle,
-    pub timings_log: Rc<std::cell::RefCell<Vec<(Duration, Duration)>>>,
+    /// (tap → server answer, tap → last printer byte) of each ticket.
+    pub timings_log: Rc<std::cell::RefCell<Vec<(Duration, Option<Duration>)>>>,
 }
 
 pub fn logo(paper: PaperWidth) -> Logo {
@@ -474,8 +475,8 @@ impl Ui {
                 );
             }
             if let Ok(m) = self.rx.recv_timeout(left.min(Duration::from_millis(50))) {
-                if let ToUi::Timing { issue, print } = &m {
-                    self.timings_log.borrow_mut().push((*issue, *print));
+                if let ToUi::Timing { issue, last_byte, .. } = &m {
+                    self.timings_log.borrow_mut().push((*issue, *last_byte));
                 }
                 self.kiosk.apply(m);
             }

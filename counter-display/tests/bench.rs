@@ -1,0 +1,204 @@
+//! Benchmarks (ignored by default; run explicitly, they print their figures):
+//!
+//! ```sh
+//! CARGO_TARGET_DIR=target-display cargo test -p counter-display --test bench -- --ignored --nocapture --test-threads 1
+//! ```
+//!
+//! - `event_to_frame`: the real server, the display's worker and hall screen in this process; for
+//!   each of 200 recalls, the time from the worker producing the frame (right after it received and
+//!   applied the event) until the 1920x1080 frame has been rendered by Slint's software renderer —
+//!   and, for context, from the officer's click (the HTTP request) to the rendered frame.
+//! - `rss_after_10000_calls`: the real `counter-display` binary in a real X11 window (Xvfb) against
+//!   the real server; 10,000 calls (recalls) through it; its resident memory before and after.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{Display, Hall, Server};
+use slint::ComponentHandle;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn summary(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    println!(
+        "{name}: n={} p50={:.2} ms p99={:.2} ms max={:.2} ms",
+        v.len(),
+        percentile(&v, 0.5).as_secs_f64() * 1e3,
+        percentile(&v, 0.99).as_secs_f64() * 1e3,
+        v.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+#[test]
+#[ignore = "benchmark: run with --ignored --nocapture"]
+fn event_to_frame() {
+    const N: usize = 200;
+    let server = Server::start();
+    let hall = Hall::new(&server, 1);
+    let mut display = Display::start(&server.url(), Duration::from_secs(5));
+    hall.open(1);
+    hall.issue(&["ktp"]);
+    hall.call_next(1);
+    display.until("the first call is on screen", Duration::from_secs(10), |d| {
+        d.value("Panggilan terbaru").is_some_and(|v| !v.is_empty())
+    });
+    display.drain();
+
+    // The officer recalls on another thread, so a frame never waits in a queue for the HTTP
+    // answer; this thread shows and renders each frame as soon as it comes.
+    let (click_tx, click_rx) = mpsc::channel::<Instant>();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let officer = hall.officer(1).clone();
+    let driver = std::thread::spawn(move || {
+        for _ in 0..N {
+            click_tx.send(Instant::now()).unwrap();
+            common::block_on(officer.counter_action(1, "recall")).expect("recall");
+            if done_rx.recv().is_err() {
+                return;
+            }
+        }
+    });
+
+    let mut last_seq = 0;
+    let (mut event_to_frame, mut click_to_frame) = (Vec::new(), Vec::new());
+    for _ in 0..N {
+        let click = click_rx.recv().unwrap();
+        loop {
+            let (frame, produced) = display.next_frame(Duration::from_secs(10)).expect("a frame");
+            let seq = frame.hall.newest.as_ref().map_or(0, |c| c.seq);
+            display.screen.show(frame);
+            if seq > last_seq {
+                last_seq = seq;
+                display.screen.window.window().take_snapshot().expect("rendered");
+                let done = Instant::now();
+                event_to_frame.push(done - produced);
+                click_to_frame.push(done - click);
+                break;
+            }
+        }
+        done_tx.send(()).unwrap();
+    }
+    driver.join().unwrap();
+    summary("event received -> 1920x1080 frame rendered", event_to_frame);
+    summary("officer's click (HTTP) -> frame rendered", click_to_frame);
+    display.finish();
+}
+
+fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[test]
+#[ignore = "benchmark: needs Xvfb (Debian: xvfb); run with --ignored --nocapture"]
+fn rss_after_10000_calls() {
+    const CALLS: usize = 10_000;
+    let server = Server::start();
+    let hall = Hall::new(&server, 1);
+    hall.open(1);
+    hall.issue(&["ktp"]);
+
+    let mut xvfb = Command::new("Xvfb")
+        .args([":77", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb runs (apt-get install xvfb)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new("/tmp/.X11-unix/X77").exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("display.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "server = \"{}\"\ntoken = \"{}\"\nmode = \"hall\"\nrunning_text = \"Selamat datang\"\n\
+             [audio]\nmute = true\n",
+            server.url(),
+            common::DISPLAY_TOKEN
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_counter-display"))
+        .arg("--config")
+        .arg(&config)
+        .env("DISPLAY", ":77")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Count what the display reports for each call: announced, or (queue full) shown only.
+    let stderr = child.stderr.take().unwrap();
+    let (seen_tx, seen_rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("announced") || line.contains("speech queue full") {
+                let _ = seen_tx.send(());
+            }
+        }
+    });
+
+    // Until the display has subscribed, a call lands in its first snapshot and is (rightly) not
+    // announced: recall once a second until one is.
+    hall.call_next(1);
+    let mut subscribed = false;
+    for _ in 0..20 {
+        hall.action(1, "recall");
+        if seen_rx.recv_timeout(Duration::from_secs(1)).is_ok() {
+            subscribed = true;
+            break;
+        }
+    }
+    assert!(subscribed, "the display never announced a call");
+    while seen_rx.try_recv().is_ok() {}
+    let (rss_start, _) = rss_kib(pid);
+
+    let officer = hall.officer(1).clone();
+    let start = Instant::now();
+    common::block_on(async {
+        for _ in 0..CALLS {
+            officer.counter_action(1, "recall").await.expect("recall");
+        }
+    });
+    let sent = start.elapsed();
+    for i in 0..CALLS {
+        seen_rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the display handled only {i} of {CALLS} calls"));
+    }
+    let (rss_end, hwm) = rss_kib(pid);
+    println!(
+        "{CALLS} calls in {:.1} s; display RSS after the first call {:.1} MiB, after {CALLS} calls \
+         {:.1} MiB (peak {:.1} MiB)",
+        sent.as_secs_f64(),
+        rss_start as f64 / 1024.0,
+        rss_end as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    assert!(rss_end < 80 * 1024, "RSS {rss_end} KiB is over 80 MiB");
+}
