@@ -29,14 +29,21 @@ fn an_announcement_plays_through_alsa() {
         volume: 90,
         mute: false,
     };
-    let queue = SpeechQueue::start(ClipSet::embedded().unwrap(), settings, Box::new(player), Some(tx));
+    let queue = SpeechQueue::start(
+        ClipSet::embedded().unwrap(),
+        settings,
+        Box::new(player),
+        Some(tx),
+    );
     assert!(queue.say(Announcement {
         seq: 1,
         number: "KTP-012".into(),
         counter: 3,
         recall: false,
     }));
-    let spoken = rx.recv_timeout(Duration::from_secs(30)).expect("the queue reports the call");
+    let spoken = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the queue reports the call");
     queue.finish();
     assert_eq!(
         spoken.outcome,
@@ -44,12 +51,25 @@ fn an_announcement_plays_through_alsa() {
         "aplay (Debian: alsa-utils) must be installed and play to ALSA's file plugin"
     );
 
-    let expected = duration_secs(&render(&announcement("KTP-012", 3, true), &ClipSet::embedded().unwrap(), 90).unwrap());
+    let expected = duration_secs(
+        &render(
+            &announcement("KTP-012", 3, true),
+            &ClipSet::embedded().unwrap(),
+            90,
+        )
+        .unwrap(),
+    );
     let r = hound::WavReader::open(&captured).expect("ALSA captured a WAV");
     assert_eq!((r.spec().sample_rate, r.spec().channels), (16_000, 1));
     let secs = r.duration() as f32 / 16_000.0;
     // aplay pads the last period; nothing may be cut.
-    assert!(secs >= expected && secs < expected + 0.5, "{secs} s captured, {expected} s rendered");
-    let loud = r.into_samples::<i16>().filter(|s| s.as_ref().unwrap().unsigned_abs() > 3000).count();
+    assert!(
+        secs >= expected && secs < expected + 0.5,
+        "{secs} s captured, {expected} s rendered"
+    );
+    let loud = r
+        .into_samples::<i16>()
+        .filter(|s| s.as_ref().unwrap().unsigned_abs() > 3000)
+        .count();
     assert!(loud > 16_000 * 2, "mostly silent: {loud} loud samples");
 }

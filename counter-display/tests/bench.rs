@@ -46,9 +46,11 @@ fn event_to_frame() {
     hall.open(1);
     hall.issue(&["ktp"]);
     hall.call_next(1);
-    display.until("the first call is on screen", Duration::from_secs(10), |d| {
-        d.value("Panggilan terbaru").is_some_and(|v| !v.is_empty())
-    });
+    display.until(
+        "the first call is on screen",
+        Duration::from_secs(10),
+        |d| d.value("Panggilan terbaru").is_some_and(|v| !v.is_empty()),
+    );
     display.drain();
 
     // The officer recalls on another thread, so a frame never waits in a queue for the HTTP
@@ -71,12 +73,19 @@ fn event_to_frame() {
     for _ in 0..N {
         let click = click_rx.recv().unwrap();
         loop {
-            let (frame, produced) = display.next_frame(Duration::from_secs(10)).expect("a frame");
+            let (frame, produced) = display
+                .next_frame(Duration::from_secs(10))
+                .expect("a frame");
             let seq = frame.hall.newest.as_ref().map_or(0, |c| c.seq);
             display.screen.show(frame);
             if seq > last_seq {
                 last_seq = seq;
-                display.screen.window.window().take_snapshot().expect("rendered");
+                display
+                    .screen
+                    .window
+                    .window()
+                    .take_snapshot()
+                    .expect("rendered");
                 let done = Instant::now();
                 event_to_frame.push(done - produced);
                 click_to_frame.push(done - click);

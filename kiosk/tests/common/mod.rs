@@ -391,12 +391,15 @@ pub fn init_ui() {
     )));
 }
 
+/// (tap → server answer, tap → last printer byte) of one ticket.
+pub type TicketTiming = (Duration, Option<Duration>);
+
 pub struct Ui {
     pub kiosk: Rc<Kiosk>,
     rx: mpsc::Receiver<ToUi>,
     _worker: WorkerHandle,
     /// (tap → server answer, tap → last printer byte) of each ticket.
-    pub timings_log: Rc<std::cell::RefCell<Vec<(Duration, Option<Duration>)>>>,
+    pub timings_log: Rc<std::cell::RefCell<Vec<TicketTiming>>>,
 }
 
 pub fn logo(paper: PaperWidth) -> Logo {
@@ -475,7 +478,10 @@ impl Ui {
                 );
             }
             if let Ok(m) = self.rx.recv_timeout(left.min(Duration::from_millis(50))) {
-                if let ToUi::Timing { issue, last_byte, .. } = &m {
+                if let ToUi::Timing {
+                    issue, last_byte, ..
+                } = &m
+                {
                     self.timings_log.borrow_mut().push((*issue, *last_byte));
                 }
                 self.kiosk.apply(m);
