@@ -214,9 +214,11 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         // chromedriver and every chromium process it started.
+        // `--`: without it procps' kill reads the negative process-group id as an option.
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.driver.id())])
+            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
             .status();
+        let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
 }
