@@ -121,7 +121,12 @@ impl Kiosk {
                     last_byte,
                     done,
                 } => {
-                    tracing::info!(?issue, ?last_byte, ?done, "from the tap: server answer, last printer byte, checked");
+                    tracing::info!(
+                        ?issue,
+                        ?last_byte,
+                        ?done,
+                        "from the tap: server answer, last printer byte, checked"
+                    );
                 }
             }
         }
