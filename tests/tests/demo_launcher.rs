@@ -16,7 +16,10 @@ use common::*;
 fn launcher_starts_and_stops_cleanly_without_a_display() {
     let mut demo = Demo::start(None, &["--simulate"]);
     let out = demo.output();
-    assert!(out.contains("NO DISPLAY"), "says there is no display:\n{out}");
+    assert!(
+        out.contains("NO DISPLAY"),
+        "says there is no display:\n{out}"
+    );
     assert!(!out.contains("NO PRINTER"), "the emulator runs:\n{out}");
 
     // Every URL it prints answers.
@@ -47,15 +50,22 @@ fn launcher_starts_and_stops_cleanly_without_a_display() {
     // work, too).
     let supervisor = block_on(async {
         let c = Client::new(&demo.url, None);
-        let l = c.login("supervisor", "antri").await.expect("the printed login works");
+        let l = c
+            .login("supervisor", "antri")
+            .await
+            .expect("the printed login works");
         c.with_token(l.token)
     });
     let day = DAY.parse().unwrap();
-    let issued = wait_for("a simulated visitor's ticket", Duration::from_secs(30), || {
-        let s = block_on(supervisor.stats(day, day, StatsGroup::Service)).ok()?;
-        let n: u64 = s.rows.iter().map(|r| r.issued).sum();
-        (n > 0).then_some(n)
-    });
+    let issued = wait_for(
+        "a simulated visitor's ticket",
+        Duration::from_secs(30),
+        || {
+            let s = block_on(supervisor.stats(day, day, StatsGroup::Service)).ok()?;
+            let n: u64 = s.rows.iter().map(|r| r.issued).sum();
+            (n > 0).then_some(n)
+        },
+    );
     assert!(issued >= 1);
 
     let children = descendants(demo.pid);
@@ -68,7 +78,10 @@ fn launcher_starts_and_stops_cleanly_without_a_display() {
         assert!(!alive(pid), "child {pid} is still running after Ctrl-C");
     }
     let port = demo.url.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the server is gone");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the server is gone"
+    );
     // SQLite removes the write-ahead log when the last connection closes cleanly.
     assert!(
         !demo.path("antri.db-wal").exists(),
@@ -86,4 +99,77 @@ fn launcher_starts_and_stops_cleanly_without_a_display() {
         tickets as u64 >= issued,
         "every ticket the dashboard counted is on disk"
     );
+}
+
+/// With a display, the kiosk and hall display windows come up (the real programs, as children of
+/// the launcher); SIGTERM stops them like Ctrl-C. And if the launcher itself is killed outright,
+/// its windows do not outlive it.
+#[test]
+fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
+    let x = Xvfb::start();
+    let mut demo = Demo::start(Some(&x.display), &["--quiet"]);
+    let out = demo.output();
+    assert!(
+        out.contains("windows          kiosk, hall display"),
+        "{out}"
+    );
+    assert!(!out.contains("NO DISPLAY"), "{out}");
+    wait_for("the kiosk window", Duration::from_secs(30), || {
+        demo.log("kiosk")
+            .contains("first frame: event loop running, window shown")
+            .then_some(())
+    });
+    // Kiosk and display both hold the server's event stream.
+    let metrics = format!("{}/metrics", demo.url);
+    wait_for(
+        "kiosk and display to subscribe",
+        Duration::from_secs(30),
+        || {
+            let m = block_on(async { reqwest::get(&metrics).await.ok()?.text().await.ok() })?;
+            m.lines()
+                .find_map(|l| l.strip_prefix("antri_event_subscribers "))
+                .and_then(|n| n.trim().parse::<u32>().ok())
+                .filter(|n| *n >= 2)
+        },
+    );
+    let children = descendants(demo.pid);
+    assert!(children.len() >= 3, "printer, kiosk, display: {children:?}");
+
+    // SIGTERM (a service manager's stop) ends it all, like Ctrl-C.
+    signal(demo.pid, "TERM");
+    let status = demo.wait_exit();
+    assert!(status.success(), "{status}");
+    assert!(demo.output().contains("SIGTERM: stopping"));
+    for pid in children {
+        assert!(!alive(pid), "child {pid} still running after SIGTERM");
+    }
+
+    // Killed outright (no chance to clean up): the windows notice their launcher is gone.
+    let mut demo = Demo::start(Some(&x.display), &["--quiet"]);
+    wait_for("the kiosk window", Duration::from_secs(30), || {
+        demo.log("kiosk").contains("first frame").then_some(())
+    });
+    let children = descendants(demo.pid);
+    signal(demo.pid, "KILL");
+    demo.wait_exit();
+    let windows: Vec<u32> = children
+        .iter()
+        .copied()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/cmdline"))
+                .is_ok_and(|c| c.contains("--config") && !c.contains("emupos"))
+        })
+        .collect();
+    assert_eq!(windows.len(), 2, "kiosk and display among {children:?}");
+    wait_for("the windows to close", Duration::from_secs(10), || {
+        windows.iter().all(|p| !alive(*p)).then_some(())
+    });
+    // The printer emulator is a third-party program: it has no such watch, and is cleaned up here.
+    for p in children {
+        if alive(p) {
+            let _ = std::process::Command::new("kill")
+                .arg(p.to_string())
+                .status();
+        }
+    }
 }

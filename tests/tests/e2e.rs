@@ -36,15 +36,14 @@ struct KioskUi {
 
 impl KioskUi {
     fn start(server: &str, printer_port: u16) -> KioskUi {
-        let _ = slint::platform::set_platform(Box::new(
-            i_slint_backend_testing::TestingBackend::new(
+        let _ =
+            slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
                 i_slint_backend_testing::TestingBackendOptions {
                     mock_time: true,
                     threading: false,
                     renderer_name: Some("software".into()),
                 },
-            ),
-        ));
+            )));
         let (tx, rx) = mpsc::channel();
         let tx = Mutex::new(tx);
         let worker = worker::spawn(
@@ -121,7 +120,12 @@ impl KioskUi {
     fn tap(&self, label: &str) {
         ElementHandle::find_by_accessible_label(&self.kiosk.window, label)
             .next()
-            .unwrap_or_else(|| panic!("no control labelled {label:?}; visible: {:?}", self.labels()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no control labelled {label:?}; visible: {:?}",
+                    self.labels()
+                )
+            })
             .invoke_accessible_default_action();
     }
 }
@@ -136,12 +140,16 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
     assert!(demo.output().contains("hall display"), "{}", demo.output());
     // The display program is connected to the server's event stream.
     let metrics = format!("{}/metrics", demo.url);
-    wait_for("the hall display to subscribe", Duration::from_secs(30), || {
-        let m = block_on(async { reqwest::get(&metrics).await.ok()?.text().await.ok() })?;
-        m.lines()
-            .any(|l| l.starts_with("antri_event_subscribers ") && !l.ends_with(" 0"))
-            .then_some(())
-    });
+    wait_for(
+        "the hall display to subscribe",
+        Duration::from_secs(30),
+        || {
+            let m = block_on(async { reqwest::get(&metrics).await.ok()?.text().await.ok() })?;
+            m.lines()
+                .any(|l| l.starts_with("antri_event_subscribers ") && !l.ends_with(" 0"))
+                .then_some(())
+        },
+    );
 
     // A visitor takes a ticket.
     let ui = KioskUi::start(&demo.url, demo.printer_port);
@@ -166,8 +174,14 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
     });
     let text = std::fs::read_to_string(tickets.join(format!("{id}.txt"))).unwrap();
     assert!(text.contains(&number), "the ticket has {number}:\n{text}");
-    assert!(text.contains(SERVICE), "the ticket names the service:\n{text}");
-    assert!(tickets.join(format!("{id}.png")).exists(), "and a picture of it");
+    assert!(
+        text.contains(SERVICE),
+        "the ticket names the service:\n{text}"
+    );
+    assert!(
+        tickets.join(format!("{id}.png")).exists(),
+        "and a picture of it"
+    );
 
     // An officer at loket 1 (KTP, KIA) calls it, serves it and finishes.
     let officer = block_on(async {
@@ -178,15 +192,22 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
         c
     });
     let called = block_on(officer.call_next(1)).expect("a ticket to call");
-    assert_eq!(called.ticket.as_ref().map(|t| t.number.as_str()), Some(number.as_str()));
+    assert_eq!(
+        called.ticket.as_ref().map(|t| t.number.as_str()),
+        Some(number.as_str())
+    );
 
     // The display program shows it, and says it.
     let shown = format!("shown on the hall screen number={number} loket=1 service={SERVICE}");
-    wait_for("the display to show the call", Duration::from_secs(10), || {
-        demo.log("display").contains(&shown).then_some(())
-    });
+    wait_for(
+        "the display to show the call",
+        Duration::from_secs(10),
+        || demo.log("display").contains(&shown).then_some(()),
+    );
     let wav = demo.path(&format!("announcements/000-{number}-loket1.wav"));
-    wait_for("the spoken call", Duration::from_secs(15), || wav.exists().then_some(()));
+    wait_for("the spoken call", Duration::from_secs(15), || {
+        wav.exists().then_some(())
+    });
 
     block_on(async {
         officer.counter_action(1, "start").await.unwrap();

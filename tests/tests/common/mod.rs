@@ -97,7 +97,15 @@ pub struct Xvfb {
 impl Xvfb {
     pub fn start() -> Xvfb {
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1920x1080x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -140,12 +148,18 @@ impl Demo {
     pub fn start(display: Option<&str>, extra: &[&str]) -> Demo {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_antri-demo"));
-        cmd.args(["--listen", "127.0.0.1:0", "--clock-start", OPEN_TUESDAY, "--data-dir"])
-            .arg(dir.path())
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+        cmd.args([
+            "--listen",
+            "127.0.0.1:0",
+            "--clock-start",
+            OPEN_TUESDAY,
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
         match display {
             Some(d) => cmd.env("DISPLAY", d),
             None => cmd.env_remove("DISPLAY"),
@@ -176,7 +190,9 @@ impl Demo {
         };
         // The first run may install the emulator (tests/setup-tools): generous, but bounded.
         wait_for("the launcher's summary", Duration::from_secs(180), || {
-            demo.output().contains("Ctrl-C stops everything").then_some(())
+            demo.output()
+                .contains("Ctrl-C stops everything")
+                .then_some(())
         });
         let out = demo.output();
         demo.url = word_after(&out, "ticket server").expect("the summary names the server's URL");
@@ -204,6 +220,11 @@ impl Demo {
     /// Ctrl-C, and its exit status.
     pub fn interrupt(&mut self) -> ExitStatus {
         signal(self.pid, "INT");
+        self.wait_exit()
+    }
+
+    /// Its exit status, once it has exited.
+    pub fn wait_exit(&mut self) -> ExitStatus {
         let child = self.child.as_mut().unwrap();
         let status = wait_for("the launcher to exit", Duration::from_secs(30), || {
             child.try_wait().unwrap()
