@@ -173,3 +173,24 @@ fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
         }
     }
 }
+
+/// No printer emulator to be had: the demo says so and runs the rest, the kiosk showing numbers on
+/// screen (the kiosk tests cover that screen).
+#[test]
+fn without_the_printer_emulator_it_says_so_and_runs_the_rest() {
+    let mut demo = Demo::start_with(None, &[], &[("ANTRI_EMUPOS", "/nonexistent/emupos")]);
+    let out = demo.output();
+    assert!(
+        out.contains("NO PRINTER")
+            && out.contains("ANTRI_EMUPOS=/nonexistent/emupos does not exist"),
+        "{out}"
+    );
+    assert!(out.contains("printed tickets  none"), "{out}");
+    let health = format!("{}/healthz", demo.url);
+    assert!(block_on(async { reqwest::get(&health).await.unwrap().status() }).is_success());
+    assert!(
+        descendants(demo.pid).is_empty(),
+        "no children without printer or display"
+    );
+    assert!(demo.interrupt().success());
+}

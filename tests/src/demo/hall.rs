@@ -116,13 +116,11 @@ async fn hall(
     let ws = workspace();
     let mut children = Children::new(&data.join("logs"));
     let mut notes = Vec::new();
-    let printer = match printer::ensure_emupos(&ws) {
-        Ok(exe) => Some(printer::start(
-            &mut children,
-            &exe,
-            &data,
-            &data.join("tickets"),
-        )?),
+    let printer = match printer::ensure_emupos(&ws).and_then(|exe| {
+        printer::start(&mut children, &exe, &data, &data.join("tickets"))
+            .map_err(|e| format!("{e:#}"))
+    }) {
+        Ok(p) => Some(p),
         Err(why) => {
             notes.push(format!(
                 "NO PRINTER: the printer emulator is not available ({why}). The kiosk shows each \

@@ -16,9 +16,17 @@ pub struct Printer {
     pub tickets: PathBuf,
 }
 
-/// `.venv/bin/emupos`, running `tests/setup-tools` first if it is missing. The error says why it
-/// is not there.
+/// `$ANTRI_EMUPOS`, or `.venv/bin/emupos`, running `tests/setup-tools` first if it is missing.
+/// The error says why it is not there.
 pub fn ensure_emupos(workspace: &Path) -> Result<PathBuf, String> {
+    // Another emulator install, as the kiosk tests accept it; not installed by us.
+    if let Some(exe) = std::env::var_os("ANTRI_EMUPOS").map(PathBuf::from) {
+        return if exe.exists() {
+            Ok(exe)
+        } else {
+            Err(format!("ANTRI_EMUPOS={} does not exist", exe.display()))
+        };
+    }
     let exe = workspace.join(".venv/bin/emupos");
     if exe.exists() {
         return Ok(exe);

@@ -146,8 +146,13 @@ impl Demo {
     /// `antri-demo` on a free port of 127.0.0.1 with its data in a temp dir, the hall clock on a
     /// Tuesday morning; `display`: the X display for its windows, or none ($DISPLAY unset).
     pub fn start(display: Option<&str>, extra: &[&str]) -> Demo {
+        Demo::start_with(display, extra, &[])
+    }
+
+    pub fn start_with(display: Option<&str>, extra: &[&str], env: &[(&str, &str)]) -> Demo {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_antri-demo"));
+        cmd.envs(env.iter().copied());
         cmd.args([
             "--listen",
             "127.0.0.1:0",
