@@ -47,7 +47,7 @@ fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
     })
 }
 
-/// Run the demo until Ctrl-C or SIGTERM.
+/// Run the demo until Ctrl-C, SIGTERM or SIGHUP.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let data = absolute(&cli.data_dir)?;
     fresh_day(&data)?;
@@ -83,6 +83,8 @@ async fn hall(
 ) -> anyhow::Result<()> {
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
+    // The terminal closing: stop cleanly rather than die and leave the printer emulator behind.
+    let mut sighup = signal(SignalKind::hangup())?;
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .with_context(|| {
@@ -208,6 +210,7 @@ async fn hall(
         tokio::select! {
             _ = sigint.recv() => break "Ctrl-C".to_string(),
             _ = sigterm.recv() => break "SIGTERM".to_string(),
+            _ = sighup.recv() => break "SIGHUP".to_string(),
             res = &mut server => {
                 // The server ended by itself: nothing else makes sense without it.
                 for t in &sim { t.abort(); }
