@@ -150,8 +150,6 @@ fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
         demo.log("kiosk").contains("first frame").then_some(())
     });
     let children = descendants(demo.pid);
-    signal(demo.pid, "KILL");
-    demo.wait_exit();
     let windows: Vec<u32> = children
         .iter()
         .copied()
@@ -161,17 +159,17 @@ fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
         })
         .collect();
     assert_eq!(windows.len(), 2, "kiosk and display among {children:?}");
+    signal(demo.pid, "KILL");
+    demo.wait_exit();
+    // The printer emulator is a third-party program without such a watch: the test ends it.
+    for p in children.iter().filter(|p| !windows.contains(p)) {
+        let _ = std::process::Command::new("kill")
+            .arg(p.to_string())
+            .status();
+    }
     wait_for("the windows to close", Duration::from_secs(10), || {
         windows.iter().all(|p| !alive(*p)).then_some(())
     });
-    // The printer emulator is a third-party program: it has no such watch, and is cleaned up here.
-    for p in children {
-        if alive(p) {
-            let _ = std::process::Command::new("kill")
-                .arg(p.to_string())
-                .status();
-        }
-    }
 }
 
 /// No printer emulator to be had: the demo says so and runs the rest, the kiosk showing numbers on

@@ -96,8 +96,16 @@ async fn hall(
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let config = ticket_server::config::Config::example();
+    let building = format!(
+        "{} (the sample building: {} agencies, {} services, {} lokets)",
+        config.building.name,
+        config.agencies.len(),
+        config.services.len(),
+        config.counters.len()
+    );
     let opts = ServerOptions {
-        config: ticket_server::config::Config::example(),
+        config,
         db_path: data.join("antri.db"),
         clock: start.map_or(Clock::System, Clock::starting_at),
     };
@@ -197,6 +205,7 @@ async fn hall(
     };
 
     banner(
+        &building,
         &url,
         &data,
         start,
@@ -259,7 +268,9 @@ fn which(program: &str) -> Option<PathBuf> {
     })
 }
 
+#[allow(clippy::too_many_arguments)] // one summary of everything that was started
 fn banner(
+    building: &str,
     url: &str,
     data: &Path,
     start: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -276,7 +287,7 @@ fn banner(
         None => "hall clock is this machine's clock".into(),
     };
     let mut out = format!(
-        "\nAntri demo: Mal Pelayanan Publik (sample building: 13 agencies, 30 services, 23 lokets)\n\
+        "\nAntri demo: {building}\n\
          \n  ticket server    {url}   ({clock})\n\
          \x20 officer console  {url}/officer     petugas1 … petugas12 / antri\n\
          \x20 dashboard        {url}/dashboard   supervisor / antri   (admin / antri)\n\
