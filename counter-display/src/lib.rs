@@ -1,5 +1,7 @@
 //! Antri's wall display (hall mode) and loket display: calls seen and heard, live.
 //!
+//! - [`app`]: the program itself (config → window, worker, speech), shared by `counter-display`
+//!   and the `antri-demo` launcher.
 //! - [`config`]: the display's TOML settings (server, token, mode, running text, audio), checked.
 //! - [`hall`]: the pure model of the hall, fed by the server's snapshot and events; deduplicates by
 //!   sequence number and yields the calls to announce. No window, clock or network.
@@ -13,6 +15,7 @@
 //! - [`demo`]: a made-up building in wire types, for screenshots and tests of the model.
 
 pub mod adapter;
+pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;

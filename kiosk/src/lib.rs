@@ -1,6 +1,8 @@
 //! The Antri kiosk: a visitor picks an agency, a service and who the ticket is for, and gets a
 //! printed ticket. Map of the modules:
 //!
+//! - [`app`]: the program itself (config → window, worker, timers), shared by `kiosk` and the
+//!   `antri-demo` launcher.
 //! - [`config`]: the kiosk's TOML config (server, device token, printer URI, paper, timings).
 //! - [`controller`]: the flow as a pure state machine (screens, taps, idle timeout); unit-tested.
 //! - [`adapter`]: copies the controller's state into the Slint `KioskAdapter` global and routes
@@ -11,6 +13,7 @@
 //! - [`qr`]: the on-screen QR code shown when a ticket could not be printed.
 
 pub mod adapter;
+pub mod app;
 pub mod config;
 pub mod controller;
 pub mod printer;

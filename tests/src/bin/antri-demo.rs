@@ -1,0 +1,33 @@
+//! `antri-demo`: the whole hall on this machine (see `antri_tests::demo`). Also runs, as hidden
+//! roles of the same executable, the real kiosk and display programs for its windows.
+
+use std::time::Instant;
+
+use antri_tests::demo::children::exit_when_parent_goes;
+use antri_tests::demo::cli::{Cli, Role};
+use antri_tests::demo::hall;
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    match cli.role {
+        None => hall::run(cli),
+        Some(role) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .with_ansi(false)
+                .init();
+            exit_when_parent_goes();
+            match role {
+                Role::Kiosk { config } => kiosk::app::run(&config, true, started),
+                Role::Display { config } => {
+                    counter_display::app::run(counter_display::config::Config::load(&config)?, true)
+                }
+            }
+        }
+    }
+}

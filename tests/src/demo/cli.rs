@@ -1,0 +1,62 @@
+//! The launcher's arguments. The roles are hidden: they are how the launcher starts the real kiosk
+//! and display programs (the same `kiosk::app::run` and `counter_display::app::run` the `kiosk`
+//! and `counter-display` binaries call) as child processes of its own executable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "antri-demo",
+    about = "Bring up a whole Antri hall on this machine: ticket server (sample building, SQLite), \
+             kiosk and hall display windows, printer emulator; --simulate adds visitors and officers"
+)]
+pub struct Cli {
+    /// Where the ticket server listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database, printed tickets, configs and logs of the demo. Emptied of the last run's day at
+    /// start: each run is a fresh morning.
+    #[arg(long, default_value = "data/demo")]
+    pub data_dir: PathBuf,
+    /// Simulated visitors take tickets and simulated officers serve them on six lokets.
+    #[arg(long)]
+    pub simulate: bool,
+    /// No windows even when a display is available.
+    #[arg(long)]
+    pub no_windows: bool,
+    /// No kiosk window (e.g. when a real kiosk, or a test's kiosk, prints to the emulator).
+    #[arg(long)]
+    pub no_kiosk: bool,
+    /// Write the hall display's spoken calls as WAV files under the data dir instead of playing
+    /// them.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Start the hall's clock here (RFC 3339) instead of 09:00 WIB of the last Monday–Thursday.
+    #[arg(long, conflicts_with = "real_clock")]
+    pub clock_start: Option<DateTime<FixedOffset>>,
+    /// Use the machine's clock: services are closed outside the sample building's opening hours.
+    #[arg(long)]
+    pub real_clock: bool,
+    #[command(subcommand)]
+    pub role: Option<Role>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Role {
+    /// (internal) Run the kiosk program.
+    #[command(hide = true)]
+    Kiosk {
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// (internal) Run the counter-display program.
+    #[command(hide = true)]
+    Display {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}

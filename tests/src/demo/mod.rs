@@ -1,0 +1,28 @@
+//! `antri-demo`: one command brings up a whole MPP hall on this machine.
+//!
+//! - [`cli`]: the launcher's arguments, and the hidden roles (`kiosk`, `display`) in which it runs
+//!   the real kiosk and display programs as its own child processes — so `cargo run` of this one
+//!   binary needs no other binary built.
+//! - [`clock`]: which morning the hall's clock starts at, so services are open whatever the hour.
+//! - [`children`]: child processes in their own process group, stopped in order on Ctrl-C.
+//! - [`printer`]: the `emupos` printer emulator from `.venv/` (installed on first use).
+//! - [`simulate`]: visitors taking tickets and officers serving them through the HTTP API.
+//! - [`hall`]: puts it together: server in-process, printer, windows, simulation, shutdown.
+
+pub mod children;
+pub mod cli;
+pub mod clock;
+pub mod hall;
+pub mod printer;
+pub mod simulate;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace this launcher was built from: the sample building's assets, `.venv/` and
+/// `tests/setup-tools` are found here whatever the current directory is.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

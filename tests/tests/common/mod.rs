@@ -1,0 +1,283 @@
+//! Real parts for the end-to-end tests: the `antri-demo` launcher as a real process (which runs the
+//! ticket server, the `emupos` printer emulator and the hall display program), Xvfb for windows,
+//! and a look at /proc to see which processes it left behind.
+#![allow(dead_code)] // each test file uses a different part of this kit
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Services are open on a Tuesday at 09:00 WIB in the sample building.
+pub const OPEN_TUESDAY: &str = "2026-11-24T09:00:00+07:00";
+pub const DAY: &str = "2026-11-24";
+
+/// Wait for something another program does (start, print, exit). These are other programs'
+/// clocks, which a test cannot pass in; the deadline only bounds the test.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// `kill -<sig> <pid>`: the workspace forbids unsafe code, so no libc::kill.
+pub fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .expect("kill runs")
+        .success();
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+/// Every process whose parent is `pid`, and theirs (from /proc).
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) {
+            // After the ")" closing the command name: state, then the parent's id.
+            if let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) {
+                if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|s| s.parse().ok()) {
+                    parent_of.push((p, ppid));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(q) = todo.pop() {
+        for &(p, pp) in &parent_of {
+            if pp == q {
+                out.push(p);
+                todo.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The process is gone (or only a zombie nobody has reaped yet is not possible: its parent, the
+/// launcher, has exited, so init reaps it).
+pub fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+// ---- Xvfb -------------------------------------------------------------------------------------
+
+/// A virtual X display for the real windows; Xvfb picks a free display number itself.
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1920x1080x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("Xvfb not runnable ({e}); install Debian's xvfb (as .ci/run does)")
+            });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let n: u32 = line.trim().parse().expect("Xvfb prints its display number");
+        Xvfb {
+            child,
+            display: format!(":{n}"),
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- the launcher -----------------------------------------------------------------------------
+
+pub struct Demo {
+    child: Option<Child>,
+    pub pid: u32,
+    out: Arc<Mutex<String>>,
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    pub printer_port: u16,
+}
+
+impl Demo {
+    /// `antri-demo` on a free port of 127.0.0.1 with its data in a temp dir, the hall clock on a
+    /// Tuesday morning; `display`: the X display for its windows, or none ($DISPLAY unset).
+    pub fn start(display: Option<&str>, extra: &[&str]) -> Demo {
+        Demo::start_with(display, extra, &[])
+    }
+
+    pub fn start_with(display: Option<&str>, extra: &[&str], env: &[(&str, &str)]) -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_antri-demo"));
+        cmd.envs(env.iter().copied());
+        cmd.args([
+            "--listen",
+            "127.0.0.1:0",
+            "--clock-start",
+            OPEN_TUESDAY,
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+        match display {
+            Some(d) => cmd.env("DISPLAY", d),
+            None => cmd.env_remove("DISPLAY"),
+        };
+        let mut child = cmd.spawn().expect("antri-demo starts");
+        let out = Arc::new(Mutex::new(String::new()));
+        let mut stdout = child.stdout.take().unwrap();
+        let sink = out.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let pid = child.id();
+        let mut demo = Demo {
+            child: Some(child),
+            pid,
+            out,
+            dir,
+            url: String::new(),
+            printer_port: 0,
+        };
+        // The first run may install the emulator (tests/setup-tools): generous, but bounded.
+        wait_for("the launcher's summary", Duration::from_secs(180), || {
+            demo.output()
+                .contains("Ctrl-C stops everything")
+                .then_some(())
+        });
+        let out = demo.output();
+        demo.url = word_after(&out, "ticket server").expect("the summary names the server's URL");
+        demo.printer_port = out
+            .split("tcp:127.0.0.1:")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        demo
+    }
+
+    pub fn output(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    pub fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    pub fn log(&self, part: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("logs/{part}.log"))).unwrap_or_default()
+    }
+
+    /// Ctrl-C, and its exit status.
+    pub fn interrupt(&mut self) -> ExitStatus {
+        signal(self.pid, "INT");
+        self.wait_exit()
+    }
+
+    /// Its exit status, once it has exited.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let child = self.child.as_mut().unwrap();
+        let status = wait_for("the launcher to exit", Duration::from_secs(30), || {
+            child.try_wait().unwrap()
+        });
+        self.child = None;
+        status
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        // A failed test still stops what it started: Ctrl-C first, so the children go too.
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-INT", &self.pid.to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while c.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The first `http://…` word on the line that starts with `label` (after spaces).
+pub fn word_after(text: &str, label: &str) -> Option<String> {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
+        .map(String::from)
+}
+
+/// Completed tickets saved by the printer emulator (their ids), oldest first.
+pub fn receipts(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_suffix(".json"))
+                        .map(String::from)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
