@@ -154,6 +154,17 @@ impl Browser {
         .await;
     }
 
+    /// Empty an input, as selecting its text and deleting it would.
+    pub async fn clear(&self, css: &str) {
+        let el = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{el}/clear"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
     /// Press and release one key, as a person at the keyboard would.
     pub async fn press(&self, key: &str) {
         let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
