@@ -286,7 +286,11 @@ async fn issue_and_print(
         },
     };
     let printed_at = Instant::now();
-    let last_byte = shared.printer.lock().unwrap_or_else(|p| p.into_inner()).last_byte_at;
+    let last_byte = shared
+        .printer
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .last_byte_at;
     (shared.sink)(ToUi::Timing {
         issue: issued_at - tapped_at,
         last_byte: last_byte.map(|t| t - tapped_at),

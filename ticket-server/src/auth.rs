@@ -157,7 +157,11 @@ impl Auth {
                 return Err(LoginError::Throttled(wait.as_secs().max(1)));
             }
         }
-        let config = self.config.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let config = self
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let user = config.user(username);
         let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
         let ok = PasswordHash::new(hash)

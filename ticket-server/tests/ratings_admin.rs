@@ -48,7 +48,12 @@ fn code(v: &Value) -> &str {
 }
 
 /// Serve one ticket of `service` at loket `counter` to the end; returns (number, tracking code).
-async fn serve_one(server: &InProcess, officer: &Client, service: &str, counter: u32) -> (String, String) {
+async fn serve_one(
+    server: &InProcess,
+    officer: &Client,
+    service: &str,
+    counter: u32,
+) -> (String, String) {
     let t = server
         .client(Some(KIOSK))
         .issue(service, Category::Regular)
@@ -82,8 +87,15 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         json!({"score": 3}),
     )
     .await;
-    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "invalid_state"), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("cannot be rated"));
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "invalid_state"),
+        "{v}"
+    );
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be rated"));
     p1.call_next(1).await.unwrap();
     p1.counter_action(1, "start").await.unwrap();
     let (s, v) = post(
@@ -92,7 +104,11 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         json!({"number": waiting.number, "score": 3}),
     )
     .await;
-    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "invalid_state"), "{v}");
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "invalid_state"),
+        "{v}"
+    );
     p1.counter_action(1, "finish").await.unwrap();
     let first = waiting.number.clone();
 
@@ -104,7 +120,10 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     )
     .await;
     assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "invalid_score"));
-    assert!(v["error"]["message"].as_str().unwrap().starts_with("score: 5"));
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("score: 5"));
     let (s, _) = post(
         &format!("{url}/api/v1/ratings"),
         Some(KIOSK),
@@ -155,7 +174,11 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         json!({"number": second, "score": 4}),
     )
     .await;
-    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "not_rated_here"), "{v}");
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "not_rated_here"),
+        "{v}"
+    );
     let (s, v) = post(
         &format!("{url}/api/v1/track/{second_code}/rating"),
         None,
@@ -165,7 +188,12 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["rating"], 2);
     assert_eq!(
-        server.client(None).track(&second_code).await.unwrap().rating,
+        server
+            .client(None)
+            .track(&second_code)
+            .await
+            .unwrap()
+            .rating,
         Some(2)
     );
 
@@ -185,7 +213,10 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     assert_eq!(ktp["ratings"], 2);
     assert_eq!(ktp["by_score"], json!([0, 1, 0, 1]));
     assert_eq!(ktp["ikm"], 75.0);
-    assert_eq!((ktp["grade"].as_str(), ktp["grade_words"].as_str()), (Some("C"), Some("Kurang Baik")));
+    assert_eq!(
+        (ktp["grade"].as_str(), ktp["grade_words"].as_str()),
+        (Some("C"), Some("Kurang Baik"))
+    );
     let (_, by_counter) = get(
         &format!("{url}/api/v1/satisfaction?from={day}&to={day}&by=counter"),
         Some(&tok),
@@ -194,8 +225,14 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     let rows = by_counter["rows"].as_array().unwrap();
     let l1 = rows.iter().find(|r| r["key"] == "1").unwrap();
     let l2 = rows.iter().find(|r| r["key"] == "2").unwrap();
-    assert_eq!((l1["ikm"].as_f64(), l1["grade"].as_str()), (Some(100.0), Some("A")));
-    assert_eq!((l2["ikm"].as_f64(), l2["grade"].as_str()), (Some(50.0), Some("D")));
+    assert_eq!(
+        (l1["ikm"].as_f64(), l1["grade"].as_str()),
+        (Some(100.0), Some("A"))
+    );
+    assert_eq!(
+        (l2["ikm"].as_f64(), l2["grade"].as_str()),
+        (Some(50.0), Some("D"))
+    );
     // An officer does not see the report.
     let (s, _) = get(
         &format!("{url}/api/v1/satisfaction?from={day}&to={day}"),
@@ -206,7 +243,9 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
 
     // The CSV export carries ratings and IKM per service.
     let csv = reqwest::Client::new()
-        .get(format!("{url}/api/v1/stats/export?from={day}&to={day}&by=service&format=csv"))
+        .get(format!(
+            "{url}/api/v1/stats/export?from={day}&to={day}&by=service&format=csv"
+        ))
         .bearer_auth(&tok)
         .send()
         .await
@@ -214,7 +253,10 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         .text()
         .await
         .unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(",ratings,ikm"), "{csv}");
+    assert!(
+        csv.lines().next().unwrap().ends_with(",ratings,ikm"),
+        "{csv}"
+    );
     let ktp_line = csv.lines().find(|l| l.starts_with("ktp,")).unwrap();
     assert!(ktp_line.ends_with(",2,75.00"), "{ktp_line}");
 
@@ -224,9 +266,11 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     let rated: Vec<_> = log
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::TicketRated { ticket, score, counter } => {
-                Some((ticket.number.clone(), *score, *counter, e.actor.id.clone()))
-            }
+            EventKind::TicketRated {
+                ticket,
+                score,
+                counter,
+            } => Some((ticket.number.clone(), *score, *counter, e.actor.id.clone())),
             _ => None,
         })
         .collect();
@@ -282,7 +326,10 @@ async fn only_an_admin_with_csrf_may_change_the_configuration() {
     // The admin's browser session without the CSRF token: 403; with it: saved.
     let (s, v) = reqwest::Client::new()
         .put(&services_url)
-        .header("cookie", format!("antri_session={}", admin.token().unwrap()))
+        .header(
+            "cookie",
+            format!("antri_session={}", admin.token().unwrap()),
+        )
         .json(&services)
         .send()
         .await
@@ -298,9 +345,20 @@ async fn only_an_admin_with_csrf_may_change_the_configuration() {
     let (s, v) = put(&services_url, admin.token(), bad).await;
     assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "invalid_config"));
     let msg = v["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("services[0].prefix: \"ktp1\" must be 1–3 capital letters"), "{msg}");
-    assert!(msg.contains("services[1].quota: 0 would never issue a ticket"), "{msg}");
-    let (s, v) = put(&format!("{url}/api/v1/admin/config/colours"), admin.token(), json!([])).await;
+    assert!(
+        msg.contains("services[0].prefix: \"ktp1\" must be 1–3 capital letters"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("services[1].quota: 0 would never issue a ticket"),
+        "{msg}"
+    );
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/colours"),
+        admin.token(),
+        json!([]),
+    )
+    .await;
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "unknown_section"));
     let (s, v) = put(&services_url, admin.token(), json!({"not": "a list"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
@@ -318,8 +376,14 @@ async fn only_an_admin_with_csrf_may_change_the_configuration() {
     let (s, v) = put(&counters_url, admin.token(), json!(without_1)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let msg = v["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("devices[4].counter: loket 1 is not defined"), "{msg}");
-    assert!(msg.contains("users[2].counters: loket 1 is not defined"), "{msg}");
+    assert!(
+        msg.contains("devices[4].counter: loket 1 is not defined"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("users[2].counters: loket 1 is not defined"),
+        "{msg}"
+    );
     // Once nobody points at it, it still cannot go while it is open: 409.
     let mut users = cfg["document"]["users"].clone();
     for u in users.as_array_mut().unwrap() {
@@ -330,7 +394,12 @@ async fn only_an_admin_with_csrf_may_change_the_configuration() {
             }
         }
     }
-    let (s, v) = put(&format!("{url}/api/v1/admin/config/users"), admin.token(), users).await;
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/users"),
+        admin.token(),
+        users,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let devices: Vec<Value> = cfg["document"]["devices"]
         .as_array()
@@ -339,13 +408,30 @@ async fn only_an_admin_with_csrf_may_change_the_configuration() {
         .filter(|d| d["kind"] != "rating")
         .cloned()
         .collect();
-    let (s, v) = put(&format!("{url}/api/v1/admin/config/devices"), admin.token(), json!(devices)).await;
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/devices"),
+        admin.token(),
+        json!(devices),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = put(&counters_url, admin.token(), json!(without_1)).await;
-    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "config_conflict"), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("loket 1 is still open"));
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "config_conflict"),
+        "{v}"
+    );
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("loket 1 is still open"));
     // The removed tablet's token stops working at once.
-    let (s, _) = post(&format!("{url}/api/v1/ratings"), Some(RATING_1), json!({"number": "KTP-001", "score": 4})).await;
+    let (s, _) = post(
+        &format!("{url}/api/v1/ratings"),
+        Some(RATING_1),
+        json!({"number": "KTP-001", "score": 4}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
@@ -365,10 +451,20 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
 
     let (_, cfg) = get(&format!("{url}/api/v1/admin/config"), admin.token()).await;
     let mut services = cfg["document"]["services"].clone();
-    let i = services.as_array().unwrap().iter().position(|s| s["id"] == "ktp").unwrap();
+    let i = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["id"] == "ktp")
+        .unwrap();
     let old_quota = services[i]["quota"].clone();
     services[i]["quota"] = json!(2);
-    let (s, saved) = put(&format!("{url}/api/v1/admin/config/services"), admin.token(), services).await;
+    let (s, saved) = put(
+        &format!("{url}/api/v1/admin/config/services"),
+        admin.token(),
+        services,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{saved}");
     assert_eq!(
         saved["summary"],
@@ -392,7 +488,10 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
             .expect("the stream carries the change")
             .unwrap();
         if let StreamItem::Message(StreamMessage::Event(e)) = item {
-            if let EventKind::ConfigChanged { section, version, .. } = &e.kind {
+            if let EventKind::ConfigChanged {
+                section, version, ..
+            } = &e.kind
+            {
                 assert_eq!(section, "services");
                 assert_eq!(*version, saved["version"].as_u64().unwrap());
                 assert_eq!(e.actor.id, "admin");
@@ -406,7 +505,12 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
     devices.as_array_mut().unwrap().push(json!({
         "id": "kiosk-3", "kind": "kiosk", "name": "Kiosk <b>baru</b>", "token": "kiosk-3-token-long-enough"
     }));
-    let (s, v) = put(&format!("{url}/api/v1/admin/config/devices"), admin.token(), devices).await;
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/devices"),
+        admin.token(),
+        devices,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     server
         .client(Some("kiosk-3-token-long-enough"))
@@ -417,10 +521,19 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
     users.as_array_mut().unwrap().push(json!({
         "username": "petugas13", "name": "Baru", "role": "officer", "counters": [3], "password": "rahasia-baru"
     }));
-    let (s, v) = put(&format!("{url}/api/v1/admin/config/users"), admin.token(), users).await;
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/users"),
+        admin.token(),
+        users,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["summary"].as_str().unwrap().contains("added petugas13"));
-    server.client(None).login("petugas13", "rahasia-baru").await.unwrap();
+    server
+        .client(None)
+        .login("petugas13", "rahasia-baru")
+        .await
+        .unwrap();
     // Existing users kept their passwords.
     officer(&server.client(None), "petugas1").await;
 
@@ -447,7 +560,10 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
     // The audit log: who changed what, filtered by kind and actor, paged.
     let admin = officer(&server.client(None), "admin").await;
     let (s, page) = get(
-        &format!("{}/api/v1/admin/audit?kind=config_changed&actor=admin&per_page=2", server.url()),
+        &format!(
+            "{}/api/v1/admin/audit?kind=config_changed&actor=admin&per_page=2",
+            server.url()
+        ),
         admin.token(),
     )
     .await;
@@ -455,17 +571,30 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
     assert_eq!(page["total"], 3);
     let rows = page["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
-    assert!(rows[0]["what"].as_str().unwrap().contains("users: added petugas13"));
-    assert!(rows[1]["what"].as_str().unwrap().contains("devices: added kiosk-3"));
+    assert!(rows[0]["what"]
+        .as_str()
+        .unwrap()
+        .contains("users: added petugas13"));
+    assert!(rows[1]["what"]
+        .as_str()
+        .unwrap()
+        .contains("devices: added kiosk-3"));
     // No secret goes into the log.
     assert!(!rows[1]["what"].as_str().unwrap().contains("kiosk-3-token"));
     let (_, older) = get(
-        &format!("{}/api/v1/admin/audit?kind=config_changed&per_page=2&page=1", server.url()),
+        &format!(
+            "{}/api/v1/admin/audit?kind=config_changed&per_page=2&page=1",
+            server.url()
+        ),
         admin.token(),
     )
     .await;
     assert!(older["rows"][0]["what"].as_str().unwrap().contains("quota"));
-    let (s, v) = get(&format!("{}/api/v1/admin/audit?kind=nonsense", server.url()), admin.token()).await;
+    let (s, v) = get(
+        &format!("{}/api/v1/admin/audit?kind=nonsense", server.url()),
+        admin.token(),
+    )
+    .await;
     assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "invalid_query"));
     server.stop().await;
 }

@@ -68,7 +68,10 @@ pub enum Command {
     /// Nothing but the passing of time (the day may roll over).
     Tick,
     /// A visitor rates a finished ticket of today, 1..=4 (checked by the caller).
-    Rate { by: RateBy, score: u8 },
+    Rate {
+        by: RateBy,
+        score: u8,
+    },
     /// An admin's new configuration takes effect (already checked by `config`).
     Reconfigure {
         config: Arc<Config>,

@@ -239,14 +239,7 @@ pub fn latest_config(
             "SELECT version, at, actor_id, document FROM config_versions
              ORDER BY version DESC LIMIT 1",
             [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)? as u64,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                ))
-            },
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?)
 }

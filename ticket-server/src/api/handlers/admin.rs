@@ -135,8 +135,8 @@ pub async fn put_section(
             doc[section] = body;
         }
     }
-    let document: raw::File = serde_json::from_value(doc.clone())
-        .map_err(|e| invalid(format!("{section}: {e}")))?;
+    let document: raw::File =
+        serde_json::from_value(doc.clone()).map_err(|e| invalid(format!("{section}: {e}")))?;
     let config = Config::from_document(document).map_err(|e| match e {
         ConfigError::Invalid(problems) => invalid(format!(
             "the configuration has {} problem(s):\n{}",
@@ -212,11 +212,7 @@ fn with_password_hashes(body: Value, current: &Config) -> Result<Value, ApiError
                     }
                 }
             }
-            Some(_) => {
-                return Err(invalid(format!(
-                    "users[{i}].password: must be text"
-                )))
-            }
+            Some(_) => return Err(invalid(format!("users[{i}].password: must be text"))),
         }
         out.push(u);
     }
@@ -250,7 +246,10 @@ fn field_changes(old: &Value, new: &Value) -> Vec<String> {
     keys.dedup();
     keys.into_iter()
         .filter_map(|k| {
-            let (a, b) = (o.get(k).unwrap_or(&Value::Null), n.get(k).unwrap_or(&Value::Null));
+            let (a, b) = (
+                o.get(k).unwrap_or(&Value::Null),
+                n.get(k).unwrap_or(&Value::Null),
+            );
             if a == b {
                 return None;
             }
@@ -270,11 +269,7 @@ pub fn summarize(section: &str, key: Option<&str>, old: &Value, new: &Value) -> 
         {
             let index = |v: &Value| -> BTreeMap<String, Value> {
                 v.as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|e| (short(&e[key]), e.clone()))
-                            .collect()
-                    })
+                    .map(|a| a.iter().map(|e| (short(&e[key]), e.clone())).collect())
                     .unwrap_or_default()
             };
             let (a, b) = (index(old), index(new));

@@ -12,21 +12,21 @@ const TZ = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"];
 // Columns of each list section: key in the file's shape, label, and how it is typed.
 const SECTIONS = {
   agencies: { title: "Instansi · Agencies", help: "id: huruf kecil/angka (dipakai layanan) · lowercase id used by services.",
-    cols: [["id", "id"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"]] },
+    cols: [["id", "id", "mid"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"]] },
   services: { title: "Layanan · Services",
     help: "prefix: 1–3 huruf kapital · quota: kosong = tanpa batas · target & durasi dalam menit · hours: jam buka sendiri (JSON, kosong = jam gedung), mis. {\"mon\":\"08:00-12:00\",\"breaks\":[]}",
-    cols: [["id", "id"], ["agency", "Instansi · Agency"], ["prefix", "Prefix"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"],
+    cols: [["id", "id", "mid"], ["agency", "Instansi · Agency", "mid"], ["prefix", "Prefix", "short"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"],
            ["quota", "Kuota · Quota", "number"], ["target_wait_minutes", "Target tunggu (mnt)", "number"],
            ["service_minutes", "Durasi layan (mnt)", "number"], ["hours", "Jam · Hours", "json"]] },
   counters: { title: "Loket · Counters", help: "services: id layanan dipisah koma · service ids, comma-separated.",
     cols: [["number", "Nomor · Number", "number"], ["name", "Nama · Name", "wide"], ["services", "Layanan · Services", "list"]] },
   users: { title: "Pengguna · Users",
     help: "Kata sandi baru hanya diisi untuk mengganti (min. 8 karakter); kosong = tetap. Petugas perlu loket. · Fill password only to set a new one.",
-    cols: [["username", "Username"], ["name", "Nama · Name", "wide"], ["role", "Peran · Role", ["officer", "supervisor", "admin"]],
+    cols: [["username", "Username", "mid"], ["name", "Nama · Name", "wide"], ["role", "Peran · Role", ["officer", "supervisor", "admin"]],
            ["counters", "Loket (nomor, koma)", "numlist"], ["password", "Kata sandi baru · New password", "password"]] },
   devices: { title: "Perangkat · Devices",
     help: "kind: kiosk, display, atau rating (tablet penilaian; isi loket). Token min. 16 karakter. Tablet: buka /rate/<loket>#token=<token>.",
-    cols: [["id", "id"], ["kind", "Jenis · Kind", ["kiosk", "display", "rating"]], ["name", "Nama · Name", "wide"],
+    cols: [["id", "id", "mid"], ["kind", "Jenis · Kind", ["kiosk", "display", "rating"]], ["name", "Nama · Name", "wide"],
            ["token", "Token", "wide"], ["counter", "Loket (rating)", "number"]] },
 };
 const TABS = [["building", "Gedung · Building"], ["agencies", "Instansi"], ["services", "Layanan"], ["counters", "Loket"],
@@ -92,7 +92,7 @@ function fieldInput(col, value) {
     input = E("select", {}, ...type.map((o) => E("option", { value: o }, o)));
     input.value = value || type[0];
   } else {
-    input = E("input", { "aria-label": label, class: type === "wide" ? "wide" : type === "json" ? "json" : "" });
+    input = E("input", { "aria-label": label, class: ["wide", "mid", "short", "json"].includes(type) ? type : "" });
     if (type === "number") input.type = "number";
     if (type === "password") { input.type = "password"; input.autocomplete = "new-password"; }
     if (value === undefined || value === null) input.value = "";
