@@ -233,6 +233,28 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     p1.counter_action(1, "finish").await.unwrap();
     p1.call_next(2).await.unwrap();
 
+    // Text an admin typed is shown as text, never run as HTML.
+    let admin = officer(&server.client(None), "admin").await;
+    let cfg: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/admin/config", server.url()))
+        .bearer_auth(admin.token().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut agencies = cfg["document"]["agencies"].clone();
+    agencies[0]["name_en"] = serde_json::json!("<img src=x onerror=\"window.pwned=1\">");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/v1/admin/config/agencies", server.url()))
+        .bearer_auth(admin.token().unwrap())
+        .json(&agencies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
     // The audit log page shows who changed what.
     let b = Browser::start(1400, 1000).await;
     b.goto(&format!("{}/admin#audit", server.url())).await;
@@ -250,7 +272,7 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     assert!(rows.contains("admin (user)"), "{rows}");
     assert_eq!(
         b.text("#page-info").await,
-        "Halaman 1 / 1 · 1 kejadian · events"
+        "Halaman 1 / 1 · 2 kejadian · events"
     );
     // Without the filter, the day's other events are there too, newest first, paged.
     b.script("document.getElementById('audit-kind').value = ''")
@@ -258,6 +280,11 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.clear("#audit-actor").await;
     b.click("#audit-show").await;
     b.wait_text("#audit-rows", "day_started", 10).await;
+    b.wait_text("#audit-rows", "<img src=x onerror=", 10).await;
+    assert_eq!(
+        b.script("return window.pwned === undefined").await,
+        serde_json::Value::Bool(true)
+    );
     b.screenshot(&screenshot("audit.png")).await;
     b.quit().await;
     server.stop().await;

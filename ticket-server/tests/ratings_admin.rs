@@ -500,6 +500,47 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
         }
     }
 
+    // The building section: a wrong time zone is named; a new name is on the kiosks' board.
+    let mut building = json!({
+        "building": cfg["document"]["building"].clone(),
+        "queue": cfg["document"]["queue"].clone(),
+        "hours": cfg["document"]["hours"].clone(),
+    });
+    building["building"]["timezone"] = json!("Europe/Paris");
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/building"),
+        admin.token(),
+        building.clone(),
+    )
+    .await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "invalid_config"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("building.timezone: \"Europe/Paris\""),
+        "{v}"
+    );
+    building["building"]["timezone"] = json!("Asia/Makassar");
+    building["building"]["name"] = json!("MPP Kota Harapan (gedung baru)");
+    let (s, v) = put(
+        &format!("{url}/api/v1/admin/config/building"),
+        admin.token(),
+        building,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v["summary"]
+            .as_str()
+            .unwrap()
+            .contains("timezone Asia/Jakarta → Asia/Makassar"),
+        "{v}"
+    );
+    let board = kiosk.services().await.unwrap();
+    assert_eq!(board.building.name, "MPP Kota Harapan (gedung baru)");
+    assert_eq!(board.building.timezone_abbrev, "WITA");
+
     // A new kiosk's token works at once; a new officer logs in with the password the admin set.
     let mut devices = cfg["document"]["devices"].clone();
     devices.as_array_mut().unwrap().push(json!({
@@ -568,7 +609,7 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{page}");
-    assert_eq!(page["total"], 3);
+    assert_eq!(page["total"], 4);
     let rows = page["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows[0]["what"]
@@ -589,7 +630,11 @@ async fn an_admins_quota_change_reaches_kiosks_at_once_survives_a_restart_and_is
         admin.token(),
     )
     .await;
-    assert!(older["rows"][0]["what"].as_str().unwrap().contains("quota"));
+    assert!(older["rows"][0]["what"]
+        .as_str()
+        .unwrap()
+        .contains("building: building: name"));
+    assert!(older["rows"][1]["what"].as_str().unwrap().contains("quota"));
     let (s, v) = get(
         &format!("{}/api/v1/admin/audit?kind=nonsense", server.url()),
         admin.token(),

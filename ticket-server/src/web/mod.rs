@@ -84,8 +84,8 @@ pub async fn admin() -> Response {
 
 /// `GET /rate/{loket}`: the rating tablet's page. The page itself is public; the tablet's device
 /// token (kept in the tablet's browser storage) authorises what it reads and sends.
-pub async fn rate_page(Path(counter): Path<u32>) -> Response {
-    let _ = counter;
+/// The path must be a loket number (400 otherwise); the page reads it from its own URL.
+pub async fn rate_page(Path(_counter): Path<u32>) -> Response {
     page(RATE_HTML)
 }
 

@@ -266,25 +266,23 @@ fn field_changes(old: &Value, new: &Value) -> Vec<String> {
 pub fn summarize(section: &str, key: Option<&str>, old: &Value, new: &Value) -> String {
     let mut parts = Vec::new();
     if let Some(key) = key {
-        {
-            let index = |v: &Value| -> BTreeMap<String, Value> {
-                v.as_array()
-                    .map(|a| a.iter().map(|e| (short(&e[key]), e.clone())).collect())
-                    .unwrap_or_default()
-            };
-            let (a, b) = (index(old), index(new));
-            for (k, v) in &b {
-                match a.get(k) {
-                    None => parts.push(format!("added {k}")),
-                    Some(prev) if prev != v => {
-                        parts.push(format!("{k}: {}", field_changes(prev, v).join(", ")))
-                    }
-                    Some(_) => {}
+        let index = |v: &Value| -> BTreeMap<String, Value> {
+            v.as_array()
+                .map(|a| a.iter().map(|e| (short(&e[key]), e.clone())).collect())
+                .unwrap_or_default()
+        };
+        let (a, b) = (index(old), index(new));
+        for (k, v) in &b {
+            match a.get(k) {
+                None => parts.push(format!("added {k}")),
+                Some(prev) if prev != v => {
+                    parts.push(format!("{k}: {}", field_changes(prev, v).join(", ")))
                 }
+                Some(_) => {}
             }
-            for k in a.keys().filter(|k| !b.contains_key(*k)) {
-                parts.push(format!("removed {k}"));
-            }
+        }
+        for k in a.keys().filter(|k| !b.contains_key(*k)) {
+            parts.push(format!("removed {k}"));
         }
     }
     if parts.is_empty() {
