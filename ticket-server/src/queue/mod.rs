@@ -72,8 +72,11 @@ pub enum Command {
         by: RateBy,
         score: u8,
     },
-    /// An admin's new configuration takes effect (already checked by `config`).
+    /// An admin's new configuration takes effect (already checked by `config`). `base` is the
+    /// configuration it was edited from: if another change came first, this one is refused rather
+    /// than silently undoing it.
     Reconfigure {
+        base: Arc<Config>,
         config: Arc<Config>,
         section: String,
         summary: String,
@@ -699,10 +702,16 @@ impl Hall {
                 Ok(Reply::Ticket(Box::new(t)))
             }
             Command::Reconfigure {
+                base,
                 config,
                 section,
                 summary,
             } => {
+                if !Arc::ptr_eq(&base, &self.config) {
+                    return Err(QueueError::ConfigConflict(
+                        "the configuration was changed meanwhile (by another admin); reload the page and make your change again".into(),
+                    ));
+                }
                 self.can_reconfigure(&config)?;
                 let version = self.seq + 1;
                 self.emit(

@@ -153,6 +153,7 @@ pub async fn put_section(
         .writer
         .execute(
             Command::Reconfigure {
+                base: current,
                 config: std::sync::Arc::new(config),
                 section: section.to_string(),
                 summary: summary.clone(),
