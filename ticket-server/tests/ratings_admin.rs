@@ -283,6 +283,7 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     );
 
     // After a restart the ratings are still there, and still one per ticket.
+    let (_, third_code) = serve_one(&server, &p1, "ktp", 1).await;
     server.stop().await;
     let server = start_in_process(&db).await;
     let (s, v) = post(
@@ -292,6 +293,50 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     )
     .await;
     assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "already_rated"));
+    server.stop().await;
+
+    // The next day an unrated ticket of yesterday is no longer rated; an unknown code is 404.
+    let tomorrow = tuesday() + chrono::Duration::days(1);
+    let server = start_with_clock(
+        &db,
+        ticket_server::config::Config::example(),
+        ticket_server::clock::Clock::starting_at(tomorrow),
+    )
+    .await;
+    let (s, v) = post(
+        &format!("{}/api/v1/track/{third_code}/rating", server.url()),
+        None,
+        json!({"score": 4}),
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "rating_closed"),
+        "{v}"
+    );
+    let (s, v) = post(
+        &format!("{}/api/v1/track/ZZZZZZZZZZ/rating", server.url()),
+        None,
+        json!({"score": 4}),
+    )
+    .await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::NOT_FOUND, "unknown_ticket"),
+        "{v}"
+    );
+    // Yesterday's ratings are still in the report.
+    let (_, report) = get(
+        &format!("{}/api/v1/satisfaction?from={day}&to={day}", server.url()),
+        Some(
+            officer(&server.client(None), "supervisor")
+                .await
+                .token()
+                .unwrap(),
+        ),
+    )
+    .await;
+    assert_eq!(report["overall"]["ratings"], 2);
     server.stop().await;
 }
 

@@ -12,8 +12,10 @@ use crate::api::error::ApiError;
 use crate::api::extract::{Json, Path, Query};
 use crate::api::AppState;
 use crate::auth::Principal;
-use crate::queue::{Command, RateBy, Reply};
+use crate::queue::{Command, QueueError, RateBy, Reply};
+use crate::store::log;
 use crate::store::satisfaction::{self, Report};
+use crate::store::writer::WriteError;
 
 /// `POST /api/v1/ratings` (a rating tablet).
 #[derive(Deserialize)]
@@ -108,16 +110,38 @@ pub async fn from_visitor(
         kind: ActorKind::Visitor,
         id: code.clone(),
     };
-    let reply = s
+    let result = s
         .writer
         .execute(
             Command::Rate {
-                by: RateBy::TrackingCode(code),
+                by: RateBy::TrackingCode(code.clone()),
                 score,
             },
             actor,
         )
-        .await?;
+        .await;
+    let reply = match result {
+        // Not a ticket of today: say so if it is an older one, rather than "unknown".
+        Err(WriteError::Rejected(QueueError::UnknownTicket(_))) => {
+            let lookup = code.clone();
+            let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
+            return Err(match old {
+                Some(t) => ApiError::new(
+                    StatusCode::CONFLICT,
+                    "rating_closed",
+                    format!(
+                        "ticket {} was on {}; a visit is rated on its day",
+                        t.number, t.day
+                    ),
+                ),
+                None => ApiError::not_found(
+                    "unknown_ticket",
+                    format!("no ticket with tracking code {code}"),
+                ),
+            });
+        }
+        other => other?,
+    };
     match reply {
         Reply::Ticket(t) => Ok((StatusCode::CREATED, Json(s.hall().track(&t)))),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
