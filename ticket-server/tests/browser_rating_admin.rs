@@ -202,6 +202,21 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
         .find(|s| s.id == "ktp")
         .unwrap();
     assert_eq!((ktp.quota, ktp.quota_left), (Some(5), Some(5)));
+    // The other sections open with the building's values.
+    b.click("#tab-building").await;
+    b.wait_text("#section-title", "GEDUNG", 10).await;
+    let zone = b
+        .script("return document.getElementById('f-timezone').value")
+        .await;
+    assert_eq!(zone, serde_json::json!("Asia/Jakarta"));
+    b.click("#tab-devices").await;
+    b.wait_text("#section-title", "PERANGKAT", 10).await;
+    let kinds = b
+        .script(
+            "return [...document.querySelectorAll('#rows select')].map((s) => s.value).join(',')",
+        )
+        .await;
+    assert!(kinds.as_str().unwrap().ends_with(",rating"), "{kinds}");
     b.quit().await;
 
     // Restart on the same database (the file still says 150), a minute later: the admin's 5 stays.
