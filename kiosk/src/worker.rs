@@ -432,7 +432,11 @@ async fn follow_events(shared: Arc<Shared>) {
                 if !e.waiting.is_empty() {
                     (shared.sink)(ToUi::Waiting(e.waiting.clone()));
                 }
-                if matches!(e.kind, EventKind::DayStarted { .. }) {
+                // A new day or an admin's change (quota, hours, services): read the board again.
+                if matches!(
+                    e.kind,
+                    EventKind::DayStarted { .. } | EventKind::ConfigChanged { .. }
+                ) {
                     fetch_services(&shared).await;
                 }
             }

@@ -6,7 +6,7 @@
 //! cookie (the browser pages).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use antri_wire::event::{Actor, ActorKind};
@@ -67,8 +67,9 @@ struct Session {
 }
 
 pub struct Auth {
-    config: Arc<Config>,
-    devices: HashMap<String, (String, DeviceKind)>,
+    /// Replaced when an admin saves a change (see [`Auth::reconfigure`]).
+    config: RwLock<Arc<Config>>,
+    devices: RwLock<HashMap<String, (String, DeviceKind)>>,
     sessions: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, Vec<Instant>>>,
     /// Verified against when the username is unknown, so a wrong username takes as long as a
@@ -78,27 +79,44 @@ pub struct Auth {
 
 impl Auth {
     pub fn new(config: Arc<Config>) -> Auth {
-        let devices = config
-            .devices
-            .iter()
-            .map(|d| (d.token.clone(), (d.id.clone(), d.kind)))
-            .collect();
+        let devices = device_tokens(&config);
         let dummy_hash = config
             .users
             .first()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| hash_password("unused").expect("hashing a constant works"));
         Auth {
-            config,
-            devices,
+            config: RwLock::new(config),
+            devices: RwLock::new(devices),
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
             dummy_hash,
         }
     }
 
+    /// An admin changed users or devices: new device tokens work and removed ones stop at once;
+    /// open sessions follow their user's new role and lokets, and end if the user was removed.
+    pub fn reconfigure(&self, config: Arc<Config>) {
+        *self.devices.write().unwrap_or_else(|e| e.into_inner()) = device_tokens(&config);
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.retain(|_, s| match config.user(&s.user.username) {
+            Some(u) => {
+                s.user = user_view(u);
+                true
+            }
+            None => false,
+        });
+        drop(sessions);
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+
     pub fn authenticate(&self, token: &str) -> Option<Principal> {
-        if let Some((id, kind)) = self.devices.get(token) {
+        if let Some((id, kind)) = self
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token)
+        {
             return Some(Principal::Device {
                 id: id.clone(),
                 kind: *kind,
@@ -139,7 +157,12 @@ impl Auth {
                 return Err(LoginError::Throttled(wait.as_secs().max(1)));
             }
         }
-        let user = self.config.user(username);
+        let config = self
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let user = config.user(username);
         let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
         let ok = PasswordHash::new(hash)
             .map(|h| {
@@ -160,12 +183,7 @@ impl Auth {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(username);
-        let view = UserView {
-            username: user.username.clone(),
-            name: user.name.clone(),
-            role: user.role,
-            counters: user.counters.clone(),
-        };
+        let view = user_view(user);
         let token = new_token();
         let csrf = new_token();
         self.sessions
@@ -187,6 +205,23 @@ impl Auth {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(token);
+    }
+}
+
+fn device_tokens(config: &Config) -> HashMap<String, (String, DeviceKind)> {
+    config
+        .devices
+        .iter()
+        .map(|d| (d.token.clone(), (d.id.clone(), d.kind)))
+        .collect()
+}
+
+fn user_view(user: &crate::config::User) -> UserView {
+    UserView {
+        username: user.username.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        counters: user.counters.clone(),
     }
 }
 

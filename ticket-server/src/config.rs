@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use antri_wire::{DeviceKind, Role, Text};
 use chrono::{NaiveTime, Weekday};
@@ -38,6 +39,8 @@ pub struct Config {
     pub counters: Vec<Counter>,
     pub users: Vec<User>,
     pub devices: Vec<Device>,
+    /// The document this was checked from (what the admin page edits and the database keeps).
+    pub document: Arc<raw::File>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +105,8 @@ pub struct Device {
     pub kind: DeviceKind,
     pub name: String,
     pub token: String,
+    /// The loket of a rating tablet.
+    pub counter: Option<u32>,
 }
 
 /// Opening hours per weekday, with breaks.
@@ -148,6 +153,11 @@ impl Config {
         validate(raw)
     }
 
+    /// Check an edited document (from the admin page or the database).
+    pub fn from_document(doc: raw::File) -> Result<Config, ConfigError> {
+        validate(doc)
+    }
+
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
@@ -165,13 +175,14 @@ impl Config {
     }
 }
 
-/// The file as written, before checking.
-mod raw {
+/// The file as written, before checking. The admin page edits this form (as JSON), and the
+/// database keeps admin-edited versions of it; [`validate`] turns it into a [`Config`].
+pub mod raw {
     use std::collections::BTreeMap;
 
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct File {
         pub building: Building,
@@ -191,7 +202,7 @@ mod raw {
         pub devices: Vec<Device>,
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Building {
         pub name: String,
@@ -209,7 +220,7 @@ mod raw {
         "http://127.0.0.1:8080".into()
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Queue {
         #[serde(default = "first")]
@@ -240,15 +251,22 @@ mod raw {
         3
     }
 
-    #[derive(Deserialize, Default, Clone)]
+    #[derive(Deserialize, Serialize, Default, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Hours {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mon: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tue: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub wed: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub thu: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fri: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sat: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sun: Option<String>,
         #[serde(default)]
         pub breaks: Vec<Break>,
@@ -271,7 +289,7 @@ mod raw {
         }
     }
 
-    #[derive(Deserialize, Clone)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Break {
         #[serde(default)]
@@ -282,7 +300,7 @@ mod raw {
         pub name_en: String,
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Agency {
         pub id: String,
@@ -290,7 +308,7 @@ mod raw {
         pub name_en: String,
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Service {
         pub id: String,
@@ -298,10 +316,12 @@ mod raw {
         pub prefix: String,
         pub name_id: String,
         pub name_en: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub quota: Option<u32>,
         pub target_wait_minutes: u32,
         #[serde(default = "ten")]
         pub service_minutes: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub hours: Option<Hours>,
     }
 
@@ -309,15 +329,16 @@ mod raw {
         10
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Counter {
         pub number: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         pub services: Vec<String>,
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct User {
         pub username: String,
@@ -328,13 +349,16 @@ mod raw {
         pub counters: Vec<u32>,
     }
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Device {
         pub id: String,
         pub kind: String,
         pub name: String,
         pub token: String,
+        /// The loket a rating tablet stands at.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub counter: Option<u32>,
     }
 }
 
@@ -431,6 +455,7 @@ fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
 
 fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let mut errs = Vec::new();
+    let document = Arc::new(raw.clone());
 
     let zone = Zone::parse(&raw.building.timezone).unwrap_or_else(|| {
         errs.push(format!(
@@ -646,11 +671,26 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         let kind = match d.kind.as_str() {
             "kiosk" => DeviceKind::Kiosk,
             "display" => DeviceKind::Display,
+            "rating" => DeviceKind::Rating,
             other => {
-                errs.push(format!("{at}.kind: \"{other}\" is not kiosk or display"));
+                errs.push(format!(
+                    "{at}.kind: \"{other}\" is not kiosk, display or rating"
+                ));
                 DeviceKind::Display
             }
         };
+        match (kind, d.counter) {
+            (DeviceKind::Rating, None) => errs.push(format!(
+                "{at}.counter: a rating tablet needs the loket it stands at"
+            )),
+            (DeviceKind::Rating, Some(n)) if !numbers.contains(&n) => {
+                errs.push(format!("{at}.counter: loket {n} is not defined"))
+            }
+            (DeviceKind::Rating, Some(_)) | (_, None) => {}
+            (_, Some(_)) => errs.push(format!(
+                "{at}.counter: only a rating tablet stands at a loket"
+            )),
+        }
         if d.token.len() < 16 {
             errs.push(format!("{at}.token: must be at least 16 characters"));
         }
@@ -664,6 +704,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             kind,
             name: d.name.clone(),
             token: d.token.clone(),
+            counter: d.counter,
         });
     }
 
@@ -686,6 +727,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         counters,
         users,
         devices,
+        document,
     })
 }
 

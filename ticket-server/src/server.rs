@@ -48,10 +48,15 @@ pub async fn run(
         hub: hub.clone(),
         metrics: metrics.clone(),
     })?;
+    // The database may hold a newer, admin-edited configuration than the file.
+    let config = hall
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .config()
+        .clone();
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = AppState {
         auth: Arc::new(Auth::new(config.clone())),
-        config: config.clone(),
         hall,
         writer: writer.clone(),
         hub,

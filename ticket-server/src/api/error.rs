@@ -98,6 +98,9 @@ impl From<QueueError> for ApiError {
             InvalidState { .. } => (StatusCode::CONFLICT, "invalid_state"),
             NotServedHere { .. } => (StatusCode::CONFLICT, "not_served_here"),
             SameService(_) => (StatusCode::CONFLICT, "same_service"),
+            AlreadyRated(_) => (StatusCode::CONFLICT, "already_rated"),
+            NotRatedHere { .. } => (StatusCode::CONFLICT, "not_rated_here"),
+            ConfigConflict(_) => (StatusCode::CONFLICT, "config_conflict"),
         };
         let mut err = ApiError::new(status, code, message);
         if let ServiceUnavailable { availability, .. } = e {

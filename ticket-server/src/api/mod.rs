@@ -31,7 +31,6 @@ pub use router::router;
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub config: Arc<Config>,
     /// The committed state of the hall (see `store::writer`).
     pub hall: Arc<RwLock<Hall>>,
     pub writer: Writer,
@@ -45,6 +44,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The configuration in force now (an admin may replace it at any time).
+    pub fn config(&self) -> Arc<Config> {
+        self.hall().config().clone()
+    }
+
     /// Read the committed hall. Held only for the time of a read; never across an await.
     pub fn hall(&self) -> RwLockReadGuard<'_, Hall> {
         self.hall.read().unwrap_or_else(|e| e.into_inner())

@@ -36,6 +36,8 @@ pub fn document() -> Value {
     paths.insert("/api/v1/services".into(), json!({ "get": op("Building, agencies and services with live state (open?, waiting, estimated wait, quota left)", "anyone", "ServicesResponse") }));
     paths.insert("/api/v1/tickets".into(), json!({ "post": with_body(op("Issue a ticket; answered once it is on disk (201)", "kiosk devices", "IssuedTicket: number, tracking code, position, estimated wait"), json!({"service": "ktp", "category": "elderly"})) }));
     paths.insert("/api/v1/track/{code}".into(), json!({ "parameters": [code_param.clone()], "get": op("A ticket's status for the visitor's phone", "anyone with the code", "TrackView") }));
+    paths.insert("/api/v1/track/{code}/rating".into(), json!({ "parameters": [code_param.clone()], "post": with_body(op("The visitor rates their done ticket of today, 1 (Tidak baik) … 4 (Sangat baik); one rating per ticket (409 already_rated), only done tickets (409 invalid_state); 201", "anyone with the code", "TrackView"), json!({"score": 4})) }));
+    paths.insert("/api/v1/ratings".into(), json!({ "post": with_body(op("A loket's rating tablet rates a ticket that loket finished today, 1..4; one rating per ticket (409); 201", "rating devices", "{number, score}"), json!({"number": "KTP-012", "score": 4})) }));
     paths.insert("/api/v1/track/{code}/cancel".into(), json!({ "parameters": [code_param], "post": op("The visitor cancels their waiting ticket", "anyone with the code", "TrackView") }));
     paths.insert("/api/v1/devices/status".into(), json!({ "post": with_body(op("Report the kiosk's printer status", "kiosk devices", "DeviceView"), json!({"printer": "paper_out", "detail": null})) }));
     paths.insert("/api/v1/devices".into(), json!({ "get": op("Every device and its last reported status", "supervisor, admin", "DeviceView[]") }));
@@ -92,6 +94,32 @@ pub fn document() -> Value {
         "description": "Who may call: supervisor, admin.", "parameters": range,
         "responses": { "200": { "description": "text/csv or an XLSX workbook" } } } }),
     );
+    paths.insert("/api/v1/satisfaction".into(), json!({ "get": {
+        "summary": "Satisfaction over a date range, grouped like /api/v1/stats (by=service|agency|counter|officer): number of ratings, count per face, IKM = mean × 25 (25–100) and its grade A–D (Permenpan RB 14/2017; one overall question, not the nine SKM elements)",
+        "description": "Who may call: supervisor, admin.",
+        "parameters": [
+            { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+            { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+            { "name": "by", "in": "query", "schema": { "type": "string", "enum": ["service", "agency", "counter", "officer"] } }
+        ],
+        "responses": { "200": { "description": "{overall, rows}" } } } }));
+    paths.insert("/api/v1/admin/config".into(), json!({ "get": op("The configuration in force, in the file's shape as JSON (users without password hashes)", "admin", "{document, sections}") }));
+    paths.insert("/api/v1/admin/config/{section}".into(), json!({
+        "parameters": [{ "name": "section", "in": "path", "required": true, "schema": { "type": "string", "enum": ["building", "agencies", "services", "counters", "users", "devices"] } }],
+        "put": with_body(op("Replace one section (building takes {building, queue, hours}; the others a list; users may carry `password` to set a new one). Checked like the file, every problem named by field path (400 invalid_config); removing an open loket or a service with visitors is refused (409). Takes effect at once, is stored and survives restarts (the database's newest version wins over the file), and is logged as config_changed", "admin", "{version, section, summary}"), json!([{"id": "dukcapil", "name_id": "Dinas Kependudukan dan Pencatatan Sipil", "name_en": "Civil Registry"}]))
+    }));
+    paths.insert("/api/v1/admin/audit".into(), json!({ "get": {
+        "summary": "The audit log, newest first, filtered and paged: who did what, when",
+        "description": "Who may call: admin.",
+        "parameters": [
+            { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+            { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
+            { "name": "actor", "in": "query", "schema": { "type": "string" } },
+            { "name": "kind", "in": "query", "schema": { "type": "string" }, "description": "An event type, e.g. config_changed" },
+            { "name": "page", "in": "query", "schema": { "type": "integer" } },
+            { "name": "per_page", "in": "query", "schema": { "type": "integer", "maximum": 500 } }
+        ],
+        "responses": { "200": { "description": "{rows, total, page, per_page, kinds}" } } } }));
     paths.insert("/api/v1/dashboard/now".into(), json!({ "get": op("The hall now: per service waiting and longest wait so far; lokets; devices", "supervisor, admin", "HallNow") }));
     json!({
         "openapi": "3.1.0",

@@ -67,6 +67,29 @@ pub enum Command {
     },
     /// Nothing but the passing of time (the day may roll over).
     Tick,
+    /// A visitor rates a finished ticket of today, 1..=4 (checked by the caller).
+    Rate {
+        by: RateBy,
+        score: u8,
+    },
+    /// An admin's new configuration takes effect (already checked by `config`). `base` is the
+    /// configuration it was edited from: if another change came first, this one is refused rather
+    /// than silently undoing it.
+    Reconfigure {
+        base: Arc<Config>,
+        config: Arc<Config>,
+        section: String,
+        summary: String,
+    },
+}
+
+/// Who rates, which says which ticket is meant.
+#[derive(Clone, Debug)]
+pub enum RateBy {
+    /// The visitor, on their tracking page.
+    TrackingCode(String),
+    /// The rating tablet of a loket, for a ticket that loket finished.
+    Counter { counter: u32, number: String },
 }
 
 /// The answer to a command that succeeded.
@@ -76,6 +99,8 @@ pub enum Reply {
     Counter(Box<CounterActionResult>),
     Ticket(Box<TicketView>),
     Device(Box<DeviceView>),
+    /// The configuration version now in force.
+    Configured(u64),
     Nothing,
 }
 
@@ -119,6 +144,12 @@ pub enum QueueError {
     SameService(String),
     #[error("unknown device \"{0}\"")]
     UnknownDevice(String),
+    #[error("ticket {0} has already been rated; one rating per ticket")]
+    AlreadyRated(String),
+    #[error("ticket {number} was not served at loket {counter}, so its tablet cannot rate it")]
+    NotRatedHere { counter: u32, number: String },
+    #[error("{0}")]
+    ConfigConflict(String),
 }
 
 fn availability_words(a: &Availability) -> String {
@@ -184,6 +215,8 @@ pub struct Hall {
     started_at: HashMap<u64, DateTime<Utc>>,
     /// Measured service time today per service: (sum of seconds, count).
     service_time: HashMap<String, (u64, u32)>,
+    /// Today's ratings by ticket id (one per ticket).
+    rated: HashMap<u64, u8>,
 }
 
 impl Hall {
@@ -241,7 +274,91 @@ impl Hall {
             recent_calls: VecDeque::new(),
             started_at: HashMap::new(),
             service_time: HashMap::new(),
+            rated: HashMap::new(),
         }
+    }
+
+    /// Take a new configuration into use now: lokets and devices that stay keep their state, new
+    /// ones start closed, removed ones go. Callers check [`Hall::can_reconfigure`] first.
+    pub fn reconfigure(&mut self, config: Arc<Config>) {
+        let streak = initial_streak(&config);
+        let mut counters = BTreeMap::new();
+        for c in &config.counters {
+            let rt = match self.counters.remove(&c.number) {
+                Some(mut rt) => {
+                    rt.view.name = c.name.clone();
+                    rt.view.services = c.services.clone();
+                    rt
+                }
+                None => CounterRt {
+                    view: CounterView {
+                        number: c.number,
+                        name: c.name.clone(),
+                        services: c.services.clone(),
+                        state: CounterState::Closed,
+                        current: None,
+                        officer: None,
+                    },
+                    regular_streak: streak,
+                },
+            };
+            counters.insert(c.number, rt);
+        }
+        self.counters = counters;
+        let mut devices = BTreeMap::new();
+        for d in &config.devices {
+            let mut view = self.devices.remove(&d.id).unwrap_or(DeviceView {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                kind: d.kind,
+                report: None,
+                reported_at: None,
+            });
+            view.name = d.name.clone();
+            view.kind = d.kind;
+            devices.insert(d.id.clone(), view);
+        }
+        self.devices = devices;
+        self.config = config;
+    }
+
+    /// Whether `config` can replace the current one without stranding a visitor: a loket that is
+    /// removed must be closed, a service that is removed must have nobody waiting or being served.
+    pub fn can_reconfigure(&self, config: &Config) -> Result<(), QueueError> {
+        for rt in self.counters.values() {
+            if config.counter(rt.view.number).is_none() && rt.view.state != CounterState::Closed {
+                return Err(QueueError::ConfigConflict(format!(
+                    "counters: loket {} is still open; close it before removing it",
+                    rt.view.number
+                )));
+            }
+        }
+        for s in &self.config.services {
+            if config.service(&s.id).is_some() {
+                continue;
+            }
+            let busy = self.waiting_count(&s.id) as usize
+                + self
+                    .tickets
+                    .values()
+                    .filter(|t| {
+                        t.service == s.id
+                            && matches!(t.status, TicketStatus::Called | TicketStatus::Serving)
+                    })
+                    .count();
+            if busy > 0 {
+                return Err(QueueError::ConfigConflict(format!(
+                    "services: \"{}\" still has {busy} visitor(s) waiting or being served; serve or transfer them before removing it",
+                    s.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rating of a ticket of today, if it has one.
+    pub fn rating_of(&self, ticket_id: u64) -> Option<u8> {
+        self.rated.get(&ticket_id).copied()
     }
 
     pub fn config(&self) -> &Arc<Config> {
@@ -535,6 +652,81 @@ impl Hall {
                 }
                 Ok(Reply::Device(Box::new(self.devices[&device].clone())))
             }
+            Command::Rate { by, score } => {
+                let (id, counter) = match &by {
+                    RateBy::TrackingCode(code) => (
+                        *self
+                            .by_code
+                            .get(code)
+                            .ok_or_else(|| QueueError::UnknownTicket(code.clone()))?,
+                        None,
+                    ),
+                    RateBy::Counter { counter, number } => (
+                        *self
+                            .by_number
+                            .get(number)
+                            .ok_or_else(|| QueueError::UnknownTicket(number.clone()))?,
+                        Some(*counter),
+                    ),
+                };
+                let t = self.tickets[&id].clone();
+                if t.status != TicketStatus::Done {
+                    return Err(QueueError::InvalidState {
+                        number: t.number,
+                        status: t.status,
+                        action: "rated",
+                    });
+                }
+                if let Some(c) = counter {
+                    if t.counter != Some(c) {
+                        return Err(QueueError::NotRatedHere {
+                            counter: c,
+                            number: t.number,
+                        });
+                    }
+                }
+                if self.rated.contains_key(&id) {
+                    return Err(QueueError::AlreadyRated(t.number));
+                }
+                let counter = t.counter;
+                self.emit(
+                    EventKind::TicketRated {
+                        ticket: t.clone(),
+                        counter,
+                        score,
+                    },
+                    now,
+                    actor,
+                    out,
+                );
+                Ok(Reply::Ticket(Box::new(t)))
+            }
+            Command::Reconfigure {
+                base,
+                config,
+                section,
+                summary,
+            } => {
+                if !Arc::ptr_eq(&base, &self.config) {
+                    return Err(QueueError::ConfigConflict(
+                        "the configuration was changed meanwhile (by another admin); reload the page and make your change again".into(),
+                    ));
+                }
+                self.can_reconfigure(&config)?;
+                let version = self.seq + 1;
+                self.emit(
+                    EventKind::ConfigChanged {
+                        version,
+                        section,
+                        summary,
+                    },
+                    now,
+                    actor,
+                    out,
+                );
+                self.reconfigure(config);
+                Ok(Reply::Configured(version))
+            }
         }
     }
 
@@ -757,6 +949,7 @@ impl Hall {
                 self.recent_calls.clear();
                 self.started_at.clear();
                 self.service_time.clear();
+                self.rated.clear();
                 let streak = initial_streak(&self.config);
                 for rt in self.counters.values_mut() {
                     rt.view.current = None;
@@ -777,6 +970,13 @@ impl Hall {
                     d.reported_at = Some(event.at);
                 }
             }
+            EventKind::TicketRated { ticket, score, .. } => {
+                self.rated.insert(ticket.id, *score);
+            }
+            // The new configuration itself is not in the event (it holds password hashes and
+            // device tokens, and every display receives events): the writer calls `reconfigure`
+            // with it, and a restart starts from the newest stored version.
+            EventKind::ConfigChanged { .. } => {}
             kind => {
                 let ticket = kind
                     .ticket()
@@ -1051,6 +1251,7 @@ impl Hall {
             counter: t.counter,
             issued_at: t.issued_at,
             called_at: t.called_at,
+            rating: self.rating_of(t.id),
         }
     }
 }

@@ -477,3 +477,131 @@ fn ahead_and_estimate_follow_the_queue() {
     };
     assert_eq!(p.ahead, 0);
 }
+
+#[test]
+fn one_rating_per_done_ticket_and_replay_keeps_it() {
+    use super::{QueueError, RateBy};
+    let cfg = config("Asia/Jakarta", "first");
+    let mut hall = Hall::new(cfg.clone());
+    let now = start();
+    let mut log = Vec::new();
+    let mut run = |hall: &mut Hall, cmd: Command| {
+        let out = hall.execute(cmd, now, &officer());
+        log.extend(out.events);
+        out.result
+    };
+    let Ok(Reply::Issued(issued)) = run(
+        &mut hall,
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Regular,
+            tracking_code: "X1".into(),
+        },
+    ) else {
+        panic!("issue failed")
+    };
+    let t = issued.ticket;
+    let by_visitor = |score| Command::Rate {
+        by: RateBy::TrackingCode("X1".into()),
+        score,
+    };
+    let by_tablet = |counter, score| Command::Rate {
+        by: RateBy::Counter {
+            counter,
+            number: t.number.clone(),
+        },
+        score,
+    };
+    assert!(matches!(
+        run(&mut hall, by_visitor(4)),
+        Err(QueueError::InvalidState {
+            status: TicketStatus::Waiting,
+            ..
+        })
+    ));
+    run(&mut hall, Command::Open(1)).unwrap();
+    run(&mut hall, Command::CallNext(1)).unwrap();
+    run(&mut hall, Command::Finish(1)).unwrap();
+    // Loket 2 did not serve it; loket 1's tablet may rate it, once.
+    assert!(matches!(
+        run(&mut hall, by_tablet(2, 4)),
+        Err(QueueError::NotRatedHere { counter: 2, .. })
+    ));
+    run(&mut hall, by_tablet(1, 3)).unwrap();
+    assert!(matches!(
+        run(&mut hall, by_visitor(1)),
+        Err(QueueError::AlreadyRated(_))
+    ));
+    assert_eq!(hall.track(&t).rating, Some(3));
+    // The rating is an event: replaying the log rebuilds it, and a second is still refused.
+    let mut replayed = Hall::new(cfg);
+    for e in &log {
+        replayed.apply(e);
+    }
+    assert_eq!(replayed.rating_of(t.id), Some(3));
+    assert!(matches!(
+        replayed.execute(by_visitor(2), now, &officer()).result,
+        Err(QueueError::AlreadyRated(_))
+    ));
+}
+
+#[test]
+fn reconfigure_keeps_lokets_state_refuses_stranding_and_stale_edits() {
+    use super::QueueError;
+    let base = config("Asia/Jakarta", "first");
+    let mut hall = Hall::new(base.clone());
+    let now = start();
+    issue(&mut hall, "s3", Category::Regular, now, 1);
+    hall.execute(Command::Open(1), now, &officer())
+        .result
+        .unwrap();
+    let edit = |f: &dyn Fn(&mut crate::config::raw::File)| {
+        let mut doc = (*base.document).clone();
+        f(&mut doc);
+        Arc::new(Config::from_document(doc).unwrap())
+    };
+    let reconfigure = |base: &Arc<Config>, config: Arc<Config>| Command::Reconfigure {
+        base: base.clone(),
+        config,
+        section: "services".into(),
+        summary: String::new(),
+    };
+
+    // Dropping s3 while a visitor waits for it would strand them: refused.
+    let without_s3 = edit(&|d| {
+        d.services.retain(|s| s.id != "s3");
+        for c in &mut d.counters {
+            c.services.retain(|s| s != "s3");
+        }
+    });
+    let r = hall.execute(reconfigure(&base, without_s3), now, &officer());
+    assert!(matches!(r.result, Err(QueueError::ConfigConflict(m)) if m.contains("s3")));
+
+    // A quota of 1 for s1: in force at once, loket 1 stays open.
+    let quota_1 = edit(&|d| d.services[0].quota = Some(1));
+    let r = hall.execute(reconfigure(&base, quota_1.clone()), now, &officer());
+    let Ok(Reply::Configured(version)) = r.result else {
+        panic!("{:?}", r.result)
+    };
+    assert!(matches!(&r.events[..],
+        [e] if e.seq == version && matches!(e.kind, EventKind::ConfigChanged { .. })));
+    assert_eq!(hall.counter_view(1).unwrap().state, CounterState::Open);
+    issue(&mut hall, "s1", Category::Regular, now, 2);
+    let third = hall.execute(
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Regular,
+            tracking_code: "X3".into(),
+        },
+        now,
+        &officer(),
+    );
+    assert!(matches!(
+        third.result,
+        Err(QueueError::ServiceUnavailable { .. })
+    ));
+
+    // An edit made from the old configuration would silently undo this one: refused.
+    let stale = hall.execute(reconfigure(&base, quota_1), now, &officer());
+    assert!(matches!(stale.result, Err(QueueError::ConfigConflict(m)) if m.contains("meanwhile")));
+}

@@ -10,7 +10,7 @@ use super::StoreError;
 use crate::config::Config;
 use crate::queue::Hall;
 
-fn type_name(kind: &EventKind) -> &'static str {
+pub fn type_name(kind: &EventKind) -> &'static str {
     match kind {
         EventKind::TicketIssued { .. } => "ticket_issued",
         EventKind::TicketCalled { .. } => "ticket_called",
@@ -22,6 +22,8 @@ fn type_name(kind: &EventKind) -> &'static str {
         EventKind::CounterChanged { .. } => "counter_changed",
         EventKind::DayStarted { .. } => "day_started",
         EventKind::DeviceStatus { .. } => "device_status",
+        EventKind::TicketRated { .. } => "ticket_rated",
+        EventKind::ConfigChanged { .. } => "config_changed",
     }
 }
 
@@ -32,11 +34,38 @@ fn status_name(t: &TicketView) -> String {
         .unwrap_or_default()
 }
 
+fn actor_kind_name(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::User => "user",
+        ActorKind::Device => "device",
+        ActorKind::Visitor => "visitor",
+        ActorKind::System => "system",
+    }
+}
+
 /// Append events and update the ticket projection, all in one transaction, and commit: when this
 /// returns Ok the events are durable.
 pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError> {
+    append_batch(conn, events, &[])
+}
+
+/// [`append`], also storing the configuration documents that `config_changed` events of this
+/// batch put into force (keyed by the event's seq), in the same transaction.
+pub fn append_batch(
+    conn: &mut Connection,
+    events: &[Event],
+    configs: &[(u64, Arc<Config>)],
+) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
+        let mut rating = tx.prepare_cached(
+            "INSERT INTO ratings (ticket_id, seq, day, service, counter, score, actor_kind, actor_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut config_version = tx.prepare_cached(
+            "INSERT INTO config_versions (version, at, actor_id, section, document)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         let mut insert = tx.prepare_cached(
             "INSERT INTO events (seq, at, day, type, actor_kind, actor_id, ticket_id, payload)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -65,16 +94,53 @@ pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError>
                 e.at.to_rfc3339(),
                 e.at.date_naive().to_string(),
                 type_name(&e.kind),
-                match e.actor.kind {
-                    ActorKind::User => "user",
-                    ActorKind::Device => "device",
-                    ActorKind::Visitor => "visitor",
-                    ActorKind::System => "system",
-                },
+                actor_kind_name(e.actor.kind),
                 e.actor.id,
                 ticket.map(|t| t.id as i64),
                 payload,
             ])?;
+            match &e.kind {
+                EventKind::TicketRated {
+                    ticket,
+                    counter,
+                    score,
+                } => {
+                    rating.execute(params![
+                        ticket.id as i64,
+                        e.seq as i64,
+                        e.at.date_naive().to_string(),
+                        ticket.service,
+                        counter,
+                        score,
+                        actor_kind_name(e.actor.kind),
+                        e.actor.id,
+                    ])?;
+                    // The ticket itself did not change.
+                    continue;
+                }
+                EventKind::ConfigChanged {
+                    version, section, ..
+                } => {
+                    let config = configs
+                        .iter()
+                        .find(|(v, _)| v == version)
+                        .map(|(_, c)| c)
+                        .ok_or_else(|| StoreError::Corrupt {
+                            seq: e.seq,
+                            reason: "a configuration change without its configuration".into(),
+                        })?;
+                    let document = serde_json::to_string(config.document.as_ref())
+                        .expect("configuration documents always serialise");
+                    config_version.execute(params![
+                        *version as i64,
+                        e.at.to_rfc3339(),
+                        e.actor.id,
+                        section,
+                        document,
+                    ])?;
+                }
+                _ => {}
+            }
             if let EventKind::DayStarted { day, .. } = &e.kind {
                 // Tickets of earlier days that were never finished end here.
                 tx.execute(
@@ -162,6 +228,31 @@ pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreEr
     }
     hall.resume_from(max_seq as u64, max_id as u64 + 1);
     Ok(hall)
+}
+
+/// The newest configuration an admin saved: (version, when, by whom, document as JSON).
+pub fn latest_config(
+    conn: &Connection,
+) -> Result<Option<(u64, String, String, String)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT version, at, actor_id, document FROM config_versions
+             ORDER BY version DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?)
+}
+
+/// The rating of a ticket of any day.
+pub fn rating_of(conn: &Connection, ticket_id: u64) -> Result<Option<u8>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT score FROM ratings WHERE ticket_id = ?1",
+            [ticket_id as i64],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Events after `after`, oldest first, at most `limit`.

@@ -6,6 +6,7 @@
 //!   back, for replay at start and for subscribers that resume.
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
 //! - [`stats`]: statistics over a date range, from the ticket projection.
+//! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit that returned is on disk and survives
 //! kill -9 and power loss. Throughput comes from many tickets sharing one commit, not from
@@ -13,6 +14,7 @@
 
 pub mod log;
 pub mod migrations;
+pub mod satisfaction;
 pub mod stats;
 pub mod writer;
 

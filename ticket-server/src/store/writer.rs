@@ -89,7 +89,29 @@ pub struct Started {
 pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
     let lock = super::lock_for_writing(&parts.db_path)?;
     let conn = super::open_writer(&parts.db_path)?;
-    let hall = log::load_hall(&conn, parts.config.clone())?;
+    let config = match log::latest_config(&conn)? {
+        None => parts.config.clone(),
+        Some((version, at, by, document)) => {
+            // The admin page's edits win over the file: they are newer than it by construction
+            // (the file was in force when they were made), and an operator who restarts expects
+            // the hall as it was, not as it was before the last edit.
+            let config = serde_json::from_str(&document)
+                .map_err(|e| e.to_string())
+                .and_then(|doc| Config::from_document(doc).map_err(|e| e.to_string()))
+                .map_err(|reason| StoreError::Corrupt {
+                    seq: version,
+                    reason: format!("stored configuration version {version}: {reason}"),
+                })?;
+            tracing::warn!(
+                version,
+                saved_at = %at,
+                saved_by = %by,
+                "using the configuration saved on the admin page (version {version}, {at}, by {by}); the configuration file is not used while the database holds an admin-edited version"
+            );
+            Arc::new(config)
+        }
+    };
+    let hall = log::load_hall(&conn, config)?;
     parts.hub.set_committed(hall.seq());
     let published = Arc::new(RwLock::new(hall.clone()));
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
@@ -129,8 +151,13 @@ fn run(
         }
         let mut events = Vec::new();
         let mut results = Vec::with_capacity(batch.len());
+        // Configurations put into force by this batch, by the seq of their `config_changed`.
+        let mut configs: Vec<(u64, Arc<Config>)> = Vec::new();
         for job in &batch {
             let outcome = hall.execute(job.cmd.clone(), parts.clock.now(), &job.actor);
+            if let Ok(Reply::Configured(version)) = &outcome.result {
+                configs.push((*version, hall.config().clone()));
+            }
             events.extend(outcome.events);
             results.push(outcome.result);
         }
@@ -138,7 +165,7 @@ fn run(
             Ok(())
         } else {
             let started = Instant::now();
-            let r = log::append(&mut conn, &events);
+            let r = log::append_batch(&mut conn, &events, &configs);
             parts
                 .metrics
                 .observe_commit(started.elapsed(), events.len());
@@ -150,6 +177,10 @@ fn run(
                     let mut p = published.write().unwrap_or_else(|e| e.into_inner());
                     for e in &events {
                         p.apply(e);
+                        // At the same point in the sequence as the deciding hall did.
+                        if let Some((_, c)) = configs.iter().find(|(v, _)| *v == e.seq) {
+                            p.reconfigure(c.clone());
+                        }
                     }
                     drop(p);
                     parts.hub.publish(&events);

@@ -2,8 +2,9 @@
 //! running them needs no Node, no build step and no files beside the server.
 //!
 //! - `/` — where to go; `/officer` — the officer console; `/dashboard` — the supervisor's
-//!   dashboard; `/t/{code}` — the visitor's tracking page
-//!   (the QR code on every ticket opens it).
+//!   dashboard; `/admin` — configuration and audit log; `/t/{code}` — the visitor's tracking page
+//!   (the QR code on every ticket opens it), which also takes the visitor's rating;
+//!   `/rate/{loket}` — the satisfaction tablet beside a loket.
 //! - `/static/…` — the shared stylesheet and scripts.
 //!
 //! The pages talk to the same `/api/v1` as every other client; the session cookie authenticates
@@ -19,6 +20,8 @@ const INDEX_HTML: &str = include_str!("index.html");
 const OFFICER_HTML: &str = include_str!("officer.html");
 const DASHBOARD_HTML: &str = include_str!("dashboard.html");
 const TRACK_HTML: &str = include_str!("track.html");
+const ADMIN_HTML: &str = include_str!("admin.html");
+const RATE_HTML: &str = include_str!("rate.html");
 
 /// `(name, content type, content)` of every static file.
 const STATIC: &[(&str, &str, &str)] = &[
@@ -42,6 +45,21 @@ const STATIC: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("static/dashboard.js"),
     ),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/admin.js"),
+    ),
+    (
+        "rate.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/rate.js"),
+    ),
+    (
+        "faces.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/faces.js"),
+    ),
 ];
 
 fn page(html: &'static str) -> Response {
@@ -58,6 +76,17 @@ pub async fn officer() -> Response {
 
 pub async fn dashboard() -> Response {
     page(DASHBOARD_HTML)
+}
+
+pub async fn admin() -> Response {
+    page(ADMIN_HTML)
+}
+
+/// `GET /rate/{loket}`: the rating tablet's page. The page itself is public; the tablet's device
+/// token (kept in the tablet's browser storage) authorises what it reads and sends.
+/// The path must be a loket number (400 otherwise); the page reads it from its own URL.
+pub async fn rate_page(Path(_counter): Path<u32>) -> Response {
+    page(RATE_HTML)
 }
 
 /// `GET /t/{code}`: the page reads the code from its own URL and polls the public track API, so

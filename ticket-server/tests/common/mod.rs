@@ -24,6 +24,8 @@ pub const TUESDAY_MORNING: &str = "2026-11-24T09:00:00+07:00";
 pub const KIOSK: &str = "demo-kiosk-1-token";
 pub const DISPLAY: &str = "demo-display-hall-token";
 pub const PASSWORD: &str = "antri";
+/// The sample building's satisfaction tablet at loket 1.
+pub const RATING_1: &str = "demo-rating-loket-1-token";
 
 pub fn tuesday() -> DateTime<FixedOffset> {
     TUESDAY_MORNING.parse().unwrap()

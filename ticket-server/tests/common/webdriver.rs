@@ -154,6 +154,17 @@ impl Browser {
         .await;
     }
 
+    /// Empty an input, as selecting its text and deleting it would.
+    pub async fn clear(&self, css: &str) {
+        let el = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{el}/clear"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
     /// Press and release one key, as a person at the keyboard would.
     pub async fn press(&self, key: &str) {
         let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
@@ -213,11 +224,27 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // chromedriver and every chromium process it started.
-        // `--`: without it procps' kill reads the negative process-group id as an option.
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
-            .status();
+        // chromedriver and every chromium process it started: the members of its process group,
+        // found in /proc and killed one by one (never a whole group by number, so a mistake can
+        // never reach beyond them).
+        let group = self.driver.id();
+        let me = std::process::id();
+        let members: Vec<String> = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+                // pid (comm) state ppid pgrp …; comm may hold spaces, so split after ')'.
+                let rest = stat.rsplit_once(')')?.1;
+                let pgrp: u32 = rest.split_whitespace().nth(2)?.parse().ok()?;
+                (pgrp == group && pid != me).then(|| pid.to_string())
+            })
+            .collect();
+        if !members.is_empty() {
+            let _ = Command::new("kill").arg("-KILL").args(&members).status();
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

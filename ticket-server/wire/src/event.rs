@@ -100,6 +100,23 @@ pub enum EventKind {
         device: String,
         report: DeviceReport,
     },
+    /// A visitor rated a finished ticket (1 = Tidak baik … 4 = Sangat baik), on the loket's
+    /// rating tablet or on their tracking page. One rating per ticket.
+    TicketRated {
+        ticket: TicketView,
+        /// The loket that served the ticket.
+        counter: Option<u32>,
+        score: u8,
+    },
+    /// An admin changed the building's configuration; `version` is this event's sequence number.
+    /// Clients re-read `/api/v1/services` (and what else they show) when they see it.
+    ConfigChanged {
+        version: u64,
+        /// `building`, `agencies`, `services`, `counters`, `users` or `devices`.
+        section: String,
+        /// What changed, in words, for the audit log.
+        summary: String,
+    },
 }
 
 impl EventKind {
@@ -112,7 +129,8 @@ impl EventKind {
             | EventKind::TicketDone { ticket, .. }
             | EventKind::TicketNoShow { ticket, .. }
             | EventKind::TicketTransferred { ticket, .. }
-            | EventKind::TicketCancelled { ticket } => Some(ticket),
+            | EventKind::TicketCancelled { ticket }
+            | EventKind::TicketRated { ticket, .. } => Some(ticket),
             _ => None,
         }
     }

@@ -209,6 +209,10 @@ pub struct TrackView {
     pub counter: Option<u32>,
     pub issued_at: Timestamp,
     pub called_at: Option<Timestamp>,
+    /// The visitor's satisfaction rating (1..=4) once given; a done ticket without one may be
+    /// rated on the tracking page.
+    #[serde(default)]
+    pub rating: Option<u8>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -348,6 +352,8 @@ pub struct DeviceReport {
 pub enum DeviceKind {
     Kiosk,
     Display,
+    /// The satisfaction tablet of one loket (`/rate/{loket}`).
+    Rating,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

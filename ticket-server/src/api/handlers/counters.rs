@@ -63,7 +63,7 @@ pub async fn act(
     Path((n, action)): Path<(u32, String)>,
     bytes: Bytes,
 ) -> Result<Json<CounterActionResult>, ApiError> {
-    if s.config.counter(n).is_none() {
+    if s.config().counter(n).is_none() {
         return Err(ApiError::not_found(
             "unknown_counter",
             format!("unknown loket {n}"),

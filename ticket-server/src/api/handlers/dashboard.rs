@@ -1,5 +1,7 @@
 //! The supervisor's dashboard data: the hall now, busiest hours, and exports of the statistics.
 
+use std::collections::HashMap;
+
 use antri_wire::{Availability, CounterView, DeviceView, Role, StatsGroup, StatsRow};
 use axum::extract::State;
 use axum::http::header;
@@ -11,6 +13,7 @@ use crate::api::error::ApiError;
 use crate::api::extract::{Json, Query};
 use crate::api::AppState;
 use crate::auth::Principal;
+use crate::store::satisfaction::{self, Satisfaction};
 use crate::store::stats;
 
 #[derive(Serialize)]
@@ -37,8 +40,8 @@ pub async fn now(State(s): State<AppState>, who: Principal) -> Result<Json<HallN
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     let now = s.clock.now();
     let hall = s.hall();
-    let services = s
-        .config
+    let services = hall
+        .config()
         .services
         .iter()
         .map(|svc| {
@@ -66,19 +69,19 @@ pub async fn now(State(s): State<AppState>, who: Principal) -> Result<Json<HallN
 
 #[derive(Deserialize)]
 pub struct RangeQuery {
-    from: NaiveDate,
-    to: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     #[serde(default = "by_service")]
-    by: StatsGroup,
+    pub by: StatsGroup,
     #[serde(default)]
-    format: Option<String>,
+    pub format: Option<String>,
 }
 
 fn by_service() -> StatsGroup {
     StatsGroup::Service
 }
 
-fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
+pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
     if from > to {
         return Err(ApiError::bad_request(
             "invalid_range",
@@ -109,7 +112,7 @@ pub async fn hourly(
 ) -> Result<Json<Vec<HourRow>>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     check_range(q.from, q.to)?;
-    let offset = s.config.building.zone.offset().local_minus_utc() as i64;
+    let offset = s.config().building.zone.offset().local_minus_utc() as i64;
     let (from, to) = (q.from, q.to);
     let rows = s
         .read_db(move |c| stats::hourly(c, from, to, offset))
@@ -125,7 +128,7 @@ pub async fn hourly(
     ))
 }
 
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 13] = [
     "key",
     "label",
     "issued",
@@ -137,9 +140,11 @@ const COLUMNS: [&str; 11] = [
     "service_median_secs",
     "service_p90_secs",
     "within_target",
+    "ratings",
+    "ikm",
 ];
 
-fn cells(r: &StatsRow) -> [String; 11] {
+fn cells(r: &StatsRow, sat: Option<&Satisfaction>) -> [String; 13] {
     let opt = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
     [
         r.key.clone(),
@@ -153,6 +158,9 @@ fn cells(r: &StatsRow) -> [String; 11] {
         opt(r.service_median_secs),
         opt(r.service_p90_secs),
         r.within_target.map_or(String::new(), |v| format!("{v:.4}")),
+        sat.map_or("0".into(), |s| s.ratings.to_string()),
+        sat.and_then(|s| s.ikm)
+            .map_or(String::new(), |v| format!("{v:.2}")),
     ]
 }
 
@@ -172,11 +180,18 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     check_range(q.from, q.to)?;
-    let config = s.config.clone();
+    let config = s.config();
     let (from, to, by) = (q.from, q.to, q.by);
-    let rows = s
-        .read_db(move |c| stats::stats(c, &config, from, to, by))
+    let (rows, sat) = s
+        .read_db(move |c| {
+            Ok((
+                stats::stats(c, &config, from, to, by)?,
+                satisfaction::satisfaction(c, &config, from, to, by)?,
+            ))
+        })
         .await?;
+    let sat: HashMap<String, Satisfaction> =
+        sat.rows.into_iter().map(|r| (r.key.clone(), r)).collect();
     let by_name = serde_json::to_value(by)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -186,7 +201,7 @@ pub async fn export(
         "csv" => {
             let mut out = COLUMNS.join(",") + "\n";
             for r in &rows {
-                out += &cells(r)
+                out += &cells(r, sat.get(&r.key))
                     .iter()
                     .map(|c| csv_field(c))
                     .collect::<Vec<_>>()
@@ -206,7 +221,7 @@ pub async fn export(
                 .into_response())
         }
         "xlsx" => {
-            let bytes = xlsx(&rows)
+            let bytes = xlsx(&rows, &sat)
                 .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
             Ok((
                 [
@@ -231,7 +246,10 @@ pub async fn export(
     }
 }
 
-fn xlsx(rows: &[StatsRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx(
+    rows: &[StatsRow],
+    sat: &HashMap<String, Satisfaction>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Statistik")?;
@@ -265,6 +283,11 @@ fn xlsx(rows: &[StatsRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         }
         if let Some(w) = r.within_target {
             sheet.write_number(row, 10, w)?;
+        }
+        let rated = sat.get(&r.key);
+        sheet.write_number(row, 11, rated.map_or(0.0, |s| s.ratings as f64))?;
+        if let Some(ikm) = rated.and_then(|s| s.ikm) {
+            sheet.write_number(row, 12, ikm)?;
         }
     }
     sheet.autofit();

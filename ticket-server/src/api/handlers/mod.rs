@@ -1,5 +1,6 @@
 //! One module per resource.
 
+pub mod admin;
 pub mod auth;
 pub mod counters;
 pub mod dashboard;
@@ -7,5 +8,6 @@ pub mod devices;
 pub mod events;
 pub mod ops;
 pub mod public;
+pub mod ratings;
 pub mod stats;
 pub mod tickets;

@@ -14,7 +14,7 @@ pub async fn health(State(s): State<AppState>) -> Json<serde_json::Value> {
 pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     let per_service: Vec<(String, u32, u32)> = {
         let hall = s.hall();
-        s.config
+        hall.config()
             .services
             .iter()
             .map(|svc| {

@@ -22,7 +22,7 @@ pub async fn services(State(s): State<AppState>) -> Json<ServicesResponse> {
     })
 }
 
-fn check_code(code: &str) -> Result<(), ApiError> {
+pub(crate) fn check_code(code: &str) -> Result<(), ApiError> {
     if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::bad_request(
             "invalid_tracking_code",
@@ -56,7 +56,11 @@ pub async fn track(
     if !t.status.is_final() {
         t.status = TicketStatus::Expired;
     }
-    Ok(Json(s.hall().track(&t)))
+    let id = t.id;
+    let rating = s.read_db(move |c| log::rating_of(c, id)).await?;
+    let mut view = s.hall().track(&t);
+    view.rating = rating;
+    Ok(Json(view))
 }
 
 /// A visitor who leaves cancels their own ticket (the code is the proof).

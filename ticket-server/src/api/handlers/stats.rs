@@ -45,7 +45,7 @@ pub async fn stats(
             format!("a range may span at most {MAX_DAYS} days"),
         ));
     }
-    let config = s.config.clone();
+    let config = s.config();
     let (from, to, by) = (q.from, q.to, q.by);
     let rows = s
         .read_db(move |c| stats::stats(c, &config, from, to, by))

@@ -90,7 +90,15 @@ async function history() {
   const q = `from=${$("from").value}&to=${$("to").value}&by=${$("by").value}`;
   $("csv").href = `/api/v1/stats/export?${q}&format=csv`;
   $("xlsx").href = `/api/v1/stats/export?${q}&format=xlsx`;
-  const [stats, hours] = await Promise.all([Antri.api("GET", `/api/v1/stats?${q}`), Antri.api("GET", `/api/v1/stats/hourly?${q}`)]);
+  const [stats, hours, sat] = await Promise.all([Antri.api("GET", `/api/v1/stats?${q}`), Antri.api("GET", `/api/v1/stats/hourly?${q}`),
+    Antri.api("GET", `/api/v1/satisfaction?${q}`)]);
+  const ikm = (v) => (v === null || v === undefined ? "—" : v.toFixed(2));
+  $("ikm-all").textContent = ikm(sat.overall.ikm);
+  $("ikm-all-words").textContent = sat.overall.grade ? `IKM · mutu ${sat.overall.grade} (${sat.overall.grade_words})` : "IKM";
+  $("ikm-count").textContent = sat.overall.ratings;
+  $("satisfaction-rows").replaceChildren(...sat.rows.map((r) => E("tr", { "data-key": r.key },
+    E("td", {}, r.label), E("td", { class: "num" }, r.ratings), ...r.by_score.map((n) => E("td", { class: "num" }, n)),
+    E("td", { class: "num ikm" }, ikm(r.ikm)), E("td", { class: "grade" }, r.grade ? `${r.grade} · ${r.grade_words}` : "—"))));
   $("history-rows").replaceChildren(...stats.rows.map((r) => E("tr", { "data-key": r.key },
     E("td", {}, r.label), E("td", { class: "num" }, r.issued), E("td", { class: "num" }, r.served), E("td", { class: "num" }, r.no_shows),
     E("td", { class: "num" }, mins(r.wait_median_secs)), E("td", { class: "num" }, mins(r.wait_p90_secs)),

@@ -1,0 +1,516 @@
+//! The admin's API: read and change the building's configuration one section at a time, and
+//! browse the audit log.
+//!
+//! A change is the whole section as JSON in the configuration file's own shape
+//! (`config::raw`), put into the current document and checked by `config` exactly as a file would
+//! be, so its errors name the field (`services[3].quota: …`). A valid change goes through the
+//! writer as `Command::Reconfigure`: it is stored with its `config_changed` event in one
+//! transaction (the audit trail), takes effect in the queue at once, and every display and kiosk
+//! sees the event on the stream.
+
+use std::collections::BTreeMap;
+
+use antri_wire::{Event, EventKind, Role};
+use axum::extract::State;
+use chrono::NaiveDate;
+use rusqlite::params_from_iter;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::error::ApiError;
+use crate::api::extract::{Json, Path, Query};
+use crate::api::AppState;
+use crate::auth::{hash_password, Principal};
+use crate::config::{raw, Config, ConfigError};
+use crate::queue::{Command, Reply};
+use crate::store::log::type_name;
+use crate::store::StoreError;
+
+/// The sections of the configuration the admin page edits, with the field that names an entry.
+pub const SECTIONS: &[(&str, Option<&str>)] = &[
+    ("building", None),
+    ("agencies", Some("id")),
+    ("services", Some("id")),
+    ("counters", Some("number")),
+    ("users", Some("username")),
+    ("devices", Some("id")),
+];
+
+#[derive(Serialize)]
+pub struct ConfigView {
+    /// Users carry no password hash here; send `password` to set a new one.
+    document: Value,
+    sections: Vec<&'static str>,
+}
+
+fn document_json(config: &Config) -> Value {
+    let mut doc = serde_json::to_value(config.document.as_ref()).unwrap_or(Value::Null);
+    if let Some(users) = doc.get_mut("users").and_then(Value::as_array_mut) {
+        for u in users {
+            if let Some(o) = u.as_object_mut() {
+                o.remove("password_hash");
+            }
+        }
+    }
+    doc
+}
+
+/// `GET /api/v1/admin/config`
+pub async fn get_config(
+    State(s): State<AppState>,
+    who: Principal,
+) -> Result<Json<ConfigView>, ApiError> {
+    who.require_role(&[Role::Admin])?;
+    Ok(Json(ConfigView {
+        document: document_json(&s.config()),
+        sections: SECTIONS.iter().map(|(n, _)| *n).collect(),
+    }))
+}
+
+#[derive(Serialize)]
+pub struct Saved {
+    version: u64,
+    section: String,
+    summary: String,
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_config", message)
+}
+
+/// `PUT /api/v1/admin/config/{section}` with the section's JSON.
+#[tracing::instrument(skip_all, fields(section = %section), err(level = "info", Debug))]
+pub async fn put_section(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(section): Path<String>,
+    Json(body): Json<Value>,
+) -> Result<Json<Saved>, ApiError> {
+    who.require_role(&[Role::Admin])?;
+    let Some(&(section, key)) = SECTIONS.iter().find(|(n, _)| *n == section) else {
+        return Err(ApiError::not_found(
+            "unknown_section",
+            format!(
+                "no configuration section \"{section}\"; use one of {}",
+                SECTIONS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    let current = s.config();
+    let old = serde_json::to_value(current.document.as_ref())
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut doc = old.clone();
+    match section {
+        "building" => {
+            let Value::Object(parts) = body else {
+                return Err(invalid(
+                    "building: send an object with building, queue and hours",
+                ));
+            };
+            for (k, v) in parts {
+                if !["building", "queue", "hours"].contains(&k.as_str()) {
+                    return Err(invalid(format!(
+                        "{k}: not part of the building section (building, queue, hours)"
+                    )));
+                }
+                doc[k] = v;
+            }
+        }
+        "users" => {
+            // Hashing is slow on purpose; keep it off the async threads.
+            let current = current.clone();
+            let users = tokio::task::spawn_blocking(move || with_password_hashes(body, &current))
+                .await
+                .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))??;
+            doc["users"] = users;
+        }
+        _ => {
+            if !body.is_array() {
+                return Err(invalid(format!("{section}: send a list")));
+            }
+            doc[section] = body;
+        }
+    }
+    let document: raw::File =
+        serde_json::from_value(doc.clone()).map_err(|e| invalid(format!("{section}: {e}")))?;
+    let config = Config::from_document(document).map_err(|e| match e {
+        ConfigError::Invalid(problems) => invalid(format!(
+            "the configuration has {} problem(s):\n{}",
+            problems.len(),
+            problems.join("\n")
+        )),
+        other => invalid(other.to_string()),
+    })?;
+    let summary = match key {
+        None => summarize_building(&old, &doc),
+        Some(_) => summarize(section, key, &old[section], &doc[section]),
+    };
+    let reply = s
+        .writer
+        .execute(
+            Command::Reconfigure {
+                base: current,
+                config: std::sync::Arc::new(config),
+                section: section.to_string(),
+                summary: summary.clone(),
+            },
+            who.actor(),
+        )
+        .await?;
+    let Reply::Configured(version) = reply else {
+        return Err(ApiError::internal(format!("unexpected reply {reply:?}")));
+    };
+    // New device tokens and users' new roles work from the next request on.
+    s.auth.reconfigure(s.config());
+    tracing::info!(version, section, by = %who.actor().id, summary = %summary, "configuration changed");
+    Ok(Json(Saved {
+        version,
+        section: section.to_string(),
+        summary,
+    }))
+}
+
+/// The users as sent, with `password` (a new one) turned into `password_hash`, and the stored
+/// hash kept for users who did not send one.
+fn with_password_hashes(body: Value, current: &Config) -> Result<Value, ApiError> {
+    let Value::Array(users) = body else {
+        return Err(invalid("users: send a list"));
+    };
+    let mut out = Vec::with_capacity(users.len());
+    for (i, mut u) in users.into_iter().enumerate() {
+        let Some(o) = u.as_object_mut() else {
+            return Err(invalid(format!("users[{i}]: send an object")));
+        };
+        o.remove("password_hash");
+        match o.remove("password") {
+            Some(Value::String(p)) if !p.is_empty() => {
+                if p.chars().count() < 8 {
+                    return Err(invalid(format!(
+                        "users[{i}].password: at least 8 characters"
+                    )));
+                }
+                let hash = hash_password(&p)
+                    .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))?;
+                o.insert("password_hash".into(), Value::String(hash));
+            }
+            Some(Value::String(_)) | Some(Value::Null) | None => {
+                let name = o.get("username").and_then(Value::as_str).unwrap_or("");
+                match current.user(name) {
+                    Some(existing) => {
+                        o.insert(
+                            "password_hash".into(),
+                            Value::String(existing.password_hash.clone()),
+                        );
+                    }
+                    None => {
+                        return Err(invalid(format!(
+                            "users[{i}].password: a new user needs a password"
+                        )))
+                    }
+                }
+            }
+            Some(_) => return Err(invalid(format!("users[{i}].password: must be text"))),
+        }
+        out.push(u);
+    }
+    Ok(Value::Array(out))
+}
+
+/// Fields whose values never go into the audit log (every supervisor can read it).
+const SECRET: &[&str] = &["password_hash", "token"];
+
+fn short(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn field_changes(old: &Value, new: &Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let (o, n) = (
+        old.as_object().unwrap_or(&empty),
+        new.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (a, b) = (
+                o.get(k).unwrap_or(&Value::Null),
+                n.get(k).unwrap_or(&Value::Null),
+            );
+            if a == b {
+                return None;
+            }
+            Some(if SECRET.contains(&k.as_str()) {
+                format!("{k} changed")
+            } else {
+                format!("{k} {} → {}", short(a), short(b))
+            })
+        })
+        .collect()
+}
+
+/// What changed in a section, in words: `services: ktp: quota 100 → 50; added kitas`.
+pub fn summarize(section: &str, key: Option<&str>, old: &Value, new: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(key) = key {
+        let index = |v: &Value| -> BTreeMap<String, Value> {
+            v.as_array()
+                .map(|a| a.iter().map(|e| (short(&e[key]), e.clone())).collect())
+                .unwrap_or_default()
+        };
+        let (a, b) = (index(old), index(new));
+        for (k, v) in &b {
+            match a.get(k) {
+                None => parts.push(format!("added {k}")),
+                Some(prev) if prev != v => {
+                    parts.push(format!("{k}: {}", field_changes(prev, v).join(", ")))
+                }
+                Some(_) => {}
+            }
+        }
+        for k in a.keys().filter(|k| !b.contains_key(*k)) {
+            parts.push(format!("removed {k}"));
+        }
+    }
+    if parts.is_empty() {
+        format!("{section}: saved")
+    } else {
+        format!("{section}: {}", parts.join("; "))
+    }
+}
+
+/// Summary of the building section: compares the three tables it spans.
+fn summarize_building(old: &Value, new: &Value) -> String {
+    let parts: Vec<String> = ["building", "queue", "hours"]
+        .iter()
+        .filter(|k| old[**k] != new[**k])
+        .map(|k| format!("{k}: {}", field_changes(&old[*k], &new[*k]).join(", ")))
+        .collect();
+    if parts.is_empty() {
+        "building: saved".into()
+    } else {
+        format!("building: {}", parts.join("; "))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    actor: Option<String>,
+    /// An event type, e.g. `config_changed`, `ticket_called`.
+    kind: Option<String>,
+    #[serde(default)]
+    page: u32,
+    #[serde(default = "fifty")]
+    per_page: u32,
+}
+
+fn fifty() -> u32 {
+    50
+}
+
+#[derive(Serialize)]
+pub struct AuditRow {
+    seq: u64,
+    at: String,
+    actor_kind: String,
+    actor: String,
+    kind: String,
+    what: String,
+}
+
+#[derive(Serialize)]
+pub struct AuditPage {
+    rows: Vec<AuditRow>,
+    total: u64,
+    page: u32,
+    per_page: u32,
+    kinds: Vec<&'static str>,
+}
+
+pub const EVENT_KINDS: &[&str] = &[
+    "config_changed",
+    "ticket_issued",
+    "ticket_called",
+    "ticket_serving",
+    "ticket_done",
+    "ticket_no_show",
+    "ticket_transferred",
+    "ticket_cancelled",
+    "ticket_rated",
+    "counter_changed",
+    "day_started",
+    "device_status",
+];
+
+/// One line for a person: what the event did.
+fn describe(e: &Event) -> String {
+    match &e.kind {
+        EventKind::TicketIssued { ticket } => {
+            format!("{} issued ({})", ticket.number, ticket.category.as_str())
+        }
+        EventKind::TicketCalled {
+            ticket,
+            counter,
+            recall,
+        } => format!(
+            "{} {} to loket {counter}",
+            ticket.number,
+            if *recall { "recalled" } else { "called" }
+        ),
+        EventKind::TicketServing { ticket, counter } => {
+            format!("{} being served at loket {counter}", ticket.number)
+        }
+        EventKind::TicketDone { ticket, counter } => {
+            format!("{} done at loket {counter}", ticket.number)
+        }
+        EventKind::TicketNoShow { ticket, counter } => {
+            format!("{} no-show at loket {counter}", ticket.number)
+        }
+        EventKind::TicketTransferred { ticket, from, .. } => {
+            format!("{} transferred {from} → {}", ticket.number, ticket.service)
+        }
+        EventKind::TicketCancelled { ticket } => format!("{} cancelled", ticket.number),
+        EventKind::TicketRated { ticket, score, .. } => {
+            format!("{} rated {score} of 4", ticket.number)
+        }
+        EventKind::CounterChanged { counter } => format!(
+            "loket {} {}",
+            counter.number,
+            serde_json::to_value(&counter.state)
+                .ok()
+                .and_then(|v| v["state"].as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+        EventKind::DayStarted { day, expired } => {
+            format!("day {day} started ({expired} unfinished tickets expired)")
+        }
+        EventKind::DeviceStatus { device, report } => format!(
+            "{device}: printer {}",
+            serde_json::to_value(report.printer)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+        EventKind::ConfigChanged {
+            version, summary, ..
+        } => format!("configuration version {version}: {summary}"),
+    }
+}
+
+/// `GET /api/v1/admin/audit?from&to&actor&kind&page&per_page`: the event log, newest first.
+pub async fn audit(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    who.require_role(&[Role::Admin])?;
+    if q.per_page == 0 || q.per_page > 500 {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "per_page: between 1 and 500",
+        ));
+    }
+    if let (Some(f), Some(t)) = (q.from, q.to) {
+        if f > t {
+            return Err(ApiError::bad_request(
+                "invalid_range",
+                format!("from ({f}) is after to ({t})"),
+            ));
+        }
+    }
+    if let Some(k) = q.kind.as_deref().filter(|k| !k.is_empty()) {
+        if !EVENT_KINDS.contains(&k) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("kind: \"{k}\" is not one of {}", EVENT_KINDS.join(", ")),
+            ));
+        }
+    }
+    let mut wheres = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(f) = q.from {
+        args.push(f.to_string());
+        wheres.push(format!("day >= ?{}", args.len()));
+    }
+    if let Some(t) = q.to {
+        args.push(t.to_string());
+        wheres.push(format!("day <= ?{}", args.len()));
+    }
+    if let Some(a) = q.actor.filter(|a| !a.is_empty()) {
+        args.push(a);
+        wheres.push(format!("actor_id = ?{}", args.len()));
+    }
+    if let Some(k) = q.kind.filter(|k| !k.is_empty()) {
+        args.push(k);
+        wheres.push(format!("type = ?{}", args.len()));
+    }
+    let filter = if wheres.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wheres.join(" AND "))
+    };
+    let (page, per_page) = (q.page, q.per_page);
+    let (total, events) = s
+        .read_db(move |c| {
+            let total: i64 = c.query_row(
+                &format!("SELECT COUNT(*) FROM events {filter}"),
+                params_from_iter(args.iter()),
+                |r| r.get(0),
+            )?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT seq, payload FROM events {filter} ORDER BY seq DESC LIMIT {per_page} OFFSET {}",
+                page as u64 * per_page as u64
+            ))?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let seq: i64 = r.get(0)?;
+                let payload: String = r.get(1)?;
+                out.push(serde_json::from_str::<Event>(&payload).map_err(|e| {
+                    StoreError::Corrupt {
+                        seq: seq as u64,
+                        reason: e.to_string(),
+                    }
+                })?);
+            }
+            Ok((total as u64, out))
+        })
+        .await?;
+    let rows = events
+        .iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: e.at.to_rfc3339(),
+            actor_kind: serde_json::to_value(e.actor.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            actor: e.actor.id.clone(),
+            kind: type_name(&e.kind).to_string(),
+            what: describe(e),
+        })
+        .collect();
+    Ok(Json(AuditPage {
+        rows,
+        total,
+        page,
+        per_page,
+        kinds: EVENT_KINDS.to_vec(),
+    }))
+}

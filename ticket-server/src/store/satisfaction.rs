@@ -1,0 +1,188 @@
+//! Satisfaction over a date range, from the `ratings` projection of `ticket_rated` events.
+//!
+//! MPPs report satisfaction as the IKM (Indeks Kepuasan Masyarakat, the SKM survey of Permenpan RB
+//! 14/2017): the mean of answers on a 1..4 scale, times 25, so 25–100, with a quality grade.
+//! The regulation's survey has nine elements and weights them equally; Antri asks one overall
+//! question ("Bagaimana pelayanan kami?"), so its IKM is that one element's mean × 25 — comparable
+//! in scale and grade, not a full SKM.
+
+use std::collections::BTreeMap;
+
+use antri_wire::StatsGroup;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::StoreError;
+use crate::config::Config;
+
+/// The four faces, 1..=4, as the visitor reads them.
+pub const SCORE_WORDS: [(&str, &str); 4] = [
+    ("Tidak baik", "Poor"),
+    ("Kurang baik", "Fair"),
+    ("Baik", "Good"),
+    ("Sangat baik", "Very good"),
+];
+
+/// Ratings of one group (a service, a loket, …).
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Satisfaction {
+    pub key: String,
+    pub label: String,
+    pub ratings: u32,
+    /// How many gave 1, 2, 3, 4.
+    pub by_score: [u32; 4],
+    /// Mean × 25, rounded to two decimals (25–100); `None` without ratings.
+    pub ikm: Option<f64>,
+    /// A, B, C or D.
+    pub grade: Option<&'static str>,
+    /// "Sangat Baik", "Baik", "Kurang Baik" or "Tidak Baik".
+    pub grade_words: Option<&'static str>,
+}
+
+impl Satisfaction {
+    fn add(&mut self, score: u8, n: u32) {
+        if (1..=4).contains(&score) {
+            self.by_score[score as usize - 1] += n;
+            self.ratings += n;
+        }
+    }
+
+    fn finish(mut self) -> Satisfaction {
+        let sum: u32 = self
+            .by_score
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u32 + 1) * n)
+            .sum();
+        self.ikm = ikm(sum, self.ratings);
+        if let Some(v) = self.ikm {
+            let (g, w) = grade(v);
+            self.grade = Some(g);
+            self.grade_words = Some(w);
+        }
+        self
+    }
+}
+
+/// IKM of `count` answers that add up to `sum`: mean × 25, two decimals.
+pub fn ikm(sum: u32, count: u32) -> Option<f64> {
+    (count > 0).then(|| (sum as f64 / count as f64 * 25.0 * 100.0).round() / 100.0)
+}
+
+/// The quality grade of an IKM (Permenpan RB 14/2017): A 88.31–100, B 76.61–88.30,
+/// C 65.00–76.60, D 25.00–64.99.
+pub fn grade(ikm: f64) -> (&'static str, &'static str) {
+    if ikm >= 88.31 {
+        ("A", "Sangat Baik")
+    } else if ikm >= 76.61 {
+        ("B", "Baik")
+    } else if ikm >= 65.0 {
+        ("C", "Kurang Baik")
+    } else {
+        ("D", "Tidak Baik")
+    }
+}
+
+/// All ratings of the range, and per group.
+#[derive(Serialize, Clone, Debug)]
+pub struct Report {
+    pub overall: Satisfaction,
+    pub rows: Vec<Satisfaction>,
+}
+
+/// Satisfaction of the ratings given between `from` and `to` (local days, inclusive), grouped
+/// like the statistics: by service, agency, loket (where the ticket was served) or officer.
+pub fn satisfaction(
+    conn: &Connection,
+    config: &Config,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: StatsGroup,
+) -> Result<Report, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.service, r.counter, t.officer, r.score, COUNT(*)
+         FROM ratings r LEFT JOIN tickets t ON t.id = r.ticket_id
+         WHERE r.day BETWEEN ?1 AND ?2
+         GROUP BY r.service, r.counter, t.officer, r.score",
+    )?;
+    let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+    let mut groups: BTreeMap<String, Satisfaction> = BTreeMap::new();
+    let mut overall = Satisfaction {
+        key: "all".into(),
+        label: "Semua · All".into(),
+        ..Default::default()
+    };
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(0)?;
+        let counter: Option<u32> = r.get(1)?;
+        let officer: Option<String> = r.get(2)?;
+        let score: u8 = r.get(3)?;
+        let n: u32 = r.get(4)?;
+        overall.add(score, n);
+        let key = match by {
+            StatsGroup::Service => Some(service.clone()),
+            StatsGroup::Agency => Some(
+                config
+                    .service(&service)
+                    .map_or_else(|| service.clone(), |s| s.agency.clone()),
+            ),
+            StatsGroup::Counter => counter.map(|c| c.to_string()),
+            StatsGroup::Officer => officer,
+        };
+        let Some(key) = key else { continue };
+        groups
+            .entry(key.clone())
+            .or_insert_with(|| Satisfaction {
+                label: label(config, by, &key),
+                key,
+                ..Default::default()
+            })
+            .add(score, n);
+    }
+    Ok(Report {
+        overall: overall.finish(),
+        rows: groups.into_values().map(Satisfaction::finish).collect(),
+    })
+}
+
+fn label(config: &Config, by: StatsGroup, key: &str) -> String {
+    match by {
+        StatsGroup::Service => config
+            .service(key)
+            .map_or_else(|| key.to_string(), |s| s.name.id.clone()),
+        StatsGroup::Agency => config
+            .agency(key)
+            .map_or_else(|| key.to_string(), |a| a.name.id.clone()),
+        StatsGroup::Counter => key
+            .parse()
+            .ok()
+            .and_then(|n| config.counter(n))
+            .map_or_else(|| format!("Loket {key}"), |c| c.name.clone()),
+        StatsGroup::Officer => config
+            .user(key)
+            .map_or_else(|| key.to_string(), |u| u.name.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ikm_is_the_mean_times_25_with_the_regulations_grades() {
+        assert_eq!(ikm(0, 0), None);
+        assert_eq!(ikm(4, 1), Some(100.0));
+        assert_eq!(ikm(1, 1), Some(25.0));
+        // 3, 4, 4 → mean 3.6667 → 91.67
+        assert_eq!(ikm(11, 3), Some(91.67));
+        assert_eq!(grade(100.0), ("A", "Sangat Baik"));
+        assert_eq!(grade(88.31), ("A", "Sangat Baik"));
+        assert_eq!(grade(88.30), ("B", "Baik"));
+        assert_eq!(grade(76.61), ("B", "Baik"));
+        assert_eq!(grade(76.60), ("C", "Kurang Baik"));
+        assert_eq!(grade(65.0), ("C", "Kurang Baik"));
+        assert_eq!(grade(64.99), ("D", "Tidak Baik"));
+        assert_eq!(grade(25.0), ("D", "Tidak Baik"));
+    }
+}
