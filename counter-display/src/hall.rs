@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use antri_wire::client::StreamItem;
 use antri_wire::event::{CallView, StreamMessage};
 use antri_wire::{
-    AgencyView, BuildingView, CounterState, CounterView, Event, EventKind, ServiceView, Snapshot,
-    TicketStatus, TicketView, Timestamp,
+    AgencyView, BuildingView, CounterState, CounterView, Event, EventKind, ServiceView,
+    ServicesResponse, Snapshot, TicketStatus, TicketView, Timestamp,
 };
 
 use crate::speech::queue::Announcement;
@@ -143,6 +143,21 @@ impl HallModel {
             }
             StreamMessage::Event(e) => self.apply_event(e, now),
         }
+    }
+
+    /// An admin changed the building (services, lokets, names): take the new lists from the
+    /// server's current answers, keeping the stream's position and the recent calls. Lokets and
+    /// services that were removed disappear; new ones appear without a reconnect.
+    pub fn refresh_config(&mut self, services: &ServicesResponse, counters: &[CounterView]) {
+        self.building = Some(services.building.clone());
+        self.agencies = services.agencies.clone();
+        self.service_order = services.services.iter().map(|sv| sv.id.clone()).collect();
+        self.services = services
+            .services
+            .iter()
+            .map(|sv| (sv.id.clone(), entry(sv)))
+            .collect();
+        self.counters = counters.iter().map(|c| (c.number, c.clone())).collect();
     }
 
     fn apply_snapshot(&mut self, s: &Snapshot) {
@@ -390,6 +405,37 @@ mod tests {
     }
     fn t0() -> Timestamp {
         demo::opening_time()
+    }
+
+    #[test]
+    fn an_admins_change_adds_and_removes_lokets_without_losing_the_calls() {
+        let mut m = HallModel::new();
+        m.apply(&snap(5, 10), t0());
+        m.apply(
+            &ev(demo::call(101, t0(), "KTP-012", "svc-ktp", 3, false)),
+            t0(),
+        );
+        // The server now has lokets 1-6 except 5, as `/api/v1/services` and `/counters` say.
+        let now = demo::building(6, 10);
+        let services = ServicesResponse {
+            building: now.building.clone(),
+            agencies: now.agencies.clone(),
+            services: now.services.clone(),
+            seq: 101,
+        };
+        let mut counters: Vec<CounterView> =
+            now.counters.into_iter().filter(|c| c.number != 5).collect();
+        counters[2].current = m.counters[&3].current.clone();
+        m.refresh_config(&services, &counters);
+        let v = m.hall_view();
+        let numbers: Vec<u32> = v.lokets.iter().map(|l| l.number).collect();
+        assert!(numbers.contains(&6), "the new loket shows: {numbers:?}");
+        assert!(
+            !numbers.contains(&5),
+            "the removed loket is gone: {numbers:?}"
+        );
+        assert_eq!(v.newest.unwrap().number, "KTP-012", "the newest call stays");
+        assert_eq!(m.last_seq(), Some(101), "the stream position is kept");
     }
 
     #[test]

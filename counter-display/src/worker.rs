@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use antri_wire::client::{Client, StreamItem};
 use antri_wire::event::StreamMessage;
+use antri_wire::EventKind;
 use chrono::{DateTime, Utc};
 
 use crate::adapter::Frame;
@@ -106,6 +107,15 @@ pub async fn run(
                 for call in controller.handle(&item, Utc::now()) {
                     on_call(call);
                 }
+                if is_config_change(&item) {
+                    // Lokets or services were added, removed or renamed: read them again. A
+                    // failure here is left to the next change or the next reconnect's snapshot.
+                    if let (Ok(services), Ok(counters)) =
+                        tokio::join!(client.services(), client.counters())
+                    {
+                        controller.model.refresh_config(&services, &counters);
+                    }
+                }
             }
             _ = tick.tick() => {}
         }
@@ -115,6 +125,11 @@ pub async fn run(
             last = Some(frame);
         }
     }
+}
+
+fn is_config_change(item: &StreamItem) -> bool {
+    matches!(item, StreamItem::Message(StreamMessage::Event(e))
+        if matches!(e.kind, EventKind::ConfigChanged { .. }))
 }
 
 /// [`run`] on a thread of its own with a single-threaded tokio runtime (the display's network work

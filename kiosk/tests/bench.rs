@@ -1,11 +1,19 @@
-//! Benchmark (issue item 7), not a timed test: `cargo test -p kiosk --release --test bench --
-//! --ignored --nocapture`. Taps through the UI against the real server and the emulated printer
-//! on TCP and prints the spread of "tap on the category button → last ticket byte handed to the
-//! printer link".
+//! Benchmarks (issue item 7), not timed tests: `cargo test -p kiosk --release --test bench --
+//! --ignored --nocapture --test-threads 1`.
+//!
+//! - `tap_to_last_printer_byte`: taps through the UI against the real server and the emulated
+//!   printer on TCP and prints the spread of "tap on the category button → last ticket byte
+//!   handed to the printer link".
+//! - `start_and_memory`: the real `kiosk` binary in a real X11 window (Xvfb) against the real
+//!   server and printer emulator: process start to the first turn of its event loop with the
+//!   window shown, and its resident memory idle and after 2,000 live updates from the server.
 
 mod common;
 
-use std::time::Duration;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use common::*;
 use kiosk::controller::Timings;
@@ -37,5 +45,126 @@ fn tap_to_last_printer_byte() {
         pct(&last, 50),
         pct(&last, 95),
         last[N - 1]
+    );
+}
+
+/// (VmRSS, VmHWM) of a process, in KiB.
+fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[test]
+#[ignore = "benchmark: needs Xvfb (Debian: xvfb); run with --ignored --nocapture"]
+fn start_and_memory() {
+    const UPDATES: usize = 2_000;
+    let server = Server::start();
+    let emu = Emupos::start();
+    let mut xvfb = Command::new("Xvfb")
+        .args([":78", "-screen", "0", "1080x1920x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb runs (apt-get install xvfb)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new("/tmp/.X11-unix/X78").exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    let logo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/printer/logo.png");
+    std::fs::write(
+        &config,
+        format!(
+            "server = \"{}\"\ntoken = \"{KIOSK_TOKEN}\"\nprinter = \"{}\"\npaper_width = \"80\"\n\
+             logo = \"{}\"\n",
+            server.url(),
+            emu.tcp_uri(),
+            logo.display()
+        ),
+    )
+    .unwrap();
+
+    let spawned = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .env("DISPLAY", ":78")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stderr = child.stderr.take().unwrap();
+    let (line_tx, line_rx) = mpsc::channel::<(Instant, String)>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = line_tx.send((Instant::now(), line));
+        }
+    });
+    let first_frame = loop {
+        let (at, line) = line_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the kiosk logs its first frame");
+        if line.contains("first frame") {
+            break at - spawned;
+        }
+    };
+    // Let the event stream connect and the printer poll settle before reading memory.
+    std::thread::sleep(Duration::from_secs(3));
+    let (rss_idle, _) = rss_kib(pid);
+
+    // Live updates: another kiosk issues tickets and an officer calls them; each one changes the
+    // waiting counts this kiosk shows.
+    let other = antri_wire::client::Client::new(&server.url(), Some("demo-kiosk-2-token".into()));
+    let issued = block_on(async {
+        // Round-robin over the open services, so no single daily quota runs out.
+        let services = other.services().await.expect("services");
+        let ids: Vec<String> = services
+            .services
+            .iter()
+            .filter(|s| s.availability == antri_wire::Availability::Open)
+            .map(|s| s.id.clone())
+            .collect();
+        let mut issued = 0;
+        for id in ids.iter().cycle().take(UPDATES * 2) {
+            if other.issue(id, antri_wire::Category::Regular).await.is_ok() {
+                issued += 1;
+                if issued == UPDATES {
+                    break;
+                }
+            }
+        }
+        issued
+    });
+    assert_eq!(issued, UPDATES, "the hall took {UPDATES} tickets");
+    std::thread::sleep(Duration::from_secs(2));
+    let (rss_after, hwm) = rss_kib(pid);
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the kiosk is still running"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    println!(
+        "start -> first frame (event loop running, window shown): {:.0} ms\n\
+         kiosk RSS idle {:.1} MiB, after {UPDATES} live updates {:.1} MiB (peak {:.1} MiB)",
+        first_frame.as_secs_f64() * 1e3,
+        rss_idle as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        hwm as f64 / 1024.0
     );
 }
