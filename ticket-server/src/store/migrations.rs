@@ -7,7 +7,10 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_event_log.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_event_log.sql"),
+    include_str!("migrations/0003_stats_rollup.sql"),
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
