@@ -155,10 +155,6 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Restore { from, db }) => {
-            if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
             let s = ticket_server::store::backup::restore(&from, &db)?;
             println!(
                 "restored {} into {}: integrity ok, {} tickets, {} events, last day {}",

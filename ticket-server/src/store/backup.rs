@@ -18,6 +18,36 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::StoreError;
 
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no database at {0}")]
+    NoDatabase(String),
+    #[error("no backup at {0}")]
+    NoBackup(String),
+    #[error("{path} fails its integrity check: {result}")]
+    Integrity { path: String, result: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl From<rusqlite::Error> for BackupError {
+    fn from(e: rusqlite::Error) -> Self {
+        BackupError::Store(StoreError::Sqlite(e))
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
 /// What a database holds, for the operator to compare before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -34,7 +64,7 @@ pub fn summary(conn: &Connection) -> Result<Summary, StoreError> {
     })
 }
 
-fn copy_all(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
+fn copy_all(from: &Connection, to: &mut Connection) -> Result<(), BackupError> {
     let backup = Backup::new(from, to)?;
     loop {
         match backup.step(-1)? {
@@ -49,14 +79,19 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
     }
 }
 
-fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), BackupError> {
+    let result: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| BackupError::Integrity {
+            path: path.display().to_string(),
+            result: e.to_string(),
+        })?;
     if result == "ok" {
         Ok(())
     } else {
-        Err(StoreError::Corrupt {
-            seq: 0,
-            reason: format!("{} fails its integrity check: {result}", path.display()),
+        Err(BackupError::Integrity {
+            path: path.display().to_string(),
+            result,
         })
     }
 }
@@ -69,12 +104,12 @@ fn tmp_beside(path: &Path) -> PathBuf {
 
 /// Copy the live database `db` to `to` (a new file; an existing one is replaced only when the
 /// copy is complete and checked).
-pub fn backup(db: &Path, to: &Path) -> Result<Summary, StoreError> {
+pub fn backup(db: &Path, to: &Path) -> Result<Summary, BackupError> {
     if !db.exists() {
-        return Err(StoreError::Corrupt {
-            seq: 0,
-            reason: format!("no database at {}", db.display()),
-        });
+        return Err(BackupError::NoDatabase(db.display().to_string()));
+    }
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
     let src = Connection::open_with_flags(
         db,
@@ -90,22 +125,19 @@ pub fn backup(db: &Path, to: &Path) -> Result<Summary, StoreError> {
     check_integrity(&dst, to)?;
     let s = summary(&dst)?;
     drop(dst);
-    std::fs::rename(&tmp, to).map_err(|source| StoreError::Lock {
-        path: to.display().to_string(),
-        source,
-    })?;
+    std::fs::rename(&tmp, to).map_err(io(to))?;
     Ok(s)
 }
 
 /// Replace the database at `db` by the backup `from`. Refused while a server runs on `db`.
-pub fn restore(from: &Path, db: &Path) -> Result<Summary, StoreError> {
-    let _lock = super::lock_for_writing(db)?;
+pub fn restore(from: &Path, db: &Path) -> Result<Summary, BackupError> {
     if !from.exists() {
-        return Err(StoreError::Corrupt {
-            seq: 0,
-            reason: format!("no backup at {}", from.display()),
-        });
+        return Err(BackupError::NoBackup(from.display().to_string()));
     }
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let _lock = super::lock_for_writing(db)?;
     let src = Connection::open_with_flags(
         from,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -117,5 +149,5 @@ pub fn restore(from: &Path, db: &Path) -> Result<Summary, StoreError> {
     drop(dst);
     let conn = super::open_writer(db)?;
     check_integrity(&conn, db)?;
-    summary(&conn)
+    Ok(summary(&conn)?)
 }
