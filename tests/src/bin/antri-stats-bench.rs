@@ -245,13 +245,17 @@ async fn main() -> anyhow::Result<()> {
 
     let end = args.end;
     let year_from = end - (args.days as i64 - 1);
+    // The last whole calendar month before the end.
+    let this_month: Date = format!("{}-01", &end.to_string()[..7])
+        .parse()
+        .map_err(anyhow::Error::msg)?;
+    let prev_month_end = this_month - 1;
+    let prev_month_start: Date = format!("{}-01", &prev_month_end.to_string()[..7])
+        .parse()
+        .map_err(anyhow::Error::msg)?;
     let ranges = [
         ("year", year_from, end),
-        (
-            "month (Oct)",
-            "2026-10-01".parse::<Date>().map_err(anyhow::Error::msg)?,
-            "2026-10-31".parse::<Date>().map_err(anyhow::Error::msg)?,
-        ),
+        ("calendar month", prev_month_start, prev_month_end),
         ("last 30 days", end - 29, end),
         ("week", end - 6, end),
     ];
