@@ -206,10 +206,7 @@ async fn main() -> anyhow::Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
         print!("{}", String::from_utf8_lossy(&out.stdout));
-        println!(
-            "generated in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
+        println!("generated in {:.1} s", started.elapsed().as_secs_f64());
     }
     let wal = PathBuf::from(format!("{}-wal", args.db.display()));
     println!(
