@@ -329,3 +329,59 @@ async fn a_generated_history_reads_back_exactly_and_keeps_the_rules() {
     assert!(err.to_string().contains("already in use"), "{err}");
     server.stop().await;
 }
+
+/// A database from before the rollup existed gets its history rolled up when it is migrated, and
+/// answers exactly as before.
+#[test]
+fn migrating_an_existing_history_builds_the_rollup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let config = Config::example();
+    generate(Arc::new(config.clone()), &db, &options(3)).unwrap();
+    let (from, to) = (d("2026-10-01"), d("2026-11-30"));
+    let groups = [
+        StatsGroup::Service,
+        StatsGroup::Agency,
+        StatsGroup::Counter,
+        StatsGroup::Officer,
+    ];
+    let before: Vec<_> = {
+        let conn = ticket_server::store::open_reader(&db).unwrap();
+        groups
+            .iter()
+            .map(|by| ticket_server::store::stats::stats(&conn, &config, from, to, *by).unwrap())
+            .collect()
+    };
+    // Take the rollup away, as a database of the previous schema version would be.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER stats_roll_on_day_start; DROP TRIGGER stats_roll;
+             DROP VIEW stats_values; DROP VIEW stats_facts;
+             DROP TABLE stats_roll_request; DROP TABLE stats_hourly; DROP TABLE stats_hist;
+             DROP TABLE stats_counts; DROP TABLE stats_rolled;",
+        )
+        .unwrap();
+        conn.pragma_update(
+            None,
+            "user_version",
+            ticket_server::store::migrations::VERSION - 1,
+        )
+        .unwrap();
+    }
+    drop(ticket_server::store::open_writer(&db).unwrap());
+    let conn = ticket_server::store::open_reader(&db).unwrap();
+    let rolled: (i64, i64) = conn
+        .query_row(
+            "SELECT SUM(level = 'd'), SUM(level = 'm') FROM stats_rolled",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Eight open days, the last one still live; October is over.
+    assert_eq!(rolled, (7, 1));
+    for (by, want) in groups.iter().zip(&before) {
+        let got = ticket_server::store::stats::stats(&conn, &config, from, to, *by).unwrap();
+        assert_eq!(&got, want, "{by:?}");
+    }
+}
