@@ -356,7 +356,7 @@ fn migrating_an_existing_history_builds_the_rollup() {
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TRIGGER stats_roll_on_day_start; DROP TRIGGER stats_roll;
+            "DROP TRIGGER stats_roll_on_day_start; DROP TRIGGER stats_roll; DROP INDEX tickets_open;
              DROP VIEW stats_values; DROP VIEW stats_facts;
              DROP TABLE stats_roll_request; DROP TABLE stats_hourly; DROP TABLE stats_hist;
              DROP TABLE stats_counts; DROP TABLE stats_rolled;",
