@@ -94,6 +94,10 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
     }
     let _lock = store::lock_for_writing(db)?;
     let mut conn = store::open_writer(db)?;
+    let (_, max_seq) = log::seq_range(&conn)?;
+    if max_seq > 0 {
+        return Err(HistoryError::NotEmpty(db.display().to_string()));
+    }
     // A year is millions of rows in a few indexes: a bigger page cache keeps their upper levels in
     // memory (the server's default is sized for its small transactions).
     conn.pragma_update(None, "cache_size", -262_144)
@@ -105,10 +109,6 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
         .map_err(StoreError::from)?;
     conn.pragma_update(None, "synchronous", "OFF")
         .map_err(StoreError::from)?;
-    let (_, max_seq) = log::seq_range(&conn)?;
-    if max_seq > 0 {
-        return Err(HistoryError::NotEmpty(db.display().to_string()));
-    }
     let mut hall = log::load_hall(&conn, config.clone())?;
     // The simulation and the writing each take about half the time, so they run on two threads:
     // this one simulates day after day, the writer appends each finished day in one transaction.
