@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use std::os::unix::process::CommandExt;
 use std::path::Path;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
