@@ -6,6 +6,7 @@
 //! - [`store`]: SQLite event log (the truth and the audit trail), projections, statistics; one
 //!   writer thread that group-commits.
 //! - [`events`]: fan-out of committed events to live subscribers.
+//! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
 //! - [`auth`]: users, devices, sessions, login throttling.
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
 //! - [`web`]: pages served by the server itself (the visitor's tracking page).
@@ -16,6 +17,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod events;
+pub mod history;
 pub mod metrics;
 pub mod queue;
 pub mod server;

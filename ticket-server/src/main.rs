@@ -32,6 +32,48 @@ enum Cmd {
     CheckConfig { path: PathBuf },
     /// Read a password from standard input and print its argon2 hash for the config file.
     HashPassword,
+    /// Fill a new database with a realistic, seeded history (offline; refuses a database in use).
+    History(HistoryArgs),
+    /// Copy the database to a backup file; safe while the server runs and writes.
+    Backup {
+        /// The live database.
+        #[arg(long, env = "ANTRI_DB", default_value = "data/antri.db")]
+        db: PathBuf,
+        /// The backup file to write (replaced only once the new copy is complete and checked).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace a database by a backup: refuses while a server runs on it; checks and migrates.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The database to replace (created if missing).
+        #[arg(long, env = "ANTRI_DB", default_value = "data/antri.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct HistoryArgs {
+    /// Building configuration (TOML). Without it, the sample building in assets/ is used.
+    #[arg(long, env = "ANTRI_CONFIG")]
+    config: Option<PathBuf>,
+    /// The new database file.
+    #[arg(long)]
+    db: PathBuf,
+    /// Calendar days of history (closed days included).
+    #[arg(long, default_value_t = 90)]
+    days: u32,
+    /// The last day of the history (YYYY-MM-DD, building's local date); default yesterday.
+    #[arg(long)]
+    end: Option<chrono::NaiveDate>,
+    /// The same seed gives the same history.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Multiplies every service's demand (1.0: a typical MPP of this size).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
 }
 
 #[derive(clap::Args)]
@@ -99,9 +141,78 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Cmd::History(args)) => history(args),
+        Some(Cmd::Backup { db, to }) => {
+            let s = ticket_server::store::backup::backup(&db, &to)?;
+            println!(
+                "backed up {} to {}: {} tickets, {} events, last day {}",
+                db.display(),
+                to.display(),
+                s.tickets,
+                s.events,
+                s.last_day.as_deref().unwrap_or("-")
+            );
+            Ok(())
+        }
+        Some(Cmd::Restore { from, db }) => {
+            let s = ticket_server::store::backup::restore(&from, &db)?;
+            println!(
+                "restored {} into {}: integrity ok, {} tickets, {} events, last day {}",
+                from.display(),
+                db.display(),
+                s.tickets,
+                s.events,
+                s.last_day.as_deref().unwrap_or("-")
+            );
+            Ok(())
+        }
         Some(Cmd::Serve(args)) => serve(args),
         None => serve(ServeArgs::default()),
     }
+}
+
+fn history(args: HistoryArgs) -> anyhow::Result<()> {
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::example(),
+    };
+    anyhow::ensure!(
+        args.scale > 0.0 && args.scale.is_finite(),
+        "--scale must be a positive number, not {}",
+        args.scale
+    );
+    let end = args.end.unwrap_or_else(|| {
+        config
+            .building
+            .zone
+            .local_date(chrono::Utc::now())
+            .pred_opt()
+            .expect("dates do not run out")
+    });
+    if let Some(dir) = args.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let started = std::time::Instant::now();
+    let r = ticket_server::history::generate(
+        std::sync::Arc::new(config),
+        &args.db,
+        &ticket_server::history::Options {
+            days: args.days,
+            end,
+            seed: args.seed,
+            scale: args.scale,
+        },
+    )?;
+    println!(
+        "{}: {} open days up to {end}, {} tickets, {} events, {} visitors turned away, in {:.1} s",
+        args.db.display(),
+        r.open_days,
+        r.tickets,
+        r.events,
+        r.turned_away,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {

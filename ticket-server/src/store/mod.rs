@@ -5,15 +5,19 @@
 //! - [`log`]: appending events (with the ticket projection, in the same transaction) and reading them
 //!   back, for replay at start and for subscribers that resume.
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
-//! - [`stats`]: statistics over a date range, from the ticket projection.
+//! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
+//! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
+//! - [`backup`]: online backup and checked restore.
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit that returned is on disk and survives
 //! kill -9 and power loss. Throughput comes from many tickets sharing one commit, not from
 //! weakening that.
 
+pub mod backup;
 pub mod log;
 pub mod migrations;
+pub mod rollup;
 pub mod satisfaction;
 pub mod stats;
 pub mod writer;

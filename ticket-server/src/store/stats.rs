@@ -1,7 +1,12 @@
-//! Statistics over a date range, from the ticket projection.
+//! Statistics over a date range.
 //!
-//! Wait = first call − issue; service time = finish − start (tickets that were started). Medians
-//! and 90th percentiles are exact (nearest-rank), computed from the rows of the range.
+//! Wait = first call − issue; service time = finish − start (tickets that were finished). Medians
+//! and 90th percentiles are exact (nearest-rank).
+//!
+//! Closed days come from the rollup ([`super::rollup`]: counts and per-second histograms per day
+//! and per finished month, written in the same transaction that starts a new day); the days not
+//! rolled up yet (today) are read from the ticket projection. Both feed the same accumulator, so a
+//! figure is the same whichever way its tickets were read.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +14,52 @@ use antri_wire::{StatsGroup, StatsRow};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
+use super::rollup::{self, Part};
 use super::StoreError;
 use crate::config::Config;
+
+/// Whole seconds → how many tickets took that long.
+#[derive(Default)]
+struct Hist {
+    pairs: Vec<(u32, u32)>,
+    total: u64,
+}
+
+impl Hist {
+    fn add(&mut self, secs: u32, n: u32) {
+        self.pairs.push((secs, n));
+        self.total += n as u64;
+    }
+
+    /// Nearest-rank percentiles `ps` (ascending) of the values, exact.
+    fn percentiles<const N: usize>(&self, ps: [f64; N], dense: &mut Vec<u64>) -> [Option<u32>; N] {
+        let mut out = [None; N];
+        if self.total == 0 {
+            return out;
+        }
+        let ranks = ps.map(|p| ((p * self.total as f64).ceil() as u64).clamp(1, self.total));
+        let max = self.pairs.iter().map(|p| p.0).max().unwrap_or(0) as usize;
+        // Counting into a dense array is linear; many small days' histograms merge without a sort.
+        dense.clear();
+        dense.resize(max + 1, 0);
+        for &(s, n) in &self.pairs {
+            dense[s as usize] += n as u64;
+        }
+        let mut cum = 0u64;
+        let mut next = 0;
+        for (secs, &n) in dense.iter().enumerate() {
+            cum += n;
+            while next < N && cum >= ranks[next] {
+                out[next] = Some(secs as u32);
+                next += 1;
+            }
+            if next == N {
+                break;
+            }
+        }
+        out
+    }
+}
 
 #[derive(Default)]
 struct Acc {
@@ -18,9 +67,9 @@ struct Acc {
     served: u64,
     no_shows: u64,
     cancelled: u64,
-    waits: Vec<u32>,
+    waits: Hist,
     within: u64,
-    service_times: Vec<u32>,
+    service_times: Hist,
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -32,6 +81,23 @@ pub fn percentile(sorted: &[u32], p: f64) -> Option<u32> {
     Some(sorted[rank - 1])
 }
 
+fn dim(by: StatsGroup) -> &'static str {
+    match by {
+        StatsGroup::Service | StatsGroup::Agency => "service",
+        StatsGroup::Counter => "counter",
+        StatsGroup::Officer => "officer",
+    }
+}
+
+/// The group a fact of `dim` belongs to: agencies are merged from their services here, because
+/// which agency a service belongs to is configuration.
+fn group_key(config: &Config, by: StatsGroup, key: String, service: &str) -> String {
+    match by {
+        StatsGroup::Agency => config.service(service).map_or(key, |s| s.agency.clone()),
+        _ => key,
+    }
+}
+
 pub fn stats(
     conn: &Connection,
     config: &Config,
@@ -39,12 +105,103 @@ pub fn stats(
     to: NaiveDate,
     by: StatsGroup,
 ) -> Result<Vec<StatsRow>, StoreError> {
+    let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
+    let plan = rollup::plan(conn, from, to)?;
+    for part in &plan.parts {
+        add_rolled(conn, config, by, part, &mut groups)?;
+    }
+    if let Some((a, b)) = plan.live {
+        add_live(conn, config, by, a, b, &mut groups)?;
+    }
+    let mut dense = Vec::new();
+    Ok(groups
+        .into_iter()
+        .map(|(key, a)| {
+            let [wm, w90] = a.waits.percentiles([0.5, 0.9], &mut dense);
+            let [sm, s90] = a.service_times.percentiles([0.5, 0.9], &mut dense);
+            let label = label(config, by, &key);
+            StatsRow {
+                label,
+                issued: a.issued,
+                served: a.served,
+                no_shows: a.no_shows,
+                cancelled: a.cancelled,
+                wait_median_secs: wm,
+                wait_p90_secs: w90,
+                service_median_secs: sm,
+                service_p90_secs: s90,
+                within_target: (a.waits.total > 0).then(|| a.within as f64 / a.waits.total as f64),
+                key,
+            }
+        })
+        .collect())
+}
+
+fn add_rolled(
+    conn: &Connection,
+    config: &Config,
+    by: StatsGroup,
+    part: &Part,
+    groups: &mut BTreeMap<String, Acc>,
+) -> Result<(), StoreError> {
+    let mut counts = conn.prepare_cached(
+        "SELECT key, service, issued, served, no_shows, cancelled FROM stats_counts
+         WHERE level = ?1 AND dim = ?2 AND period BETWEEN ?3 AND ?4",
+    )?;
+    let mut rows = counts.query(params![part.level, dim(by), part.from, part.to])?;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(1)?;
+        let acc = groups
+            .entry(group_key(config, by, r.get(0)?, &service))
+            .or_default();
+        acc.issued += r.get::<_, i64>(2)? as u64;
+        acc.served += r.get::<_, i64>(3)? as u64;
+        acc.no_shows += r.get::<_, i64>(4)? as u64;
+        acc.cancelled += r.get::<_, i64>(5)? as u64;
+    }
+    let mut hists = conn.prepare_cached(
+        "SELECT key, service, kind = 'wait', hist FROM stats_hist
+         WHERE level = ?1 AND dim = ?2 AND period BETWEEN ?3 AND ?4",
+    )?;
+    let mut rows = hists.query(params![part.level, dim(by), part.from, part.to])?;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(1)?;
+        let is_wait: bool = r.get(2)?;
+        let hist = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+        let acc = groups
+            .entry(group_key(config, by, r.get(0)?, &service))
+            .or_default();
+        let target = config.service(&service).map(|s| s.target_wait_secs);
+        for pair in hist.chunks_exact(8) {
+            let secs = u32::from_be_bytes([pair[0], pair[1], pair[2], pair[3]]);
+            let n = u32::from_be_bytes([pair[4], pair[5], pair[6], pair[7]]);
+            if is_wait {
+                acc.waits.add(secs, n);
+                if target.is_some_and(|t| secs <= t) {
+                    acc.within += n as u64;
+                }
+            } else {
+                acc.service_times.add(secs, n);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Days not rolled up yet, straight from the projection.
+fn add_live(
+    conn: &Connection,
+    config: &Config,
+    by: StatsGroup,
+    from: NaiveDate,
+    to: NaiveDate,
+    groups: &mut BTreeMap<String, Acc>,
+) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT service, counter, officer, status, issued_at, first_called_at, started_at, finished_at
          FROM tickets WHERE day BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
-    let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
     while let Some(r) = rows.next()? {
         let service: String = r.get(0)?;
         let counter: Option<u32> = r.get(1)?;
@@ -77,37 +234,16 @@ pub fn stats(
         }
         if let Some(c) = called {
             let wait = (c - issued_at).max(0) as u32;
-            acc.waits.push(wait);
+            acc.waits.add(wait, 1);
             if svc.is_some_and(|s| wait <= s.target_wait_secs) {
                 acc.within += 1;
             }
         }
         if let (Some(s), Some(f), "done") = (started, finished, status.as_str()) {
-            acc.service_times.push((f - s).max(0) as u32);
+            acc.service_times.add((f - s).max(0) as u32, 1);
         }
     }
-    Ok(groups
-        .into_iter()
-        .map(|(key, mut a)| {
-            a.waits.sort_unstable();
-            a.service_times.sort_unstable();
-            let label = label(config, by, &key);
-            StatsRow {
-                label,
-                issued: a.issued,
-                served: a.served,
-                no_shows: a.no_shows,
-                cancelled: a.cancelled,
-                wait_median_secs: percentile(&a.waits, 0.5),
-                wait_p90_secs: percentile(&a.waits, 0.9),
-                service_median_secs: percentile(&a.service_times, 0.5),
-                service_p90_secs: percentile(&a.service_times, 0.9),
-                within_target: (!a.waits.is_empty())
-                    .then(|| a.within as f64 / a.waits.len() as f64),
-                key,
-            }
-        })
-        .collect())
+    Ok(())
 }
 
 fn label(config: &Config, by: StatsGroup, key: &str) -> String {
@@ -134,26 +270,59 @@ pub fn hourly(
     to: NaiveDate,
     utc_offset_secs: i64,
 ) -> Result<Vec<(u32, u64, u64)>, StoreError> {
+    if utc_offset_secs % 900 != 0 {
+        // No real zone has such an offset; the rollup's quarter hours could not place it.
+        return hourly_scan(conn, &from.to_string(), &to.to_string(), utc_offset_secs)
+            .map(|m| m.into_iter().map(|(h, (i, s))| (h, i, s)).collect());
+    }
+    let plan = rollup::plan(conn, from, to)?;
+    let mut hours: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT quarter, SUM(issued), SUM(served) FROM stats_hourly
+         WHERE level = ?1 AND period BETWEEN ?2 AND ?3 GROUP BY quarter",
+    )?;
+    for part in &plan.parts {
+        let mut rows = stmt.query(params![part.level, part.from, part.to])?;
+        while let Some(r) = rows.next()? {
+            let q: i64 = r.get(0)?;
+            let hour = ((q * 900 + utc_offset_secs).rem_euclid(86_400) / 3600) as u32;
+            let e = hours.entry(hour).or_default();
+            e.0 += r.get::<_, i64>(1)? as u64;
+            e.1 += r.get::<_, i64>(2)? as u64;
+        }
+    }
+    if let Some((a, b)) = plan.live {
+        for (h, (i, s)) in hourly_scan(conn, &a.to_string(), &b.to_string(), utc_offset_secs)? {
+            let e = hours.entry(h).or_default();
+            e.0 += i;
+            e.1 += s;
+        }
+    }
+    Ok(hours.into_iter().map(|(h, (i, s))| (h, i, s)).collect())
+}
+
+fn hourly_scan(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    utc_offset_secs: i64,
+) -> Result<BTreeMap<u32, (u64, u64)>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT ((issued_at + ?3) / 3600) % 24 AS hour, COUNT(*), SUM(status = 'done')
          FROM tickets WHERE day BETWEEN ?1 AND ?2 GROUP BY hour ORDER BY hour",
     )?;
-    let rows = stmt.query_map(
-        params![from.to_string(), to.to_string(), utc_offset_secs],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)? as u32,
-                r.get::<_, i64>(1)? as u64,
-                r.get::<_, i64>(2)? as u64,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![from, to, utc_offset_secs], |r| {
+        Ok((
+            r.get::<_, i64>(0)? as u32,
+            (r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64),
+        ))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::{percentile, Hist};
 
     #[test]
     fn nearest_rank() {
@@ -162,5 +331,28 @@ mod tests {
         assert_eq!(percentile(&v, 0.9), Some(9));
         assert_eq!(percentile(&[7], 0.9), Some(7));
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn histogram_percentiles_equal_sorted_ones() {
+        // Values with repeats, split over several "days" as the rollup merges them.
+        let values: Vec<u32> = (0..997u32).map(|i| (i * 7919) % 613).collect();
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        let mut h = Hist::default();
+        for chunk in values.chunks(100) {
+            let mut counts = std::collections::BTreeMap::new();
+            for v in chunk {
+                *counts.entry(*v).or_insert(0u32) += 1;
+            }
+            for (s, n) in counts {
+                h.add(s, n);
+            }
+        }
+        let mut dense = Vec::new();
+        let [m, p] = h.percentiles([0.5, 0.9], &mut dense);
+        assert_eq!(m, percentile(&sorted, 0.5));
+        assert_eq!(p, percentile(&sorted, 0.9));
+        assert_eq!(Hist::default().percentiles([0.5], &mut dense), [None]);
     }
 }

@@ -1,0 +1,313 @@
+//! Benchmark of the supervisor dashboard's history queries over a year of one big building (not a
+//! test: it reports figures for docs/benchmarks.md, "Statistics over a year").
+//!
+//! 1. Writes the bench building: the sample building scaled up (`--lokets-per` copies of every
+//!    loket, daily quotas multiplied by the same factor), beside the database.
+//! 2. Generates a year of history with `ticket-server history` (skipped when the database already
+//!    exists: pass the same `--db` to reuse it) and reports the time and the database size.
+//! 3. Starts the release `ticket-server` on it (127.0.0.1) and times `GET /api/v1/stats` by
+//!    service, agency, loket and officer, and `GET /api/v1/stats/hourly`, for a year, a calendar
+//!    month, the last 30 days and a week: p50/p99/max over `--runs` runs after one warm-up.
+//!
+//! Run: `cargo build --release -p ticket-server -p antri-tests &&
+//!       target/release/antri-stats-bench --db /tmp/antri-year.db`
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use antri_wire::client::Client;
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    /// The year database: generated if missing, reused if present.
+    #[arg(long, default_value = "/tmp/antri-stats-year.db")]
+    db: PathBuf,
+    /// The ticket-server binary (default: beside this one).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Calendar days of history.
+    #[arg(long, default_value_t = 365)]
+    days: u32,
+    /// The last day of the history.
+    #[arg(long, default_value = "2026-11-20")]
+    end: Date,
+    /// Copies of every loket of the sample building (and its quotas multiplied by as much).
+    #[arg(long, default_value_t = 10)]
+    lokets_per: u32,
+    /// Timed runs per query.
+    #[arg(long, default_value_t = 30)]
+    runs: usize,
+}
+
+/// A calendar date (this crate has no date library; the days-from-civil algorithm of
+/// H. Hinnant is enough for ranges).
+#[derive(Clone, Copy, Debug)]
+struct Date(i64);
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Date, String> {
+        let bad = || format!("not a YYYY-MM-DD date: {s:?}");
+        let mut it = s.split('-').map(|p| p.parse::<i64>().map_err(|_| bad()));
+        let (y, m, d) = (
+            it.next().ok_or_else(bad)??,
+            it.next().ok_or_else(bad)??,
+            it.next().ok_or_else(bad)??,
+        );
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+            return Err(bad());
+        }
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Ok(Date(era * 146_097 + doe - 719_468))
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl std::ops::Sub<i64> for Date {
+    type Output = Date;
+    fn sub(self, days: i64) -> Date {
+        Date(self.0 - days)
+    }
+}
+
+impl std::ops::Add<i64> for Date {
+    type Output = Date;
+    fn add(self, days: i64) -> Date {
+        Date(self.0 + days)
+    }
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// The sample building scaled: `k` lokets for each of its lokets, quotas times `k`, 4-digit numbers.
+fn bench_config(example: &str, k: u32) -> String {
+    let mut out = String::new();
+    let mut counters = Vec::new();
+    let mut lines = example.lines().peekable();
+    while let Some(l) = lines.next() {
+        if let Some(q) = l.strip_prefix("quota = ") {
+            let q: u32 = q.trim().parse().unwrap_or(100);
+            out.push_str(&format!("quota = {}\n", q * k));
+        } else if l.starts_with("number_digits") {
+            out.push_str("number_digits = 4\n");
+        } else if l == "[[counters]]" {
+            // number = N / services = [...]
+            let n = lines.next().unwrap_or_default().to_string();
+            let s = lines.next().unwrap_or_default().to_string();
+            out.push_str(&format!("{l}\n{n}\n{s}\n"));
+            counters.push((n, s));
+        } else {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    for copy in 1..k {
+        for (n, s) in &counters {
+            let num: u32 = n
+                .trim_start_matches("number = ")
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            out.push_str(&format!(
+                "\n[[counters]]\nnumber = {}\n{s}\n",
+                num + 100 * copy
+            ));
+        }
+    }
+    out
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn file_mb(p: &Path) -> f64 {
+    std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let bin = match args.server {
+        Some(p) => p,
+        None => std::env::current_exe()?
+            .parent()
+            .ok_or_else(|| anyhow::anyhow!("no directory beside this binary"))?
+            .join("ticket-server"),
+    };
+    let example = String::from_utf8(Command::new(&bin).arg("example-config").output()?.stdout)?;
+    let config_path = args.db.with_extension("toml");
+    std::fs::write(&config_path, bench_config(&example, args.lokets_per))?;
+    let check = Command::new(&bin)
+        .arg("check-config")
+        .arg(&config_path)
+        .output()?;
+    anyhow::ensure!(
+        check.status.success(),
+        "bench config rejected: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    println!("{}", String::from_utf8_lossy(&check.stdout).trim());
+
+    if args.db.exists() {
+        println!("reusing {}", args.db.display());
+    } else {
+        let started = Instant::now();
+        let out = Command::new(&bin)
+            .args(["history", "--seed", "1", "--scale"])
+            .arg(args.lokets_per.to_string())
+            .arg("--days")
+            .arg(args.days.to_string())
+            .arg("--end")
+            .arg(args.end.to_string())
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--db")
+            .arg(&args.db)
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "history failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        println!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let wal = PathBuf::from(format!("{}-wal", args.db.display()));
+    println!(
+        "database {:.0} MB (+ WAL {:.0} MB)",
+        file_mb(&args.db),
+        file_mb(&wal)
+    );
+
+    let clock = format!("{}T09:00:00+07:00", args.end + 4);
+    let mut child = Command::new(&bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--clock-start", &clock])
+        .arg("--config")
+        .arg(&config_path)
+        .arg("--db")
+        .arg(&args.db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
+        .to_string();
+    let server = Server { child, url };
+    let anon = Client::new(&server.url, None);
+    let login = anon
+        .login("supervisor", "antri")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let http = reqwest::Client::new();
+
+    let end = args.end;
+    let year_from = end - (args.days as i64 - 1);
+    // The last whole calendar month before the end.
+    let this_month: Date = format!("{}-01", &end.to_string()[..7])
+        .parse()
+        .map_err(anyhow::Error::msg)?;
+    let prev_month_end = this_month - 1;
+    let prev_month_start: Date = format!("{}-01", &prev_month_end.to_string()[..7])
+        .parse()
+        .map_err(anyhow::Error::msg)?;
+    let ranges = [
+        ("year", year_from, end),
+        ("calendar month", prev_month_start, prev_month_end),
+        ("last 30 days", end - 29, end),
+        ("week", end - 6, end),
+    ];
+    println!();
+    println!("| range | query | rows | p50 ms | p99 ms | max ms |");
+    println!("|---|---|---:|---:|---:|---:|");
+    for (name, from, to) in ranges {
+        for by in ["service", "agency", "counter", "officer", "hourly"] {
+            let (path, q): (&str, Vec<(&str, String)>) = if by == "hourly" {
+                (
+                    "/api/v1/stats/hourly",
+                    vec![("from", from.to_string()), ("to", to.to_string())],
+                )
+            } else {
+                (
+                    "/api/v1/stats",
+                    vec![
+                        ("from", from.to_string()),
+                        ("to", to.to_string()),
+                        ("by", by.to_string()),
+                    ],
+                )
+            };
+            let mut times = Vec::with_capacity(args.runs);
+            let mut rows = 0;
+            for i in 0..=args.runs {
+                let started = Instant::now();
+                let resp = http
+                    .get(format!("{}{path}", server.url))
+                    .query(&q)
+                    .bearer_auth(&login.token)
+                    .timeout(Duration::from_secs(30))
+                    .send()
+                    .await?;
+                anyhow::ensure!(resp.status().is_success(), "{path} {by}: {}", resp.status());
+                let body: serde_json::Value = resp.json().await?;
+                let elapsed = started.elapsed().as_secs_f64() * 1e3;
+                rows = body
+                    .get("rows")
+                    .and_then(|r| r.as_array())
+                    .or_else(|| body.as_array())
+                    .map_or(0, |a| a.len());
+                if i > 0 {
+                    times.push(elapsed);
+                }
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "| {name} {from}..{to} | {by} | {rows} | {:.1} | {:.1} | {:.1} |",
+                pct(&times, 0.5),
+                pct(&times, 0.99),
+                times.last().copied().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    drop(server);
+    Ok(())
+}
