@@ -30,6 +30,8 @@ fn tap_to_last_printer_byte() {
         ui.take_ticket(AGENCY, SERVICE, "Umum");
         ui.done();
     }
+    let first = ui.timings_log.borrow()[0];
+    println!("first ticket of the run (opens the printer connection): {first:?}");
     let mut issue: Vec<Duration> = ui.timings_log.borrow().iter().map(|t| t.0).collect();
     let mut last: Vec<Duration> = ui.timings_log.borrow().iter().filter_map(|t| t.1).collect();
     assert_eq!(last.len(), N, "every ticket went out");
@@ -46,6 +48,16 @@ fn tap_to_last_printer_byte() {
         pct(&last, 95),
         last[N - 1]
     );
+}
+
+/// A child process killed when the benchmark ends, even by a failed assertion.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// (VmRSS, VmHWM) of a process, in KiB.
@@ -68,12 +80,14 @@ fn start_and_memory() {
     const UPDATES: usize = 2_000;
     let server = Server::start();
     let emu = Emupos::start();
-    let mut xvfb = Command::new("Xvfb")
-        .args([":78", "-screen", "0", "1080x1920x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb runs (apt-get install xvfb)");
+    let _xvfb = Reaped(
+        Command::new("Xvfb")
+            .args([":78", "-screen", "0", "1080x1920x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (apt-get install xvfb)"),
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while !std::path::Path::new("/tmp/.X11-unix/X78").exists() {
         assert!(Instant::now() < deadline, "Xvfb did not start");
@@ -95,31 +109,39 @@ fn start_and_memory() {
     .unwrap();
 
     let spawned = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .arg("--config")
-        .arg(&config)
-        .env("DISPLAY", ":78")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let stderr = child.stderr.take().unwrap();
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .arg("--config")
+            .arg(&config)
+            .env("DISPLAY", ":78")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            // The kiosk logs (tracing) to stdout.
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
+    let log = child.0.stdout.take().unwrap();
     let (line_tx, line_rx) = mpsc::channel::<(Instant, String)>();
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
             let _ = line_tx.send((Instant::now(), line));
         }
     });
+    let mut seen = Vec::new();
     let first_frame = loop {
-        let (at, line) = line_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the kiosk logs its first frame");
+        let Ok((at, line)) = line_rx.recv_timeout(Duration::from_secs(30)) else {
+            panic!(
+                "the kiosk did not log its first frame; it said:\n{}",
+                seen.join("\n")
+            );
+        };
         if line.contains("first frame") {
             break at - spawned;
         }
+        seen.push(line);
     };
     // Let the event stream connect and the printer poll settle before reading memory.
     std::thread::sleep(Duration::from_secs(3));
@@ -152,13 +174,10 @@ fn start_and_memory() {
     std::thread::sleep(Duration::from_secs(2));
     let (rss_after, hwm) = rss_kib(pid);
     assert!(
-        child.try_wait().unwrap().is_none(),
+        child.0.try_wait().unwrap().is_none(),
         "the kiosk is still running"
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = xvfb.kill();
-    let _ = xvfb.wait();
+    drop(child);
     println!(
         "start -> first frame (event loop running, window shown): {:.0} ms\n\
          kiosk RSS idle {:.1} MiB, after {UPDATES} live updates {:.1} MiB (peak {:.1} MiB)",
