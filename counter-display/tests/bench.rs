@@ -21,6 +21,16 @@ use std::time::{Duration, Instant};
 use common::{Display, Hall, Server};
 use slint::ComponentHandle;
 
+/// A child process killed when the benchmark ends, even by a failed assertion.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -122,12 +132,14 @@ fn rss_after_10000_calls() {
     hall.open(1);
     hall.issue(&["ktp"]);
 
-    let mut xvfb = Command::new("Xvfb")
-        .args([":77", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb runs (apt-get install xvfb)");
+    let _xvfb = Reaped(
+        Command::new("Xvfb")
+            .args([":77", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (apt-get install xvfb)"),
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while !std::path::Path::new("/tmp/.X11-unix/X77").exists() {
         assert!(Instant::now() < deadline, "Xvfb did not start");
@@ -146,22 +158,25 @@ fn rss_after_10000_calls() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_counter-display"))
-        .arg("--config")
-        .arg(&config)
-        .env("DISPLAY", ":77")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_counter-display"))
+            .arg("--config")
+            .arg(&config)
+            .env("DISPLAY", ":77")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            // The display logs (tracing) to stdout.
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
     // Count what the display reports for each call: announced, or (queue full) shown only.
-    let stderr = child.stderr.take().unwrap();
+    let log = child.0.stdout.take().unwrap();
     let (seen_tx, seen_rx) = mpsc::channel::<()>();
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
             if line.contains("announced") || line.contains("speech queue full") {
                 let _ = seen_tx.send(());
             }
@@ -205,9 +220,6 @@ fn rss_after_10000_calls() {
         rss_end as f64 / 1024.0,
         hwm as f64 / 1024.0
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = xvfb.kill();
-    let _ = xvfb.wait();
+    drop(child);
     assert!(rss_end < 80 * 1024, "RSS {rss_end} KiB is over 80 MiB");
 }
