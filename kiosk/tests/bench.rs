@@ -4,6 +4,8 @@
 //! - `tap_to_last_printer_byte`: taps through the UI against the real server and the emulated
 //!   printer on TCP and prints the spread of "tap on the category button → last ticket byte
 //!   handed to the printer link".
+//! - `printer_link_answers`: the printer link alone (emupos on TCP): the first status answer
+//!   after opening the connection, then the following ones.
 //! - `start_and_memory`: the real `kiosk` binary in a real X11 window (Xvfb) against the real
 //!   server and printer emulator: process start to the first turn of its event loop with the
 //!   window shown, and its resident memory idle and after 2,000 live updates from the server.
@@ -185,5 +187,31 @@ fn start_and_memory() {
         rss_idle as f64 / 1024.0,
         rss_after as f64 / 1024.0,
         hwm as f64 / 1024.0
+    );
+}
+
+#[test]
+#[ignore = "benchmark: run explicitly with --ignored --nocapture"]
+fn printer_link_answers() {
+    let emu = Emupos::start();
+    let mut port = kiosk::worker::PrinterPort::new(emu.tcp_uri());
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let (status, detail) = port.status_fresh();
+        assert_eq!(
+            status,
+            Some(kiosk::printer::status::PrinterStatus::Ok),
+            "{detail}"
+        );
+        answers.push(t.elapsed());
+    }
+    let first = answers.remove(0);
+    answers.sort();
+    println!(
+        "DLE EOT status over TCP: first answer (connect included) {first:?}; next {}: p50 {:?} max {:?}",
+        answers.len(),
+        answers[answers.len() / 2],
+        answers[answers.len() - 1]
     );
 }
