@@ -5,35 +5,11 @@
 //! The display also keeps the server's idea of "now" ([`ServerClock`]): a wall display on a LAN
 //! often has no NTP, and the hall must not see a clock that disagrees with the ticket times.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, Timelike, Utc};
-
-const DAYS: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
+use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
 
 /// "Selasa, 24 November 2026".
 pub fn indonesian_date(t: DateTime<FixedOffset>) -> String {
-    format!(
-        "{}, {} {} {}",
-        DAYS[t.weekday().num_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month0() as usize],
-        t.year()
-    )
+    antri_wire::calendar::indonesian_date(&t)
 }
 
 /// "09.05 WIB": Indonesian style uses a dot between hours and minutes.

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use antri_wire::{Availability, Category, PrinterStatus, ServiceView};
-use chrono::{Datelike, FixedOffset, TimeDelta, Timelike, Utc};
+use chrono::{FixedOffset, TimeDelta, Timelike, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::controller::{Command, Controller, Lang, Outcome, Screen};
@@ -315,54 +315,11 @@ fn service_item(s: &ServiceView, lang: Lang) -> ServiceItem {
     }
 }
 
-const HARI: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const BULAN: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `Selasa, 24 November 2026` / `Tuesday, 24 November 2026`.
 pub fn format_date(d: chrono::DateTime<FixedOffset>, lang: Lang) -> String {
-    let wd = d.weekday().num_days_from_monday() as usize;
-    let m = d.month0() as usize;
     match lang {
-        Lang::Id => format!("{}, {} {} {}", HARI[wd], d.day(), BULAN[m], d.year()),
-        Lang::En => format!("{}, {} {} {}", DAYS[wd], d.day(), MONTHS[m], d.year()),
+        Lang::Id => antri_wire::calendar::indonesian_date(&d),
+        Lang::En => antri_wire::calendar::english_date(&d),
     }
 }
 

@@ -166,15 +166,11 @@ pub fn category_label(c: Category) -> (&'static str, &'static str) {
     }
 }
 
-const HARI: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
-
 /// `Selasa, 24-11-2026 09:05 WIB`
 pub fn format_issued(t: &antri_wire::Timestamp, tz: &str) -> String {
     format!(
         "{}, {:02}-{:02}-{} {:02}:{:02} {tz}",
-        HARI[t.weekday().num_days_from_monday() as usize],
+        antri_wire::calendar::hari(t),
         t.day(),
         t.month(),
         t.year(),

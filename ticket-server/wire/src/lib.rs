@@ -4,11 +4,13 @@
 //!   request/response bodies of `/api/v1`.
 //! - [`event`]: the live event stream — one [`event::Event`] per entry of the server's log, each with
 //!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
+//! - [`calendar`]: Indonesian and English day and month names, for every date a visitor reads.
 //! - [`client`] (feature `client`): the HTTP client and the self-healing event subscription that the
 //!   kiosk and counter-display use.
 //!
 //! The server, kiosk and counter-display all depend on this crate, so a type is defined once.
 
+pub mod calendar;
 pub mod event;
 pub mod types;
 
