@@ -1,4 +1,5 @@
-//! Date and time as the hall reads them: "Selasa, 24 November 2026", "09.05 WIB".
+//! Time as the hall reads it: "09.05 WIB" (the date, "Selasa, 24 November 2026", is
+//! [`antri_wire::calendar::indonesian_date`], shared with the kiosk and its printed ticket).
 //!
 //! Indonesia's zones (WIB +7, WITA +8, WIT +9) have no daylight saving, so the building's fixed
 //! offset, taken from the server's own timestamps, is all a display needs: no zone database.
@@ -6,11 +7,6 @@
 //! often has no NTP, and the hall must not see a clock that disagrees with the ticket times.
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
-
-/// "Selasa, 24 November 2026".
-pub fn indonesian_date(t: DateTime<FixedOffset>) -> String {
-    antri_wire::calendar::indonesian_date(&t)
-}
 
 /// "09.05 WIB": Indonesian style uses a dot between hours and minutes.
 pub fn indonesian_time(t: DateTime<FixedOffset>, zone_abbrev: &str) -> String {
@@ -63,19 +59,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_times_in_indonesian() {
-        assert_eq!(
-            indonesian_date(t("2026-11-24T09:05:00+07:00")),
-            "Selasa, 24 November 2026"
-        );
-        assert_eq!(
-            indonesian_date(t("2026-03-01T00:00:00+08:00")),
-            "Minggu, 1 Maret 2026"
-        );
-        assert_eq!(
-            indonesian_date(t("2027-08-20T23:59:00+09:00")),
-            "Jumat, 20 Agustus 2027"
-        );
+    fn times_in_indonesian() {
         assert_eq!(
             indonesian_time(t("2026-11-24T09:05:00+07:00"), "WIB"),
             "09.05 WIB"

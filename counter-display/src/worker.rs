@@ -16,7 +16,7 @@ use antri_wire::EventKind;
 use chrono::{DateTime, Utc};
 
 use crate::adapter::Frame;
-use crate::clock::{indonesian_date, indonesian_time, ServerClock};
+use crate::clock::{indonesian_time, ServerClock};
 use crate::hall::HallModel;
 use crate::speech::queue::Announcement;
 
@@ -76,7 +76,7 @@ impl Controller {
         Frame {
             hall: self.model.hall_view(),
             loket: self.loket.map(|n| self.model.loket_view(n)),
-            date: indonesian_date(server_now),
+            date: antri_wire::calendar::indonesian_date(&server_now),
             time: indonesian_time(server_now, abbrev),
             offline: self
                 .unreachable_since

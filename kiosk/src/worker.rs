@@ -79,17 +79,11 @@ pub enum PrintResult {
 pub struct PrinterPort {
     uri: PrinterUri,
     conn: Option<Connection>,
-    /// When the last byte of the last ticket was written (for the benchmark).
-    pub last_byte_at: Option<Instant>,
 }
 
 impl PrinterPort {
     pub fn new(uri: PrinterUri) -> PrinterPort {
-        PrinterPort {
-            uri,
-            conn: None,
-            last_byte_at: None,
-        }
+        PrinterPort { uri, conn: None }
     }
 
     fn connection(&mut self) -> Result<&mut Connection, String> {
@@ -132,35 +126,33 @@ impl PrinterPort {
     /// Status, ticket, status. Nothing is sent to a printer that reports a fault: a real printer
     /// (and the emulator) would hold the bytes and print them when repaired, long after the
     /// visitor left with the number from the screen — a stray ticket nobody asked for.
-    pub fn print(&mut self, bytes: &[u8]) -> PrintResult {
-        self.last_byte_at = None;
+    /// Also returns when the ticket's last byte was handed to the link, if it was (for timing).
+    pub fn print(&mut self, bytes: &[u8]) -> (PrintResult, Option<Instant>) {
         let (before, detail) = self.status_fresh();
         if let Some(fault) = before.filter(|s| s.is_fault()) {
-            return PrintResult::Failed { fault, detail };
+            return (PrintResult::Failed { fault, detail }, None);
         }
         let written = match self.connection() {
             Ok(conn) => conn.write_all(bytes).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
-        self.last_byte_at = Some(Instant::now());
         if let Err(detail) = written {
-            self.last_byte_at = None;
             self.conn = None;
-            return PrintResult::Failed {
-                fault: PrinterStatus::Disconnected,
-                detail,
-            };
+            let fault = PrinterStatus::Disconnected;
+            return (PrintResult::Failed { fault, detail }, None);
         }
+        let last_byte_at = Some(Instant::now());
         // No second chance here: if the link broke while the ticket went out, nobody knows how
         // much of it printed, so the visitor gets the number on screen.
         let (after, detail) = self.status();
-        match after {
+        let result = match after {
             Some(fault) if fault.is_fault() => PrintResult::Failed { fault, detail },
             Some(PrinterStatus::PaperNearEnd) => {
                 PrintResult::Printed(Some(PrinterStatus::PaperNearEnd))
             }
             _ => PrintResult::Printed(None),
-        }
+        };
+        (result, last_byte_at)
     }
 }
 
@@ -265,7 +257,7 @@ async fn issue_and_print(
     let issued_at = Instant::now();
     let layout = layout(shared);
     let bytes = ticket::render(&issued, &layout);
-    let result = match bytes {
+    let (result, last_byte) = match bytes {
         Ok(bytes) => {
             let s = shared.clone();
             tokio::task::spawn_blocking(move || {
@@ -275,22 +267,19 @@ async fn issue_and_print(
                     .print(&bytes)
             })
             .await
-            .unwrap_or_else(|e| PrintResult::Failed {
-                fault: PrinterStatus::Error,
-                detail: e.to_string(),
+            .unwrap_or_else(|e| {
+                let fault = PrinterStatus::Error;
+                let detail = e.to_string();
+                (PrintResult::Failed { fault, detail }, None)
             })
         }
-        Err(e) => PrintResult::Failed {
-            fault: PrinterStatus::Error,
-            detail: e.to_string(),
-        },
+        Err(e) => {
+            let fault = PrinterStatus::Error;
+            let detail = e.to_string();
+            (PrintResult::Failed { fault, detail }, None)
+        }
     };
     let printed_at = Instant::now();
-    let last_byte = shared
-        .printer
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .last_byte_at;
     (shared.sink)(ToUi::Timing {
         issue: issued_at - tapped_at,
         last_byte: last_byte.map(|t| t - tapped_at),

@@ -81,7 +81,10 @@ mod tests {
         let t: DateTime<FixedOffset> = "2026-11-24T09:05:00+07:00".parse().unwrap();
         assert_eq!(indonesian_date(&t), "Selasa, 24 November 2026");
         assert_eq!(english_date(&t), "Tuesday, 24 November 2026");
-        let sunday: DateTime<FixedOffset> = "2026-03-01T23:59:00+09:00".parse().unwrap();
+        // Read in the building's own zone: WITA and WIT days, not UTC's.
+        let sunday: DateTime<FixedOffset> = "2026-03-01T00:00:00+08:00".parse().unwrap();
         assert_eq!(indonesian_date(&sunday), "Minggu, 1 Maret 2026");
+        let friday: DateTime<FixedOffset> = "2027-08-20T23:59:00+09:00".parse().unwrap();
+        assert_eq!(indonesian_date(&friday), "Jumat, 20 Agustus 2027");
     }
 }
