@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use antri_wire::event::Actor;
@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::events::Hub;
 use crate::metrics::Metrics;
-use crate::queue::Command;
+use crate::queue::{Command, Hall};
 use crate::store::writer::{self, Writer, WriterParts};
 
 pub struct ServerOptions {
@@ -65,7 +65,7 @@ pub async fn run(
         db_path: Arc::new(opts.db_path),
         shutdown: stop_rx,
     };
-    let ticker = tokio::spawn(day_ticker(writer, config, opts.clock));
+    let ticker = tokio::spawn(day_ticker(writer, state.hall.clone(), opts.clock));
     let app = router(state);
     tracing::info!(addr = %listener.local_addr()?, "serving");
     // Calls are small writes that must leave at once, not wait for Nagle's algorithm.
@@ -89,8 +89,9 @@ pub async fn run(
 }
 
 /// Rolls the day over at local midnight even when nobody takes a ticket, so displays reset and
-/// yesterday's waiting tickets expire on time.
-async fn day_ticker(writer: Writer, config: Arc<Config>, clock: Clock) {
+/// yesterday's waiting tickets expire on time. The zone is read from the live configuration each
+/// turn: an admin may change it while the hall runs.
+async fn day_ticker(writer: Writer, hall: Arc<RwLock<Hall>>, clock: Clock) {
     loop {
         if writer
             .execute(Command::Tick, Actor::system())
@@ -100,7 +101,12 @@ async fn day_ticker(writer: Writer, config: Arc<Config>, clock: Clock) {
             return;
         }
         let now = clock.now();
-        let zone = config.building.zone;
+        let zone = hall
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .config()
+            .building
+            .zone;
         let next_midnight = zone
             .local_date(now)
             .checked_add_days(Days::new(1))
