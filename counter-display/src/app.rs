@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use antri_ui::screen::{Design, Fit, Placement};
 use anyhow::{Context, Result};
 use slint::ComponentHandle;
 
@@ -30,8 +31,29 @@ pub fn load_clips(dir: Option<&std::path::Path>) -> Result<ClipSet> {
     })
 }
 
+/// The size the hall screen is laid out for (a 1080p TV); other screens get it scaled to fit.
+pub const HALL_DESIGN: Design = Design {
+    portrait: (1080, 1920),
+    landscape: (1920, 1080),
+    windowed_portrait: false,
+};
+
+/// The size the loket screen is laid out for (the common 7–10" 1024×600 panel).
+pub const LOKET_DESIGN: Design = Design {
+    portrait: (600, 1024),
+    landscape: (1024, 600),
+    windowed_portrait: false,
+};
+
 /// Run the display described by `config` until its window closes.
-pub fn run(config: Config, windowed: bool) -> Result<()> {
+pub fn run(config: Config, placement: Placement) -> Result<()> {
+    // Before any thread starts: placing the window sets the scale factor in the environment.
+    let design = match config.mode {
+        Mode::Hall => &HALL_DESIGN,
+        Mode::Loket => &LOKET_DESIGN,
+    };
+    let fit = Fit::decide(placement, design, antri_ui::screen::monitor)?;
+    tracing::info!(area = %fit.area, scale = fit.scale, fullscreen = fit.fullscreen, "window placed");
     let speech = if config.audio.enabled {
         let clips = load_clips(config.audio.clips_dir.as_deref())?;
         let sink: Box<dyn Sink> = match &config.audio.wav_dir {
@@ -59,7 +81,7 @@ pub fn run(config: Config, windowed: bool) -> Result<()> {
 
     let client = antri_wire::client::Client::new(&config.server, Some(config.token.clone()));
     let controller = Controller::new(
-        config.loket,
+        config.own_loket(),
         config.running_text.clone(),
         Duration::from_secs(config.offline_after_secs),
         chrono::Utc::now(),
@@ -75,6 +97,7 @@ pub fn run(config: Config, windowed: bool) -> Result<()> {
     match config.mode {
         Mode::Hall => {
             let window = HallWindow::new()?;
+            fit.apply(window.window());
             let screen = HallScreen::new(window.clone_strong());
             if let Some(logo) = &config.logo {
                 match slint::Image::load_from_path(logo) {
@@ -106,17 +129,16 @@ pub fn run(config: Config, windowed: bool) -> Result<()> {
                 });
             };
             worker::spawn(client, controller, on_frame, on_call)?;
-            window.window().set_fullscreen(!windowed);
             window.run()?;
         }
         Mode::Loket => {
             let window = LoketWindow::new()?;
+            fit.apply(window.window());
             let weak = window.as_weak();
             let on_frame = move |frame: adapter::Frame| {
                 let _ = weak.upgrade_in_event_loop(move |w| adapter::show_loket(&w, &frame));
             };
             worker::spawn(client, controller, on_frame, on_call)?;
-            window.window().set_fullscreen(!windowed);
             window.run()?;
         }
     }

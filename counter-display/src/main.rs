@@ -11,6 +11,7 @@
 
 use std::path::PathBuf;
 
+use antri_ui::screen::{Area, Placement};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use counter_display::app::{load_clips, run};
@@ -27,9 +28,13 @@ struct Args {
     /// The display's TOML config (see `example-config`).
     #[arg(long, env = "ANTRI_DISPLAY_CONFIG", default_value = "display.toml")]
     config: PathBuf,
-    /// Run in a window instead of full screen.
+    /// Run in a window instead of full screen (for trying it on a desktop).
     #[arg(long)]
     windowed: bool,
+    /// Open the window at this place instead of full screen, in X11 geometry syntax
+    /// (WIDTHxHEIGHT+X+Y, e.g. 960x540+0+0); the screen is scaled to fit.
+    #[arg(long, value_name = "WxH+X+Y", conflicts_with = "windowed")]
+    geometry: Option<Area>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -92,6 +97,13 @@ fn main() -> Result<()> {
             );
             Ok(())
         }
-        None => run(Config::load(&args.config)?, args.windowed),
+        None => {
+            let placement = match (args.geometry, args.windowed) {
+                (Some(area), _) => Placement::Window(area),
+                (None, true) => Placement::Windowed,
+                (None, false) => Placement::FullScreen,
+            };
+            run(Config::load(&args.config)?, placement)
+        }
     }
 }

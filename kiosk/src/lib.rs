@@ -11,6 +11,7 @@
 //!   and the printer (status before and after each ticket, fault reports).
 //! - [`printer`]: printer URI, ticket layout (ESC/POS bytes), byte-stream driver, DLE EOT status.
 //! - [`qr`]: the on-screen QR code shown when a ticket could not be printed.
+//! - [`visitors`]: simulated visitors for the demo hall, tapping through the kiosk's own screens.
 
 pub mod adapter;
 pub mod app;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod controller;
 pub mod printer;
 pub mod qr;
+pub mod visitors;
 pub mod worker;
 
 slint::include_modules!();

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use antri_ui::screen::{Area, Placement};
 use clap::{Parser, Subcommand};
 use kiosk::config::EXAMPLE;
 
@@ -14,9 +15,14 @@ struct Args {
     /// Kiosk config file (see `kiosk example-config`).
     #[arg(long, short, env = "ANTRI_KIOSK_CONFIG", default_value = "kiosk.toml")]
     config: PathBuf,
-    /// Run in a normal window instead of full screen (for trying it on a desktop).
+    /// Run in a normal window instead of full screen (for trying it on a desktop): the kiosk's
+    /// shape, as large as fits the monitor.
     #[arg(long)]
     windowed: bool,
+    /// Open the window at this place instead of full screen, in X11 geometry syntax
+    /// (WIDTHxHEIGHT+X+Y, e.g. 540x960+0+0); the screens are scaled to fit.
+    #[arg(long, value_name = "WxH+X+Y", conflicts_with = "windowed")]
+    geometry: Option<Area>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -39,5 +45,10 @@ fn main() -> anyhow::Result<()> {
         print!("{EXAMPLE}");
         return Ok(());
     }
-    kiosk::app::run(&args.config, args.windowed, started)
+    let placement = match (args.geometry, args.windowed) {
+        (Some(area), _) => Placement::Window(area),
+        (None, true) => Placement::Windowed,
+        (None, false) => Placement::FullScreen,
+    };
+    kiosk::app::run(&args.config, placement, None, started)
 }

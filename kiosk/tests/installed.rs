@@ -1,0 +1,143 @@
+//! The kiosk as it is installed: the shipped systemd unit's command line (the same binary, the
+//! same arguments, its config from the unit's environment), full screen on a bare X server with no
+//! window manager, at the sizes kiosks come in. A technician's check, not the program's own
+//! buffer: the X server's root window is grabbed, the kiosk's window must cover the whole screen,
+//! the "take a number" button must be on it, and a touch there must open the agency list.
+//!
+//! Root-window pictures are written to `$CARGO_TARGET_TMPDIR/screenshots/`, and to
+//! `docs/screenshots/` with `ANTRI_UPDATE_SCREENSHOTS=1`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use antri_ui::screen::Area;
+use antri_ui::xvfb::{Installed, Shot, Xvfb};
+use common::{wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
+
+/// Theme.accent: the kiosk's primary buttons.
+const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
+
+fn save(shot: &Shot, name: &str) {
+    let shrink = if shot.width > 2000 && shot.height > 2000 {
+        2
+    } else {
+        1
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    shot.save_png(&dir.join(name), shrink).unwrap();
+    if std::env::var_os("ANTRI_UPDATE_SCREENSHOTS").is_some() {
+        shot.save_png(&workspace().join("docs/screenshots").join(name), shrink)
+            .unwrap();
+    }
+}
+
+/// The example config, as a technician would install it, pointed at this server and printer.
+fn kiosk_config(dir: &Path, server: &Server, printer: &Emupos) -> PathBuf {
+    let path = dir.join("kiosk.toml");
+    let logo = workspace().join("assets/printer/logo.png");
+    let text = kiosk::config::EXAMPLE
+        .replace("http://127.0.0.1:8080", &server.url())
+        .replace(
+            "tcp:127.0.0.1:9100",
+            &format!("tcp:127.0.0.1:{}", printer.tcp_port),
+        )
+        .replace("../assets/printer/logo.png", &logo.display().to_string());
+    assert!(text.contains(KIOSK_TOKEN));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The unit's kiosk on a `width`×`height` screen: covers it, shows the button, opens on a touch.
+fn kiosk_fills_the_screen(width: u32, height: u32) {
+    let server = Server::start();
+    let printer = Emupos::start();
+    let config = kiosk_config(server.dir.path(), &server, &printer);
+    let x = Xvfb::start(width, height).unwrap();
+    let kiosk = Installed::start(
+        &workspace().join("assets/systemd/antri-kiosk.service"),
+        "ANTRI_KIOSK_CONFIG",
+        &config,
+        Path::new(env!("CARGO_BIN_EXE_kiosk")),
+        &x,
+    )
+    .unwrap();
+    let screen = Area {
+        x: 0,
+        y: 0,
+        width,
+        height,
+    };
+    let windows = wait_for(
+        "the window to cover the screen",
+        Duration::from_secs(30),
+        || {
+            let w = x.windows().unwrap();
+            w.contains(&screen).then_some(w)
+        },
+    );
+    assert_eq!(windows, vec![screen], "{}", kiosk.log());
+
+    // The start screen with its button, once the kiosk has the hall from the server.
+    let (shot, button) = wait_for("the take-a-number button", Duration::from_secs(30), || {
+        let shot = x.grab().unwrap();
+        let b = shot.bounds_of(ACCENT, 6, width / 3)?;
+        Some((shot, b))
+    });
+    save(
+        &shot,
+        &format!("installed-kiosk-{width}x{height}-1-start.png"),
+    );
+    let inside = button.x >= 0
+        && button.y >= 0
+        && button.x as u32 + button.width <= width
+        && button.y as u32 + button.height <= height;
+    assert!(inside, "button {button:?} not within {width}x{height}");
+    // A finger's size at least (the design's button is 220–320 px high at scale 1).
+    assert!(
+        button.height >= 120,
+        "button {button:?} is too small to touch"
+    );
+
+    x.tap(
+        button.x + button.width as i32 / 2,
+        button.y + button.height as i32 / 2,
+    )
+    .unwrap();
+    wait_for(
+        "the agency list after a touch",
+        Duration::from_secs(10),
+        || {
+            kiosk
+                .log()
+                .lines()
+                .any(|l| l.contains("screen shown") && l.contains("agencies"))
+                .then_some(())
+        },
+    );
+    let after = wait_for("the agency list on screen", Duration::from_secs(10), || {
+        let s = x.grab().unwrap();
+        (s.differing_pixels(&shot) > (width * height / 10) as usize).then_some(s)
+    });
+    save(
+        &after,
+        &format!("installed-kiosk-{width}x{height}-2-agencies.png"),
+    );
+}
+
+#[test]
+fn portrait_kiosk_1080x1920_fills_its_screen_and_answers_a_touch() {
+    kiosk_fills_the_screen(1080, 1920);
+}
+
+#[test]
+fn landscape_kiosk_1920x1080_fills_its_screen_and_answers_a_touch() {
+    kiosk_fills_the_screen(1920, 1080);
+}
+
+#[test]
+fn small_kiosk_1366x768_fills_its_screen_and_answers_a_touch() {
+    kiosk_fills_the_screen(1366, 768);
+}
