@@ -4,7 +4,10 @@
 //!   request/response bodies of `/api/v1`.
 //! - [`event`]: the live event stream — one [`event::Event`] per entry of the server's log, each with
 //!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
-//! - [`calendar`]: Indonesian and English day and month names, for every date a visitor reads.
+//! - [`calendar`]: Indonesian and English day and month names, and the time of day as `09.05 WIB`,
+//!   for every date and time a visitor reads.
+//! - [`wait`]: the estimated wait in words ("segera", "sekitar 12 menit"), one rule for the kiosk,
+//!   the printed ticket and the tracking page.
 //! - [`client`] (feature `client`): the HTTP client and the self-healing event subscription that the
 //!   kiosk and counter-display use.
 //!
@@ -13,6 +16,7 @@
 pub mod calendar;
 pub mod event;
 pub mod types;
+pub mod wait;
 
 #[cfg(feature = "client")]
 pub mod client;
