@@ -43,7 +43,7 @@ pub enum Mode {
 #[derive(Debug, Deserialize, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Audio {
-    /// Announce calls at all (a loket display usually does not: the hall's loudspeakers do).
+    /// Announce calls at all: the hall display every call, a loket display only its own loket's.
     #[serde(default = "yes")]
     pub enabled: bool,
     /// Repeat each call in English after the Indonesian.
@@ -108,6 +108,15 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The loket whose calls this display shows large and speaks: its `loket` in loket mode,
+    /// `None` for the hall display (which speaks every call, whatever `loket` says).
+    pub fn own_loket(&self) -> Option<u32> {
+        match self.mode {
+            Mode::Hall => None,
+            Mode::Loket => self.loket,
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.into(),
@@ -180,5 +189,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!((ok.mode, ok.loket), (Mode::Loket, Some(3)));
+        assert_eq!(ok.own_loket(), Some(3));
+        let hall = Config::parse(
+            "server = \"http://a\"\ntoken = \"t\"\nmode = \"hall\"\nloket = 3",
+            Path::new("d.toml"),
+        )
+        .unwrap();
+        assert_eq!(hall.own_loket(), None, "the hall speaks every call");
     }
 }

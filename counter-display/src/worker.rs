@@ -24,6 +24,7 @@ use crate::speech::queue::Announcement;
 pub struct Controller {
     pub model: HallModel,
     clock: ServerClock,
+    /// The display's own loket in loket mode; `None` for the hall display.
     loket: Option<u32>,
     running_text: String,
     offline_after: chrono::Duration,
@@ -32,7 +33,8 @@ pub struct Controller {
 }
 
 impl Controller {
-    /// `loket`: the display's own loket in loket mode.
+    /// `loket`: the display's own loket in loket mode ([`crate::config::Config::own_loket`]),
+    /// `None` for the hall display.
     pub fn new(
         loket: Option<u32>,
         running_text: String,
@@ -51,6 +53,10 @@ impl Controller {
     }
 
     /// Apply one item of the subscription received at local time `now`; returns calls to speak.
+    ///
+    /// One voice per call: the hall display speaks every call; a loket display speaks only the
+    /// calls to its own loket, so a loket display with a speaker never repeats the hall's
+    /// loudspeakers for the other lokets. (The screens still show every call.)
     pub fn handle(&mut self, item: &StreamItem, now: DateTime<Utc>) -> Vec<Announcement> {
         match item {
             StreamItem::Connected => self.unreachable_since = None,
@@ -62,7 +68,11 @@ impl Controller {
             }
             StreamItem::Message(_) => {}
         }
-        self.model.apply_item(item, self.clock.now(now))
+        let mut calls = self.model.apply_item(item, self.clock.now(now));
+        if let Some(own) = self.loket {
+            calls.retain(|call| call.counter == own);
+        }
+        calls
     }
 
     /// What the screens show at local time `now`.
@@ -203,9 +213,70 @@ mod tests {
         );
     }
 
+    /// What a display with its own loket `loket` (`None`: the hall) speaks of `calls`.
+    fn spoken_by(loket: Option<u32>, calls: &[(&str, u32)]) -> Vec<(String, u32)> {
+        let mut c = Controller::new(loket, String::new(), Duration::from_secs(5), at(0));
+        let snap = demo::building(3, 5);
+        c.handle(
+            &StreamItem::Message(StreamMessage::Snapshot(Box::new(snap))),
+            at(0),
+        );
+        let t = demo::opening_time();
+        let mut said = Vec::new();
+        for (i, (n, loket)) in calls.iter().enumerate() {
+            let e = demo::call(101 + i as u64, t, n, "svc-ktp", *loket, false);
+            said.extend(c.handle(
+                &StreamItem::Message(StreamMessage::Event(Box::new(e))),
+                at(1),
+            ));
+        }
+        said.into_iter().map(|a| (a.number, a.counter)).collect()
+    }
+
+    #[test]
+    fn a_loket_display_speaks_only_its_own_calls_and_the_hall_speaks_all() {
+        let calls = [("KK-001", 3), ("KTP-001", 1)];
+        let own = |n: &str, l| vec![(n.to_string(), l)];
+        assert_eq!(
+            spoken_by(Some(1), &calls),
+            own("KTP-001", 1),
+            "the loket-1 display is silent for loket 3's call"
+        );
+        assert_eq!(spoken_by(Some(3), &calls), own("KK-001", 3));
+        assert_eq!(
+            spoken_by(Some(2), &calls),
+            vec![],
+            "no call to loket 2: it says nothing"
+        );
+        assert_eq!(
+            spoken_by(None, &calls),
+            [own("KK-001", 3), own("KTP-001", 1)].concat(),
+            "the hall speaks every call"
+        );
+    }
+
+    #[test]
+    fn a_loket_display_still_shows_a_call_it_does_not_speak() {
+        let mut c = Controller::new(Some(1), String::new(), Duration::from_secs(5), at(0));
+        let snap = demo::building(3, 5);
+        c.handle(
+            &StreamItem::Message(StreamMessage::Snapshot(Box::new(snap))),
+            at(0),
+        );
+        let e = demo::call(101, demo::opening_time(), "KK-001", "svc-ktp", 3, false);
+        let said = c.handle(
+            &StreamItem::Message(StreamMessage::Event(Box::new(e))),
+            at(1),
+        );
+        assert!(said.is_empty());
+        let f = c.frame(at(1));
+        assert_eq!(f.loket.unwrap().current, "", "loket 1 has called nobody");
+        assert_eq!(f.hall.newest.unwrap().number, "KK-001");
+    }
+
     #[test]
     fn calls_are_announced_from_the_stream_in_order() {
-        let mut c = Controller::new(Some(2), String::new(), Duration::from_secs(5), at(0));
+        let mut c = Controller::new(None, String::new(), Duration::from_secs(5), at(0));
         let snap = demo::building(3, 5);
         c.handle(
             &StreamItem::Message(StreamMessage::Snapshot(Box::new(snap))),
@@ -235,6 +306,6 @@ mod tests {
                 ("KTP-001", 1, true)
             ]
         );
-        assert_eq!(c.frame(at(1)).loket.unwrap().current, "KK-001");
+        assert_eq!(c.frame(at(1)).hall.newest.unwrap().number, "KTP-001");
     }
 }
