@@ -1,22 +1,14 @@
-//! Time as the hall reads it: "09.05 WIB" (the date, "Selasa, 24 November 2026", is
-//! [`antri_wire::calendar::indonesian_date`], shared with the kiosk and its printed ticket).
+//! The server's clock on the display. The time is written as the hall reads it everywhere,
+//! "09.05 WIB" ([`antri_wire::calendar::clock_in_zone`]), and the date as "Selasa, 24 November
+//! 2026" ([`antri_wire::calendar::indonesian_date`]): both shared with the kiosk and its printed
+//! ticket.
 //!
 //! Indonesia's zones (WIB +7, WITA +8, WIT +9) have no daylight saving, so the building's fixed
 //! offset, taken from the server's own timestamps, is all a display needs: no zone database.
 //! The display also keeps the server's idea of "now" ([`ServerClock`]): a wall display on a LAN
 //! often has no NTP, and the hall must not see a clock that disagrees with the ticket times.
 
-use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
-
-/// "09.05 WIB": Indonesian style uses a dot between hours and minutes.
-pub fn indonesian_time(t: DateTime<FixedOffset>, zone_abbrev: &str) -> String {
-    let hm = format!("{:02}.{:02}", t.hour(), t.minute());
-    if zone_abbrev.is_empty() {
-        hm
-    } else {
-        format!("{hm} {zone_abbrev}")
-    }
-}
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 /// The server's time, estimated from the local clock plus the difference seen at the last
 /// snapshot, shown in the building's offset.
@@ -59,24 +51,15 @@ mod tests {
     }
 
     #[test]
-    fn times_in_indonesian() {
-        assert_eq!(
-            indonesian_time(t("2026-11-24T09:05:00+07:00"), "WIB"),
-            "09.05 WIB"
-        );
-        assert_eq!(
-            indonesian_time(t("2026-11-24T17:30:59+08:00"), "WITA"),
-            "17.30 WITA"
-        );
-    }
-
-    #[test]
     fn the_clock_follows_the_server_and_its_zone() {
         // The display's own clock is 10 minutes slow and in UTC; the building is in WITA.
         let local: DateTime<Utc> = "2026-11-24T00:50:00Z".parse().unwrap();
         let c = ServerClock::observe(t("2026-11-24T09:00:00+08:00"), local);
         let later = local + Duration::minutes(5);
         assert_eq!(c.now(later), t("2026-11-24T09:05:00+08:00"));
-        assert_eq!(indonesian_time(c.now(later), "WITA"), "09.05 WITA");
+        assert_eq!(
+            antri_wire::calendar::clock_in_zone(&c.now(later), "WITA"),
+            "09.05 WITA"
+        );
     }
 }

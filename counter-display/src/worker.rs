@@ -16,7 +16,7 @@ use antri_wire::EventKind;
 use chrono::{DateTime, Utc};
 
 use crate::adapter::Frame;
-use crate::clock::{indonesian_time, ServerClock};
+use crate::clock::ServerClock;
 use crate::hall::HallModel;
 use crate::speech::queue::Announcement;
 
@@ -87,7 +87,7 @@ impl Controller {
             hall: self.model.hall_view(),
             loket: self.loket.map(|n| self.model.loket_view(n)),
             date: antri_wire::calendar::indonesian_date(&server_now),
-            time: indonesian_time(server_now, abbrev),
+            time: antri_wire::calendar::clock_in_zone(&server_now, abbrev),
             offline: self
                 .unreachable_since
                 .is_some_and(|since| now - since >= self.offline_after),
