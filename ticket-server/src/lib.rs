@@ -7,7 +7,8 @@
 //!   writer thread that group-commits.
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
-//! - [`auth`]: users, devices, sessions, login throttling.
+//! - [`auth`]: users, devices, sessions (kept hashed in the database), login throttling.
+//! - [`security`]: sample or weak secrets refused on a LAN; `public_url` checked for the QR codes.
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
 //! - [`web`]: pages served by the server itself (the visitor's tracking page).
 //! - [`server`]: wires it together: `run(listener, options, shutdown)`.
@@ -20,6 +21,7 @@ pub mod events;
 pub mod history;
 pub mod metrics;
 pub mod queue;
+pub mod security;
 pub mod server;
 pub mod store;
 pub mod web;

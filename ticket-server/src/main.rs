@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
+use ticket_server::auth::{AuthOptions, SessionPolicy};
 use ticket_server::clock::Clock;
 use ticket_server::config::{Config, EXAMPLE_TOML};
-use ticket_server::server::{run, ServerOptions};
+use ticket_server::server::{run_with, ServerOptions, Settings};
 
 #[derive(Parser)]
 #[command(
@@ -94,6 +95,35 @@ struct ServeArgs {
     /// Log as JSON lines (for a log collector) instead of text.
     #[arg(long)]
     log_json: bool,
+    /// Serve even though the configuration holds the sample's passwords or device tokens on a LAN
+    /// address: for a demo on a LAN only, never in a building.
+    #[arg(long)]
+    allow_sample_credentials: bool,
+    /// A session unused for this long ends (e.g. 4h, 90m).
+    #[arg(long, default_value = "4h", value_parser = parse_duration)]
+    session_idle: chrono::Duration,
+    /// Every session ends this long after its login (e.g. 16h).
+    #[arg(long, default_value = "16h", value_parser = parse_duration)]
+    session_max: chrono::Duration,
+}
+
+/// `90s`, `30m`, `4h` or `2d`.
+fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: a number then s, m, h or d, e.g. 4h"))?;
+    let d = match unit {
+        "s" => chrono::Duration::seconds(n),
+        "m" => chrono::Duration::minutes(n),
+        "h" => chrono::Duration::hours(n),
+        "d" => chrono::Duration::days(n),
+        _ => return Err(format!("{s:?}: the unit is s, m, h or d, e.g. 4h")),
+    };
+    if n <= 0 {
+        return Err(format!("{s:?}: must be longer than nothing"));
+    }
+    Ok(d)
 }
 
 impl Default for ServeArgs {
@@ -115,6 +145,19 @@ fn main() -> anyhow::Result<()> {
         }
         Some(Cmd::CheckConfig { path }) => {
             let c = Config::load(&path)?;
+            let checker = ticket_server::auth::password::Checker::default();
+            let weak = ticket_server::security::findings(&c, |h, p| checker.verify(h, p));
+            if !weak.is_empty() {
+                println!(
+                    "{}: {} secret(s) anyone can know or guess; the server refuses them on a LAN address:",
+                    path.display(),
+                    weak.len()
+                );
+                for f in &weak {
+                    println!("  - {f}");
+                }
+                anyhow::bail!("{}: fix the secrets above", path.display());
+            }
             println!(
                 "{}: ok — {} agencies, {} services, {} lokets, {} users, {} devices",
                 path.display(),
@@ -228,8 +271,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let config = match &args.config {
         Some(p) => Config::load(p)?,
-        None => Config::example(),
+        None => {
+            tracing::warn!(
+                "no --config given: serving the SAMPLE building with its well-known passwords and device tokens; \
+                 write your own with `ticket-server example-config > building.toml` and start with --config building.toml"
+            );
+            Config::example()
+        }
     };
+    // Before binding, so a refused start never says "listening"; the server checks again the
+    // configuration the database may hold.
+    if !args.listen.ip().is_loopback() && !args.allow_sample_credentials {
+        let checker = ticket_server::auth::password::Checker::default();
+        let weak = ticket_server::security::findings(&config, |h, p| checker.verify(h, p));
+        ticket_server::security::startup_verdict(args.listen, &weak, false)
+            .map_err(|m| anyhow::anyhow!(m))?;
+    }
     if let Some(dir) = args.db.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -249,13 +306,25 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down");
         };
-        run(
+        let settings = Settings {
+            allow_sample_credentials: args.allow_sample_credentials,
+            auth: AuthOptions {
+                sessions: SessionPolicy {
+                    idle: args.session_idle,
+                    absolute: args.session_max,
+                },
+                ..AuthOptions::default()
+            },
+            ..Settings::default()
+        };
+        run_with(
             listener,
             ServerOptions {
                 config,
                 db_path: args.db,
                 clock,
             },
+            settings,
             shutdown,
         )
         .await

@@ -1,24 +1,35 @@
 //! Wires the parts together and serves until shutdown.
+//!
+//! The accept loop is our own rather than `axum::serve`, which sets neither a header read timeout
+//! nor a connection limit: on a LAN shared with visitors a half-sent request must not hold a
+//! connection, and a flood of them must not exhaust the process's open files.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use antri_wire::event::Actor;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::Router;
 use chrono::{Days, Utc};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
+use tower::ServiceExt;
 
-use axum::serve::ListenerExt;
-
+use crate::api::hygiene::{self, HttpLimits};
 use crate::api::{router, AppState};
-use crate::auth::Auth;
+use crate::auth::{Auth, AuthOptions};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::events::Hub;
 use crate::metrics::Metrics;
 use crate::queue::{Command, Hall};
+use crate::security;
 use crate::store::writer::{self, Writer, WriterParts};
 
 pub struct ServerOptions {
@@ -27,13 +38,34 @@ pub struct ServerOptions {
     pub clock: Clock,
 }
 
-/// Serve on an already-bound listener until `shutdown` completes. The database is opened (and
-/// created or migrated) first; an error there returns before anything is served.
+/// How the server protects itself; [`run`] uses the defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Serve the sample's passwords and device tokens on a LAN address (a LAN demo only).
+    pub allow_sample_credentials: bool,
+    pub auth: AuthOptions,
+    pub http: HttpLimits,
+}
+
+/// Serve on an already-bound listener until `shutdown` completes, with the default [`Settings`].
 pub async fn run(
     listener: TcpListener,
     opts: ServerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    run_with(listener, opts, Settings::default(), shutdown).await
+}
+
+/// Serve on an already-bound listener until `shutdown` completes. The database is opened (and
+/// created or migrated) first; an error there, or sample secrets on a LAN address, returns before
+/// anything is served.
+pub async fn run_with(
+    listener: TcpListener,
+    opts: ServerOptions,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listen = listener.local_addr()?;
     let config = Arc::new(opts.config);
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(Metrics::default());
@@ -54,31 +86,38 @@ pub async fn run(
         .unwrap_or_else(|e| e.into_inner())
         .config()
         .clone();
+    let auth = match prepare_auth(config, &opts.db_path, &opts.clock, &settings, listen).await {
+        Ok(auth) => auth,
+        Err(e) => {
+            // Nothing was served: stop the writer before saying why.
+            drop((writer, hall));
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            return Err(e);
+        }
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = AppState {
-        auth: Arc::new(Auth::new(config.clone())),
+        auth,
         hall,
         writer: writer.clone(),
         hub,
         metrics,
         clock: opts.clock.clone(),
         db_path: Arc::new(opts.db_path),
-        shutdown: stop_rx,
+        shutdown: stop_rx.clone(),
+        listen,
+        warnings: Arc::default(),
     };
+    state.refresh_warnings().await;
     let ticker = tokio::spawn(day_ticker(writer, state.hall.clone(), opts.clock));
-    let app = router(state);
-    tracing::info!(addr = %listener.local_addr()?, "serving");
-    // Calls are small writes that must leave at once, not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
+    let app = hygiene::wrap(router(state), &settings.http);
+    tracing::info!(addr = %listen, "serving");
+    tokio::spawn(async move {
+        shutdown.await;
+        // Endless event streams end now, so the graceful shutdown can finish.
+        let _ = stop_tx.send(true);
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Endless event streams end now, so the graceful shutdown can finish.
-            let _ = stop_tx.send(true);
-        })
-        .await?;
+    serve(listener, app, &settings.http, stop_rx).await;
     ticker.abort();
     let _ = ticker.await;
     // The writer thread ends once the last handle is gone; it finishes its batch first.
@@ -86,6 +125,110 @@ pub async fn run(
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
     Ok(())
+}
+
+/// Sessions from the database; the configuration's secrets checked against the address.
+async fn prepare_auth(
+    config: Arc<Config>,
+    db_path: &std::path::Path,
+    clock: &Clock,
+    settings: &Settings,
+    listen: SocketAddr,
+) -> anyhow::Result<Arc<Auth>> {
+    let auth = Arc::new(Auth::open(
+        config.clone(),
+        db_path,
+        clock.clone(),
+        settings.auth.clone(),
+    )?);
+    let a = auth.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        security::findings(&config, |hash, pw| a.verify(hash, pw))
+    })
+    .await?;
+    security::startup_verdict(listen, &found, settings.allow_sample_credentials)
+        .map_err(|m| anyhow::anyhow!(m))?;
+    if !found.is_empty() {
+        let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+        tracing::warn!(
+            "SAMPLE OR WEAK SECRETS IN USE ({}): anyone who read the example can log in or act as a device. \
+             Fine for a demo on this machine only; never on a LAN. {}",
+            found.len(),
+            list.join("; ")
+        );
+    }
+    Ok(auth)
+}
+
+/// Accept connections until `stop` turns true, each with the header read timeout, at most
+/// `limits.max_connections` at once; then let open connections finish.
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: &HttpLimits,
+    mut stop: watch::Receiver<bool>,
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    // Each connection holds a receiver; `closed()` says when the last one is gone.
+    let (open_tx, open_rx) = watch::channel(());
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => match s {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            _ = stopped(&mut stop) => break,
+        };
+        let (tcp, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stopped(&mut stop) => break,
+        };
+        // Calls are small writes that must leave at once, not wait for Nagle's algorithm.
+        let _ = tcp.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let mut req = req.map(Body::new);
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req)
+        });
+        let conn = http.serve_connection(TokioIo::new(tcp), service);
+        let mut stop = stop.clone();
+        let open = open_rx.clone();
+        tokio::spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, %peer, "connection ended");
+                    }
+                }
+                _ = stopped(&mut stop) => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.as_mut().await;
+                }
+            }
+            drop((slot, open));
+        });
+    }
+    drop(open_rx);
+    drop(listener);
+    open_tx.closed().await;
+}
+
+/// Completes once the server is told to stop (the guard `wait_for` returns is not `Send`).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await.map(|_| ());
 }
 
 /// Rolls the day over at local midnight even when nobody takes a ticket, so displays reset and

@@ -5,17 +5,21 @@
 //!   queue decide (through the writer), answer.
 //! - [`extract`]: extractors that turn bad input into our JSON errors, and the caller's identity.
 //! - [`error`]: the error body and status of every failure.
+//! - [`hygiene`]: body size and read timeout, security headers: around every route.
 //! - [`openapi`]: the OpenAPI document served at `/api/v1/openapi.json`.
 
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod hygiene;
 pub mod openapi;
 pub mod router;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use antri_wire::Text;
 use tokio::sync::watch;
 
 use crate::auth::Auth;
@@ -41,6 +45,11 @@ pub struct AppState {
     pub db_path: Arc<PathBuf>,
     /// Turns true when the server shuts down, so endless streams end.
     pub shutdown: watch::Receiver<bool>,
+    /// The address the server listens on.
+    pub listen: SocketAddr,
+    /// What the technician must fix (e.g. a `public_url` phones cannot reach): shown on the
+    /// dashboard and the kiosks' status line (see `security`).
+    pub warnings: Arc<RwLock<Vec<Text>>>,
 }
 
 impl AppState {
@@ -52,6 +61,29 @@ impl AppState {
     /// Read the committed hall. Held only for the time of a read; never across an await.
     pub fn hall(&self) -> RwLockReadGuard<'_, Hall> {
         self.hall.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The warnings in force now.
+    pub fn warnings(&self) -> Vec<Text> {
+        self.warnings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Check `public_url` again (at start, and after an admin's change); logs each warning.
+    pub async fn refresh_warnings(&self) {
+        let listen = self.listen;
+        let url = self.config().building.public_url.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            crate::security::public_url_warnings(listen, &url, crate::security::resolve_with_dns)
+        })
+        .await
+        .unwrap_or_default();
+        for w in &found {
+            tracing::warn!("QR codes: {}", w.en);
+        }
+        *self.warnings.write().unwrap_or_else(|e| e.into_inner()) = found;
     }
 
     /// Run a read-only database query off the async threads.

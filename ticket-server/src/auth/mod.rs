@@ -1,26 +1,62 @@
 //! Who may do what: users (officer, supervisor, admin) with argon2 password hashes and session
-//! tokens; devices (kiosk, display) with their own configured tokens; login throttling.
+//! tokens; devices (kiosk, display, rating tablet) with their own configured tokens; login
+//! throttling.
 //!
-//! Sessions live in memory: after a server restart officers log in again, which is cheaper than
-//! keeping secrets on disk. A token arrives as `Authorization: Bearer …` or as the `antri_session`
-//! cookie (the browser pages).
+//! - [`throttle`]: failed logins counted per username *and* source address, before the check.
+//! - [`password`]: argon2 checks on a small pool of reused memory.
+//! - [`sessions`]: sessions kept in the database as keyed hashes, so a restart logs nobody out.
+//!
+//! A token arrives as `Authorization: Bearer …` or as the `antri_session` cookie (the browser
+//! pages). Only a few password checks run at once ([`Auth::login`] waits briefly for a turn and
+//! then answers "busy"), so a storm of logins costs a bounded amount of memory and CPU.
+
+pub mod password;
+pub mod sessions;
+pub mod throttle;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
 
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{DeviceKind, Role, UserView};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use rand::RngCore;
+use tokio::sync::Semaphore;
 
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::store::StoreError;
+pub use sessions::SessionPolicy;
+use sessions::{Session, SessionStore, TokenHash};
+pub use throttle::LoginLimits;
+use throttle::Throttle;
 
-/// Failed logins allowed per username within [`THROTTLE_WINDOW`].
+/// Failed logins allowed per username and source address within the throttle's window.
 pub const MAX_FAILURES: usize = 5;
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(300);
-/// A session that is not used for this long ends.
-const SESSION_IDLE: Duration = Duration::from_secs(12 * 3600);
+
+/// How logins are bounded.
+#[derive(Clone, Debug)]
+pub struct AuthOptions {
+    pub limits: LoginLimits,
+    pub sessions: SessionPolicy,
+    /// Password checks (argon2, 19 MiB each) that may run at once.
+    pub checks_at_once: usize,
+    /// How long a login waits for its turn before it is answered "busy, try again".
+    pub check_wait: std::time::Duration,
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AuthOptions {
+            limits: LoginLimits::default(),
+            sessions: SessionPolicy::default(),
+            checks_at_once: cores.clamp(2, 4),
+            check_wait: std::time::Duration::from_secs(3),
+        }
+    }
+}
 
 /// Whoever made a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,59 +91,145 @@ impl Principal {
 pub enum LoginError {
     #[error("wrong username or password")]
     Invalid,
-    #[error("too many failed logins for this user; try again in {0} seconds")]
+    #[error("too many failed logins from this address; try again in {0} seconds")]
     Throttled(u64),
+    #[error("too many logins at once; try again in {0} seconds")]
+    Busy(u64),
 }
 
-struct Session {
-    user: UserView,
-    /// Required as `X-CSRF-Token` when the session cookie authenticates a state-changing request.
-    csrf: String,
-    last_used: Instant,
+/// A new session: the token (only the client ever holds it), its CSRF token, the user.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub token: String,
+    pub csrf: String,
+    pub user: UserView,
 }
 
 pub struct Auth {
     /// Replaced when an admin saves a change (see [`Auth::reconfigure`]).
     config: RwLock<Arc<Config>>,
     devices: RwLock<HashMap<String, (String, DeviceKind)>>,
-    sessions: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    /// Username → tag of the password hash in force.
+    password_tags: RwLock<HashMap<String, [u8; 16]>>,
+    /// Every live session, by token hash; the database has the same (see [`sessions`]).
+    sessions: Mutex<HashMap<TokenHash, Session>>,
+    store: Option<Arc<SessionStore>>,
+    key: sessions::Key,
+    throttle: Mutex<Throttle>,
+    checker: password::Checker,
+    turns: Arc<Semaphore>,
+    options: AuthOptions,
+    clock: Clock,
     /// Verified against when the username is unknown, so a wrong username takes as long as a
     /// wrong password and does not reveal which users exist.
     dummy_hash: String,
 }
 
 impl Auth {
+    /// Sessions in memory only (unit tests).
     pub fn new(config: Arc<Config>) -> Auth {
-        let devices = device_tokens(&config);
+        Auth::build(
+            config,
+            None,
+            sessions::random_key(),
+            Clock::System,
+            AuthOptions::default(),
+        )
+    }
+
+    /// Sessions kept in the (already migrated) database at `db_path`; those stored by an earlier
+    /// run are valid again.
+    pub fn open(
+        config: Arc<Config>,
+        db_path: &Path,
+        clock: Clock,
+        options: AuthOptions,
+    ) -> Result<Auth, StoreError> {
+        let (store, key) = SessionStore::open(db_path)?;
+        let store = Arc::new(store);
+        let loaded = store.load(&options.sessions, clock.now())?;
+        let auth = Auth::build(config, Some(store), key, clock, options);
+        {
+            let tags = auth.password_tags.read().unwrap_or_else(|e| e.into_inner());
+            let mut live = auth.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            for (hash, s) in loaded {
+                // A password changed in the file while the server was stopped ends the session.
+                if tags.get(&s.username) == Some(&s.password_tag) {
+                    live.insert(hash, s);
+                } else if let Some(store) = &auth.store {
+                    let _ = store.delete(&hash);
+                }
+            }
+        }
+        Ok(auth)
+    }
+
+    fn build(
+        config: Arc<Config>,
+        store: Option<Arc<SessionStore>>,
+        key: sessions::Key,
+        clock: Clock,
+        options: AuthOptions,
+    ) -> Auth {
         let dummy_hash = config
             .users
             .first()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| hash_password("unused").expect("hashing a constant works"));
         Auth {
+            devices: RwLock::new(device_tokens(&config)),
+            password_tags: RwLock::new(password_tags(&key, &config)),
             config: RwLock::new(config),
-            devices: RwLock::new(devices),
             sessions: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            store,
+            key,
+            throttle: Mutex::new(Throttle::default()),
+            checker: password::Checker::default(),
+            turns: Arc::new(Semaphore::new(options.checks_at_once.max(1))),
+            options,
+            clock,
             dummy_hash,
         }
     }
 
     /// An admin changed users or devices: new device tokens work and removed ones stop at once;
-    /// open sessions follow their user's new role and lokets, and end if the user was removed.
+    /// open sessions follow their user's new role and lokets, and end if the user was removed or
+    /// their password changed.
     pub fn reconfigure(&self, config: Arc<Config>) {
         *self.devices.write().unwrap_or_else(|e| e.into_inner()) = device_tokens(&config);
-        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.retain(|_, s| match config.user(&s.user.username) {
-            Some(u) => {
-                s.user = user_view(u);
-                true
+        let tags = password_tags(&self.key, &config);
+        let mut ended = Vec::new();
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, s| {
+                let keep = tags.get(&s.username) == Some(&s.password_tag);
+                if !keep {
+                    ended.push(s.username.clone());
+                }
+                keep
+            });
+        ended.sort();
+        ended.dedup();
+        if let Some(store) = &self.store {
+            for u in &ended {
+                if let Err(e) = store.delete_user(u) {
+                    tracing::error!(error = %e, user = %u, "ended sessions not deleted from disk");
+                }
             }
-            None => false,
-        });
-        drop(sessions);
+        }
+        *self
+            .password_tags
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = tags;
         *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+
+    fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn authenticate(&self, token: &str) -> Option<Principal> {
@@ -122,89 +244,172 @@ impl Auth {
                 kind: *kind,
             });
         }
-        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let s = sessions.get_mut(token)?;
-        if now.duration_since(s.last_used) > SESSION_IDLE {
-            sessions.remove(token);
-            return None;
-        }
-        s.last_used = now;
-        Some(Principal::User(s.user.clone()))
-    }
-
-    /// The CSRF token of a user session.
-    pub fn session_csrf(&self, token: &str) -> Option<String> {
-        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.get(token).map(|s| s.csrf.clone())
-    }
-
-    /// Check a password (slow on purpose: run it off the async threads) and open a session.
-    /// Returns the session token, its CSRF token and the user.
-    pub fn login(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<(String, String, UserView), LoginError> {
-        let now = Instant::now();
-        {
-            let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-            let recent = failures.entry(username.to_string()).or_default();
-            recent.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-            if recent.len() >= MAX_FAILURES {
-                let oldest = recent[0];
-                let wait = THROTTLE_WINDOW.saturating_sub(now.duration_since(oldest));
-                return Err(LoginError::Throttled(wait.as_secs().max(1)));
+        let hash = sessions::token_hash(&self.key, token);
+        let now = self.clock.now();
+        let (username, touch) = {
+            let mut live = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            let s = live.get_mut(&hash)?;
+            if s.expired(&self.options.sessions, now) {
+                live.remove(&hash);
+                drop(live);
+                self.forget(hash);
+                return None;
             }
+            s.last_used = now;
+            let touch = now - s.stored_last_used >= sessions::TOUCH_EVERY;
+            if touch {
+                s.stored_last_used = now;
+            }
+            (s.username.clone(), touch)
+        };
+        if touch {
+            self.persist(move |store| store.touch(&hash, now));
         }
-        let config = self
-            .config
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let config = self.config();
+        config
+            .user(&username)
+            .map(|u| Principal::User(user_view(u)))
+    }
+
+    /// The CSRF token of a user session: derived from the token, so it need not be stored.
+    pub fn session_csrf(&self, token: &str) -> Option<String> {
+        let hash = sessions::token_hash(&self.key, token);
+        let live = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        live.contains_key(&hash)
+            .then(|| hex(&sessions::keyed(&self.key, "antri csrf", token.as_bytes())))
+    }
+
+    /// Check a password and open a session. The attempt is counted before the check; the check
+    /// waits at most [`AuthOptions::check_wait`] for one of the few turns.
+    pub async fn login(
+        self: &Arc<Self>,
+        username: String,
+        password: String,
+        source: IpAddr,
+    ) -> Result<LoggedIn, LoginError> {
+        let attempt = {
+            let mut throttle = self.throttle.lock().unwrap_or_else(|e| e.into_inner());
+            throttle
+                .begin(&self.options.limits, &username, source, self.clock.now())
+                .map_err(LoginError::Throttled)?
+        };
+        let turn =
+            tokio::time::timeout(self.options.check_wait, self.turns.clone().acquire_owned()).await;
+        let Ok(Ok(turn)) = turn else {
+            self.throttle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .not_checked(attempt);
+            return Err(LoginError::Busy(1));
+        };
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let ok = this.check_password(&username, &password);
+            drop(turn);
+            let mut throttle = this.throttle.lock().unwrap_or_else(|e| e.into_inner());
+            match ok {
+                Some(user) => {
+                    throttle.succeeded(attempt);
+                    drop(throttle);
+                    Ok(this.open_session(user))
+                }
+                None => {
+                    throttle.failed(attempt);
+                    Err(LoginError::Invalid)
+                }
+            }
+        })
+        .await
+        .unwrap_or(Err(LoginError::Busy(1)))
+    }
+
+    /// The user, if the password is theirs. Unknown users cost the same check.
+    fn check_password(&self, username: &str, password: &str) -> Option<crate::config::User> {
+        let config = self.config();
         let user = config.user(username);
         let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
-        let ok = PasswordHash::new(hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        let user = match (ok, user) {
-            (true, Some(u)) => u,
-            _ => {
-                let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-                failures.entry(username.to_string()).or_default().push(now);
-                return Err(LoginError::Invalid);
-            }
-        };
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(username);
-        let view = user_view(user);
+        let ok = self.checker.verify(hash, password);
+        user.filter(|_| ok).cloned()
+    }
+
+    fn open_session(&self, user: crate::config::User) -> LoggedIn {
         let token = new_token();
-        let csrf = new_token();
+        let hash = sessions::token_hash(&self.key, &token);
+        let now = self.clock.now();
+        let session = Session {
+            username: user.username.clone(),
+            password_tag: sessions::tag(&self.key, &user.password_hash),
+            created: now,
+            last_used: now,
+            stored_last_used: now,
+        };
+        if let Some(store) = &self.store {
+            if let Err(e) = store.insert(&hash, &session) {
+                tracing::error!(error = %e, "session not stored; it ends at the next restart");
+            }
+        }
         self.sessions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                token.clone(),
-                Session {
-                    user: view.clone(),
-                    csrf: csrf.clone(),
-                    last_used: now,
-                },
-            );
-        Ok((token, csrf, view))
+            .insert(hash, session);
+        let csrf = hex(&sessions::keyed(&self.key, "antri csrf", token.as_bytes()));
+        LoggedIn {
+            token,
+            csrf,
+            user: user_view(&user),
+        }
     }
 
     pub fn logout(&self, token: &str) {
+        let hash = sessions::token_hash(&self.key, token);
         self.sessions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(token);
+            .remove(&hash);
+        self.forget(hash);
+    }
+
+    /// Passwords checked since start (each an argon2 run): for `/metrics` and the benchmark.
+    pub fn password_checks(&self) -> u64 {
+        self.checker.checks()
+    }
+
+    /// Live sessions in memory.
+    pub fn session_count(&self) -> usize {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    /// Does `password` match `hash`? Through the same bounded memory as logins.
+    pub fn verify(&self, hash: &str, password: &str) -> bool {
+        self.checker.verify(hash, password)
+    }
+
+    fn forget(&self, hash: TokenHash) {
+        self.persist(move |store| store.delete(&hash));
+    }
+
+    /// A session write, off the async threads when there are any.
+    fn persist(
+        &self,
+        write: impl FnOnce(&SessionStore) -> Result<(), StoreError> + Send + 'static,
+    ) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let run = move || {
+            if let Err(e) = write(&store) {
+                tracing::warn!(error = %e, "session change not written");
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn_blocking(run);
+            }
+            Err(_) => run(),
+        }
     }
 }
 
@@ -213,6 +418,14 @@ fn device_tokens(config: &Config) -> HashMap<String, (String, DeviceKind)> {
         .devices
         .iter()
         .map(|d| (d.token.clone(), (d.id.clone(), d.kind)))
+        .collect()
+}
+
+fn password_tags(key: &sessions::Key, config: &Config) -> HashMap<String, [u8; 16]> {
+    config
+        .users
+        .iter()
+        .map(|u| (u.username.clone(), sessions::tag(key, &u.password_hash)))
         .collect()
 }
 
@@ -225,16 +438,21 @@ fn user_view(user: &crate::config::User) -> UserView {
     }
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// 32 random bytes, hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
 }
 
 /// An argon2id PHC string for the config file.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    use argon2::Argon2;
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
@@ -257,30 +475,41 @@ pub fn new_tracking_code() -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn login_throttles_after_repeated_failures() {
-        let auth = Auth::new(Arc::new(Config::example()));
+    fn local(n: u8) -> IpAddr {
+        IpAddr::from([127, 0, 0, n])
+    }
+
+    #[tokio::test]
+    async fn a_guesser_elsewhere_does_not_lock_the_officer_out() {
+        let auth = Arc::new(Auth::new(Arc::new(Config::example())));
         for _ in 0..MAX_FAILURES {
-            assert_eq!(
-                auth.login("petugas1", "wrong").unwrap_err(),
-                LoginError::Invalid
-            );
+            let e = auth
+                .login("petugas1".into(), "wrong".into(), local(2))
+                .await
+                .unwrap_err();
+            assert_eq!(e, LoginError::Invalid);
         }
-        // Even the right password is refused while throttled.
+        // Even the right password is refused from the guessing address…
         assert!(matches!(
-            auth.login("petugas1", "antri"),
+            auth.login("petugas1".into(), "antri".into(), local(2))
+                .await,
             Err(LoginError::Throttled(_))
         ));
-        // Another user is not affected.
-        let (token, csrf, user) = auth.login("petugas2", "antri").unwrap();
-        assert_eq!(auth.session_csrf(&token), Some(csrf));
-        assert_eq!(user.role, Role::Officer);
+        // …but the officer's own PC logs in.
+        let s = auth
+            .login("petugas1".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        assert_eq!(auth.session_csrf(&s.token), Some(s.csrf.clone()));
+        assert_eq!(s.user.role, Role::Officer);
         assert!(matches!(
-            auth.authenticate(&token),
+            auth.authenticate(&s.token),
             Some(Principal::User(_))
         ));
-        auth.logout(&token);
-        assert_eq!(auth.authenticate(&token), None);
+        auth.logout(&s.token);
+        assert_eq!(auth.authenticate(&s.token), None);
+        assert_eq!(auth.session_csrf(&s.token), None);
+        assert_eq!(auth.password_checks(), MAX_FAILURES as u64 + 1);
     }
 
     #[test]
@@ -296,15 +525,59 @@ mod tests {
         assert_eq!(auth.authenticate("nonsense"), None);
     }
 
-    #[test]
-    fn hashes_verify() {
-        let h = hash_password("rahasia").unwrap();
-        let parsed = PasswordHash::new(&h).unwrap();
-        assert!(Argon2::default()
-            .verify_password(b"rahasia", &parsed)
-            .is_ok());
-        assert!(Argon2::default()
-            .verify_password(b"salah", &parsed)
-            .is_err());
+    #[tokio::test]
+    async fn sessions_expire_when_idle_or_old_and_end_on_a_password_change() {
+        let start: chrono::DateTime<chrono::Utc> = "2026-11-24T01:00:00Z".parse().unwrap();
+        let clock = Clock::manual(start);
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        drop(crate::store::open_writer(&db).unwrap());
+        let config = Arc::new(Config::example());
+        let auth = Arc::new(
+            Auth::open(config.clone(), &db, clock.clone(), AuthOptions::default()).unwrap(),
+        );
+        let idle = auth
+            .login("petugas1".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        let busy = auth
+            .login("petugas2".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        let admin = auth
+            .login("admin".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        // Used every hour for 15 hours: still in; untouched for over 4 hours: out.
+        for _ in 0..15 {
+            clock.advance(chrono::Duration::hours(1));
+            assert!(auth.authenticate(&busy.token).is_some());
+            assert!(auth.authenticate(&admin.token).is_some());
+        }
+        assert!(auth.authenticate(&idle.token).is_none());
+        // Sixteen hours after login even a busy session ends.
+        clock.advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
+        assert!(auth.authenticate(&busy.token).is_none());
+
+        // A new password (an admin's change) ends that user's sessions; others stay.
+        let p3 = auth
+            .login("petugas3".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        let p4 = auth
+            .login("petugas4".into(), "antri".into(), local(1))
+            .await
+            .unwrap();
+        let mut doc = (*config.document).clone();
+        let u = doc
+            .users
+            .iter_mut()
+            .find(|u| u.username == "petugas3")
+            .unwrap();
+        u.password_hash = hash_password("baru").unwrap();
+        doc.users.retain(|u| u.username != "petugas4");
+        auth.reconfigure(Arc::new(Config::from_document(doc).unwrap()));
+        assert!(auth.authenticate(&p3.token).is_none());
+        assert!(auth.authenticate(&p4.token).is_none());
     }
 }

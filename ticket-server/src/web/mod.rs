@@ -5,7 +5,8 @@
 //!   dashboard; `/admin` — configuration and audit log; `/t/{code}` — the visitor's tracking page
 //!   (the QR code on every ticket opens it), which also takes the visitor's rating;
 //!   `/rate/{loket}` — the satisfaction tablet beside a loket.
-//! - `/static/…` — the shared stylesheet and scripts.
+//! - `/static/…` — the stylesheets and scripts. Every script and style is a file here, never
+//!   inline in a page, so the Content-Security-Policy (see `api::hygiene`) allows none inline.
 //!
 //! The pages talk to the same `/api/v1` as every other client; the session cookie authenticates
 //! them and the CSRF token from login guards every change (see `api::extract`).
@@ -59,6 +60,36 @@ const STATIC: &[(&str, &str, &str)] = &[
         "faces.js",
         "text/javascript; charset=utf-8",
         include_str!("static/faces.js"),
+    ),
+    (
+        "admin.css",
+        "text/css; charset=utf-8",
+        include_str!("static/admin.css"),
+    ),
+    (
+        "dashboard.css",
+        "text/css; charset=utf-8",
+        include_str!("static/dashboard.css"),
+    ),
+    (
+        "officer.css",
+        "text/css; charset=utf-8",
+        include_str!("static/officer.css"),
+    ),
+    (
+        "rate.css",
+        "text/css; charset=utf-8",
+        include_str!("static/rate.css"),
+    ),
+    (
+        "track.css",
+        "text/css; charset=utf-8",
+        include_str!("static/track.css"),
+    ),
+    (
+        "track.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/track.js"),
     ),
 ];
 

@@ -171,6 +171,10 @@ pub async fn put_section(
         version,
         section: section.to_string(),
         summary,
+    if section == "building" {
+        // A new public_url: the dashboard's and kiosks' warning follows.
+        s.refresh_warnings().await;
+    }
     }))
 }
 

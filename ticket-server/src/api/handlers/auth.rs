@@ -1,33 +1,39 @@
 //! Logging in and out.
 
+use std::net::SocketAddr;
+
 use antri_wire::{LoginRequest, LoginResponse, SessionView};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::error::ApiError;
 use crate::api::extract::{token, Json, SESSION_COOKIE};
 use crate::api::AppState;
-use crate::auth::{LoginError, Principal};
+use crate::auth::{LoggedIn, LoginError, Principal};
 
-#[tracing::instrument(skip_all, fields(username = %req.username), err(level = "info", Debug))]
+/// Longest accepted username and password, in characters.
+const MAX_USERNAME_CHARS: usize = 64;
+const MAX_PASSWORD_CHARS: usize = 256;
+
+#[tracing::instrument(skip_all, fields(username = %req.username, source = %peer.ip()), err(level = "info", Debug))]
 pub async fn login(
     State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    if req.username.len() > 64 || req.password.len() > 256 {
+    if req.username.chars().count() > MAX_USERNAME_CHARS
+        || req.password.chars().count() > MAX_PASSWORD_CHARS
+    {
         return Err(ApiError::bad_request(
             "invalid_body",
-            "username or password too long",
+            format!("a username has at most {MAX_USERNAME_CHARS} characters and a password at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
-    let auth = s.auth.clone();
-    // Argon2 is slow on purpose; keep it off the async threads.
-    let result = tokio::task::spawn_blocking(move || auth.login(&req.username, &req.password))
-        .await
-        .map_err(|e| ApiError::internal(format!("login task failed: {e}")))?;
+    // The attempt is counted before the (slow, bounded) password check; see `auth::throttle`.
+    let result = s.auth.login(req.username, req.password, peer.ip()).await;
     match result {
-        Ok((token, csrf, user)) => {
+        Ok(LoggedIn { token, csrf, user }) => {
             let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             let mut resp = Json(LoginResponse { token, csrf, user }).into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -49,6 +55,12 @@ pub async fn login(
             err.retry_after = Some(secs);
             Err(err)
         }
+        Err(e @ LoginError::Busy(secs)) => {
+            let mut err =
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "login_busy", e.to_string());
+            err.retry_after = Some(secs);
+            Err(err)
+        }
     }
 }
 
@@ -59,6 +71,7 @@ pub async fn logout(
     parts: Parts,
 ) -> Result<Response, ApiError> {
     let t = token(&parts).ok_or_else(ApiError::unauthorized)?;
+    // Ends at once in memory; the stored copy is deleted off the async threads.
     s.auth.logout(&t);
     let mut resp = StatusCode::NO_CONTENT.into_response();
     let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");

@@ -164,12 +164,26 @@ fn cells(r: &StatsRow, sat: Option<&Satisfaction>) -> [String; 13] {
     ]
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A text cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
+/// return before one) gets a leading apostrophe, so opening the export runs nothing. Names come
+/// from the configuration, which an admin types; numbers are written by us and never start so.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
     } else {
-        s.to_string()
+        cell.into()
     }
+}
+
+fn csv(rows: &[StatsRow], sat: &HashMap<String, Satisfaction>) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS)?;
+    for r in rows {
+        let cells = cells(r, sat.get(&r.key));
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The statistics as CSV or XLSX, the same figures as `/api/v1/stats`.
@@ -199,15 +213,8 @@ pub async fn export(
     let name = format!("antri-{by_name}-{from}-{to}");
     match q.format.as_deref().unwrap_or("csv") {
         "csv" => {
-            let mut out = COLUMNS.join(",") + "\n";
-            for r in &rows {
-                out += &cells(r, sat.get(&r.key))
-                    .iter()
-                    .map(|c| csv_field(c))
-                    .collect::<Vec<_>>()
-                    .join(",");
-                out.push('\n');
-            }
+            let out = csv(&rows, &sat)
+                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
             Ok((
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -259,8 +266,8 @@ fn xlsx(
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &r.key)?;
-        sheet.write_string(row, 1, &r.label)?;
+        sheet.write_string(row, 0, neutralise(&r.key))?;
+        sheet.write_string(row, 1, neutralise(&r.label))?;
         let nums = [
             r.issued as f64,
             r.served as f64,

@@ -28,7 +28,17 @@ pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(&per_service, s.hub.subscribers()),
+        s.metrics.render(&per_service, s.hub.subscribers())
+            + &format!(
+                "# HELP antri_password_checks_total Passwords checked (argon2 runs) since start.\n\
+                 # TYPE antri_password_checks_total counter\n\
+                 antri_password_checks_total {}\n\
+                 # HELP antri_sessions Logged-in sessions.\n\
+                 # TYPE antri_sessions gauge\n\
+                 antri_sessions {}\n",
+                s.auth.password_checks(),
+                s.auth.session_count()
+            ),
     )
 }
 

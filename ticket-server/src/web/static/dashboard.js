@@ -22,10 +22,24 @@ async function afterLogin() {
   $("who").textContent = `${Antri.user.name} (${Antri.user.username})`;
   const s = await Antri.api("GET", "/api/v1/services");
   Antri.syncClock(s.building.now);
+  showWarnings(s.warnings || []);
   $("from").value = s.building.day; $("to").value = s.building.day;
   await refreshNow();
   Antri.live(refreshNow);
   await history();
+}
+
+// What the server says a technician must fix (e.g. a public_url no phone can open), as a banner.
+function showWarnings(list) {
+  $("warnings").replaceChildren(...list.map((w) => {
+    const p = document.createElement("p");
+    const en = document.createElement("span");
+    en.className = "en";
+    en.textContent = ` · ${w.en}`;
+    p.append(`⚠ ${w.id}`, en);
+    return p;
+  }));
+  show("warnings", list.length > 0);
 }
 
 function availabilityWords(a) {

@@ -39,7 +39,7 @@ function afterLogin() {
   if (lokets.length === 1) return openConsole(lokets[0]);
   show("pick", true);
   $("lokets").replaceChildren(...lokets.map((n) =>
-    Antri.el("button", { class: "primary", style: "margin: .3rem", onclick: () => openConsole(n) }, `Loket ${n}`)));
+    Antri.el("button", { class: "primary loket-choice", onclick: () => openConsole(n) }, `Loket ${n}`)));
   if (!lokets.length) $("lokets").append("Akun ini tidak punya loket · This account has no counter");
 }
 
