@@ -422,6 +422,7 @@ mod tests {
             agencies: now.agencies.clone(),
             services: now.services.clone(),
             seq: 101,
+            warnings: Vec::new(),
         };
         let mut counters: Vec<CounterView> =
             now.counters.into_iter().filter(|c| c.number != 5).collect();

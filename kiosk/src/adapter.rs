@@ -158,6 +158,13 @@ impl Kiosk {
         }
         g.set_lang(lang.code().into());
         g.set_server_ok(c.server_ok);
+        // For the technician: what the server says is wrong with this installation.
+        let note: Vec<String> = c
+            .server_warnings
+            .iter()
+            .map(|w| lang.pick(w).to_string())
+            .collect();
+        g.set_technician_note(note.join(" · ").into());
         g.set_printer_state(match c.printer {
             Some(PrinterStatus::PaperNearEnd) => 1,
             Some(s) if s.is_fault() => 2,

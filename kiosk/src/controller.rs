@@ -146,6 +146,8 @@ pub struct Controller {
     pub server_ok: bool,
     /// Last status the printer reported; `None` until first asked.
     pub printer: Option<PrinterStatus>,
+    /// What the server says a technician must fix (e.g. QR codes that no phone can open).
+    pub server_warnings: Vec<Text>,
     timings: Timings,
     last_touch: Instant,
     default_lang: Lang,
@@ -159,6 +161,7 @@ impl Controller {
             hall: Hall::default(),
             server_ok: false,
             printer: None,
+            server_warnings: Vec::new(),
             timings,
             last_touch: now,
             default_lang: lang,
@@ -168,6 +171,7 @@ impl Controller {
     // ---- what the server and the printer say -------------------------------------------------
 
     pub fn on_services(&mut self, r: ServicesResponse) {
+        self.server_warnings = r.warnings;
         self.hall = Hall {
             building: Some(r.building),
             agencies: r.agencies,
@@ -414,6 +418,7 @@ mod tests {
                 service("kk", "dukcapil", Availability::QuotaReached { quota: 50 }),
             ],
             seq: 1,
+            warnings: Vec::new(),
         }
     }
 

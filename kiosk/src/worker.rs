@@ -179,6 +179,9 @@ struct Shared {
     client: Client,
     printer: Mutex<PrinterPort>,
     building: Mutex<Option<BuildingView>>,
+    /// The server's warnings for the technician from the last services fetch (a snapshot of the
+    /// event stream does not carry them).
+    warnings: Mutex<Vec<antri_wire::Text>>,
     /// The printer status the server last accepted, so each change is reported once.
     reported: Mutex<Option<PrinterStatus>>,
     /// Wakes the services refresher early (after the server was found unreachable).
@@ -211,6 +214,7 @@ async fn run(cfg: WorkerConfig, sink: Sink, mut rx: mpsc::UnboundedReceiver<ToWo
         client: Client::new(&cfg.server, Some(cfg.token.clone())),
         printer: Mutex::new(PrinterPort::new(cfg.printer.clone())),
         building: Mutex::new(None),
+        warnings: Mutex::new(Vec::new()),
         reported: Mutex::new(None),
         wake_refresh: tokio::sync::Notify::new(),
         cfg,
@@ -369,6 +373,14 @@ async fn fetch_services(shared: &Arc<Shared>) -> bool {
     match shared.client.services().await {
         Ok(r) => {
             *shared.building.lock().unwrap_or_else(|p| p.into_inner()) = Some(r.building.clone());
+            let mut known = shared.warnings.lock().unwrap_or_else(|p| p.into_inner());
+            if *known != r.warnings {
+                for w in &r.warnings {
+                    tracing::warn!("server: {}", w.en);
+                }
+                known.clone_from(&r.warnings);
+            }
+            drop(known);
             (shared.sink)(ToUi::Services(Box::new(r)));
             true
         }
@@ -415,6 +427,11 @@ async fn follow_events(shared: Arc<Shared>) {
                     agencies: s.agencies,
                     services: s.services,
                     seq: s.seq,
+                    warnings: shared
+                        .warnings
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .clone(),
                 })));
             }
             StreamItem::Message(StreamMessage::Event(e)) => {

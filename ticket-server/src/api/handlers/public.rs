@@ -3,15 +3,21 @@
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{ServicesResponse, TicketStatus, TrackView};
 use axum::extract::State;
+use axum::http::request::Parts;
 
 use crate::api::error::ApiError;
-use crate::api::extract::{Json, Path};
+use crate::api::extract::{token, Json, Path};
 use crate::api::AppState;
 use crate::queue::{Command, Reply};
 use crate::store::log;
 
 #[tracing::instrument(skip_all)]
-pub async fn services(State(s): State<AppState>) -> Json<ServicesResponse> {
+pub async fn services(State(s): State<AppState>, parts: Parts) -> Json<ServicesResponse> {
+    // The technician's warnings go to the hall's own devices and staff, not to anyone's phone.
+    let warnings = match token(&parts).and_then(|t| s.auth.authenticate(&t)) {
+        Some(_) => s.warnings(),
+        None => Vec::new(),
+    };
     let now = s.clock.now();
     let hall = s.hall();
     Json(ServicesResponse {
@@ -19,6 +25,7 @@ pub async fn services(State(s): State<AppState>) -> Json<ServicesResponse> {
         agencies: hall.agencies(),
         services: hall.services(now),
         seq: hall.seq(),
+        warnings,
     })
 }
 
