@@ -170,6 +170,11 @@ pub struct ServicesResponse {
     pub services: Vec<ServiceView>,
     /// The log sequence number this picture is current to.
     pub seq: u64,
+    /// What a technician must fix, e.g. a `public_url` visitors' phones cannot open (so every
+    /// printed QR code is dead). Sent only to devices and users, shown on the dashboard and on
+    /// the kiosk's status line; empty when all is well.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Text>,
 }
 
 /// `POST /api/v1/tickets` (kiosk devices).
@@ -186,11 +191,6 @@ fn regular() -> Category {
 
 /// The answer to an issue request; everything the printed ticket needs.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-    /// What a technician must fix, e.g. a `public_url` visitors' phones cannot open (so every
-    /// printed QR code is dead). Sent only to devices and users, shown on the dashboard and on
-    /// the kiosk's status line; empty when all is well.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<Text>,
 pub struct IssuedTicket {
     pub ticket: TicketView,
     /// How many tickets will be called before this one, by the queue's current order.

@@ -166,15 +166,15 @@ pub async fn put_section(
     };
     // New device tokens and users' new roles work from the next request on.
     s.auth.reconfigure(s.config());
+    if section == "building" {
+        // A new public_url: the dashboard's and kiosks' warning follows.
+        s.refresh_warnings().await;
+    }
     tracing::info!(version, section, by = %who.actor().id, summary = %summary, "configuration changed");
     Ok(Json(Saved {
         version,
         section: section.to_string(),
         summary,
-    if section == "building" {
-        // A new public_url: the dashboard's and kiosks' warning follows.
-        s.refresh_warnings().await;
-    }
     }))
 }
 
