@@ -163,9 +163,7 @@ fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
     demo.wait_exit();
     // The printer emulator is a third-party program without such a watch: the test ends it.
     for p in children.iter().filter(|p| !windows.contains(p)) {
-        let _ = std::process::Command::new("kill")
-            .arg(p.to_string())
-            .status();
+        signal_quietly(*p, rustix::process::Signal::TERM);
     }
     wait_for("the windows to close", Duration::from_secs(10), || {
         windows.iter().all(|p| !alive(*p)).then_some(())

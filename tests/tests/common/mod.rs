@@ -36,14 +36,33 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
-/// `kill -<sig> <pid>`: the workspace forbids unsafe code, so no libc::kill.
+/// Send signal `sig` ("INT", "TERM" or "KILL") to `pid`, through rustix: no unsafe code (the
+/// workspace forbids it) and no `kill` program (a minimal Debian has none).
 pub fn signal(pid: u32, sig: &str) {
-    let ok = Command::new("kill")
-        .args([&format!("-{sig}"), &pid.to_string()])
-        .status()
-        .expect("kill runs")
-        .success();
-    assert!(ok, "kill -{sig} {pid}");
+    use rustix::process::{kill_process, Pid, Signal};
+    let signal = match sig {
+        "INT" => Signal::INT,
+        "TERM" => Signal::TERM,
+        "KILL" => Signal::KILL,
+        other => panic!("signal {other} is not one the tests send"),
+    };
+    let target = i32::try_from(pid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .unwrap_or_else(|| panic!("{pid} is not a process id"));
+    if let Err(e) = kill_process(target, signal) {
+        panic!("kill -{sig} {pid}: {e}");
+    }
+}
+
+/// [`signal`] for clean-up paths: a process that is already gone is not an error there.
+pub fn signal_quietly(pid: u32, sig: rustix::process::Signal) {
+    if let Some(target) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process(target, sig);
+    }
 }
 
 /// Every process whose parent is `pid`, and theirs (from /proc).
@@ -243,9 +262,7 @@ impl Drop for Demo {
     fn drop(&mut self) {
         // A failed test still stops what it started: Ctrl-C first, so the children go too.
         if let Some(mut c) = self.child.take() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.pid.to_string()])
-                .status();
+            signal_quietly(self.pid, rustix::process::Signal::INT);
             let deadline = Instant::now() + Duration::from_secs(15);
             while c.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(50));

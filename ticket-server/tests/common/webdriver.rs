@@ -242,8 +242,11 @@ impl Drop for Browser {
                 (pgrp == group && pid != me).then(|| pid.to_string())
             })
             .collect();
-        if !members.is_empty() {
-            let _ = Command::new("kill").arg("-KILL").args(&members).status();
+        // rustix sends the signal: no unsafe code, and no `kill` program (a minimal Debian has none).
+        for pid in members.iter().filter_map(|m| m.parse().ok()) {
+            if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
