@@ -153,7 +153,6 @@ pub fn ticket(id: u64, number: &str, service: &str, status: TicketStatus) -> Tic
         queued_at: at,
         called_at: Some(at),
         counter: None,
-        tracking_code: format!("trk{id}"),
         calls: 1,
         transferred_from: None,
     }

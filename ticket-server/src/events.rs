@@ -55,8 +55,9 @@ impl Default for Hub {
 }
 
 impl Hub {
-    /// Called by the writer, in sequence order, after the events are committed.
-    pub fn publish(&self, events: &[Event]) {
+    /// Called by the writer, in sequence order, after the events are committed. Takes the public
+    /// events (never the stored entries with their tracking codes).
+    pub fn publish<'a>(&self, events: impl IntoIterator<Item = &'a Event>) {
         for e in events {
             // No receivers is fine: nobody is listening.
             let _ = self.tx.send(Published {

@@ -140,7 +140,7 @@ async fn the_tracking_page_offers_the_faces_once_the_ticket_is_done() {
     assert_eq!(
         server
             .client(None)
-            .track(&mine.ticket.tracking_code)
+            .track(&mine.tracking_code)
             .await
             .unwrap()
             .rating,

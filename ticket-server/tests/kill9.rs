@@ -64,7 +64,7 @@ async fn acknowledged_tickets_survive_kill_9() {
     // Every acknowledged ticket is there, with its number.
     for t in &acked {
         let view = anon
-            .track(&t.ticket.tracking_code)
+            .track(&t.tracking_code)
             .await
             .unwrap_or_else(|e| panic!("acknowledged ticket {} lost: {e}", t.ticket.number));
         assert_eq!(view.number, t.ticket.number);

@@ -63,7 +63,7 @@ async fn serve_one(
     assert_eq!(called.ticket.unwrap().number, t.ticket.number);
     officer.counter_action(counter, "start").await.unwrap();
     officer.counter_action(counter, "finish").await.unwrap();
-    (t.ticket.number, t.ticket.tracking_code)
+    (t.ticket.number, t.tracking_code)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,8 +79,7 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         .client(Some(KIOSK))
         .issue("ktp", Category::Regular)
         .await
-        .unwrap()
-        .ticket;
+        .unwrap();
     let (s, v) = post(
         &format!("{url}/api/v1/track/{}/rating", waiting.tracking_code),
         None,
@@ -101,7 +100,7 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     let (s, v) = post(
         &format!("{url}/api/v1/ratings"),
         Some(RATING_1),
-        json!({"number": waiting.number, "score": 3}),
+        json!({"number": waiting.ticket.number, "score": 3}),
     )
     .await;
     assert_eq!(
@@ -110,7 +109,7 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         "{v}"
     );
     p1.counter_action(1, "finish").await.unwrap();
-    let first = waiting.number.clone();
+    let first = waiting.ticket.number.clone();
 
     // Bad input names what was wrong; only a rating tablet may use the tablet route.
     let (s, v) = post(
@@ -260,7 +259,8 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
     let ktp_line = csv.lines().find(|l| l.starts_with("ktp,")).unwrap();
     assert!(ktp_line.ends_with(",2,75.00"), "{ktp_line}");
 
-    // The log says who rated: the tablet device, and the visitor by their tracking code.
+    // The log says who rated: the tablet device, and the visitor by their ticket's number (never
+    // the tracking code, which would let a supervisor cancel or rate in the visitor's name).
     let (_, log) = get(&format!("{url}/api/v1/log?limit=1000"), Some(&tok)).await;
     let log: Vec<antri_wire::Event> = serde_json::from_value(log).unwrap();
     let rated: Vec<_> = log
@@ -278,7 +278,7 @@ async fn one_rating_per_done_ticket_attributed_and_counted_into_the_ikm() {
         rated,
         vec![
             (first.clone(), 4, Some(1), "rating-loket-1".to_string()),
-            (second.clone(), 2, Some(2), second_code.clone()),
+            (second.clone(), 2, Some(2), second.clone()),
         ]
     );
 

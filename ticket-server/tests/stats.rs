@@ -118,7 +118,7 @@ async fn numbering_restarts_at_local_midnight_and_history_stays() {
     // Yesterday's ticket is still known, now expired.
     let old = server
         .client(None)
-        .track(&before.ticket.tracking_code)
+        .track(&before.tracking_code)
         .await
         .unwrap();
     assert_eq!(old.status, antri_wire::TicketStatus::Expired);

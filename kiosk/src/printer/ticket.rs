@@ -339,10 +339,10 @@ mod tests {
                 queued_at: at,
                 called_at: None,
                 counter: None,
-                tracking_code: "abc123".into(),
                 calls: 0,
                 transferred_from: None,
             },
+            tracking_code: "abc123".into(),
             ahead: 3,
             estimated_wait_secs: 601,
             service_name: Text {

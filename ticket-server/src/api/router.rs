@@ -1,8 +1,9 @@
 //! Every route of the server, in one table.
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 
 use super::error::ApiError;
@@ -17,55 +18,108 @@ pub const MAX_BODY: usize = 16 * 1024;
 /// A configuration section saved on the admin page.
 pub const ADMIN_MAX_BODY: usize = 512 * 1024;
 
+/// The routing table as it is built: every method and path, in order. Tests walk it (against
+/// every kind of caller, and against the access table in the README and the OpenAPI document), so
+/// a route cannot be added without being documented.
+struct Table {
+    router: Router<AppState>,
+    routes: Vec<(Method, &'static str)>,
+}
+
+impl Table {
+    fn add<H, T>(self, method: Method, path: &'static str, handler: H) -> Table
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+        self.add_routed(method, path, on(filter, handler))
+    }
+
+    fn add_routed(
+        mut self,
+        method: Method,
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+    ) -> Table {
+        self.router = self.router.route(path, handler);
+        self.routes.push((method, path));
+        self
+    }
+}
+
+fn table() -> Table {
+    let admin_put = MethodFilter::try_from(Method::PUT).expect("a standard method");
+    Table {
+        router: Router::new(),
+        routes: Vec::new(),
+    }
+    .add(Method::GET, "/healthz", ops::health)
+    .add(Method::GET, "/metrics", ops::metrics)
+    .add(Method::GET, "/api/v1/openapi.json", ops::openapi)
+    // Public: kiosks' and phones' read-only views.
+    .add(Method::GET, "/api/v1/services", public::services)
+    .add(Method::GET, "/api/v1/track/{code}", public::track)
+    .add(Method::POST, "/api/v1/track/{code}/cancel", public::cancel)
+    .add(
+        Method::POST,
+        "/api/v1/track/{code}/rating",
+        ratings::from_visitor,
+    )
+    // Rating tablets.
+    .add(Method::POST, "/api/v1/ratings", ratings::from_tablet)
+    // Kiosks.
+    .add(Method::POST, "/api/v1/tickets", tickets::issue)
+    .add(Method::POST, "/api/v1/devices/status", devices::report)
+    .add(Method::GET, "/api/v1/devices", devices::list)
+    // People.
+    .add(Method::POST, "/api/v1/login", auth::login)
+    .add(Method::POST, "/api/v1/logout", auth::logout)
+    .add(Method::GET, "/api/v1/me", auth::me)
+    // Lokets.
+    .add(Method::GET, "/api/v1/counters", counters::list)
+    .add(Method::GET, "/api/v1/counters/{n}", counters::one)
+    .add(
+        Method::GET,
+        "/api/v1/counters/{n}/waiting",
+        counters::waiting,
+    )
+    .add(Method::POST, "/api/v1/counters/{n}/{action}", counters::act)
+    // Pages.
+    .add(Method::GET, "/", web::index)
+    .add(Method::GET, "/officer", web::officer)
+    .add(Method::GET, "/dashboard", web::dashboard)
+    .add(Method::GET, "/admin", web::admin)
+    .add(Method::GET, "/rate/{counter}", web::rate_page)
+    .add(Method::GET, "/t/{code}", web::track_page)
+    .add(Method::GET, "/static/{name}", web::static_file)
+    // Live and history.
+    .add(Method::GET, "/api/v1/events", events::stream)
+    .add(Method::GET, "/api/v1/log", events::log)
+    .add(Method::GET, "/api/v1/stats", stats::stats)
+    .add(Method::GET, "/api/v1/stats/hourly", dashboard::hourly)
+    .add(Method::GET, "/api/v1/stats/export", dashboard::export)
+    .add(Method::GET, "/api/v1/dashboard/now", dashboard::now)
+    .add(Method::GET, "/api/v1/satisfaction", ratings::report)
+    // Admin.
+    .add(Method::GET, "/api/v1/admin/config", admin::get_config)
+    .add_routed(
+        Method::PUT,
+        "/api/v1/admin/config/{section}",
+        // A whole section (30 services, 100 users) is bigger than any other request.
+        on(admin_put, admin::put_section).layer(DefaultBodyLimit::max(ADMIN_MAX_BODY)),
+    )
+    .add(Method::GET, "/api/v1/admin/audit", admin::audit)
+}
+
+/// Every route the server answers: (method, path), paths in the router's `{param}` syntax.
+pub fn routes() -> Vec<(Method, &'static str)> {
+    table().routes
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(ops::health))
-        .route("/metrics", get(ops::metrics))
-        .route("/api/v1/openapi.json", get(ops::openapi))
-        // Public: kiosks' and phones' read-only views.
-        .route("/api/v1/services", get(public::services))
-        .route("/api/v1/track/{code}", get(public::track))
-        .route("/api/v1/track/{code}/cancel", post(public::cancel))
-        .route("/api/v1/track/{code}/rating", post(ratings::from_visitor))
-        // Rating tablets.
-        .route("/api/v1/ratings", post(ratings::from_tablet))
-        // Kiosks.
-        .route("/api/v1/tickets", post(tickets::issue))
-        .route("/api/v1/devices/status", post(devices::report))
-        .route("/api/v1/devices", get(devices::list))
-        // People.
-        .route("/api/v1/login", post(auth::login))
-        .route("/api/v1/logout", post(auth::logout))
-        .route("/api/v1/me", get(auth::me))
-        // Lokets.
-        .route("/api/v1/counters", get(counters::list))
-        .route("/api/v1/counters/{n}", get(counters::one))
-        .route("/api/v1/counters/{n}/waiting", get(counters::waiting))
-        .route("/api/v1/counters/{n}/{action}", post(counters::act))
-        // Pages.
-        .route("/", get(web::index))
-        .route("/officer", get(web::officer))
-        .route("/dashboard", get(web::dashboard))
-        .route("/admin", get(web::admin))
-        .route("/rate/{counter}", get(web::rate_page))
-        .route("/t/{code}", get(web::track_page))
-        .route("/static/{name}", get(web::static_file))
-        // Live and history.
-        .route("/api/v1/events", get(events::stream))
-        .route("/api/v1/log", get(events::log))
-        .route("/api/v1/stats", get(stats::stats))
-        .route("/api/v1/stats/hourly", get(dashboard::hourly))
-        .route("/api/v1/stats/export", get(dashboard::export))
-        .route("/api/v1/dashboard/now", get(dashboard::now))
-        .route("/api/v1/satisfaction", get(ratings::report))
-        // Admin.
-        .route("/api/v1/admin/config", get(admin::get_config))
-        .route(
-            "/api/v1/admin/config/{section}",
-            // A whole section (30 services, 100 users) is bigger than any other request.
-            put(admin::put_section).layer(DefaultBodyLimit::max(ADMIN_MAX_BODY)),
-        )
-        .route("/api/v1/admin/audit", get(admin::audit))
+    table()
+        .router
         .fallback(|| async {
             ApiError::not_found("no_such_route", "no such route; see /api/v1/openapi.json")
         })

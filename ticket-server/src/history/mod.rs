@@ -25,11 +25,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use antri_wire::event::{Actor, ActorKind};
-use antri_wire::{Category, Event, PauseReason};
+use antri_wire::{Category, PauseReason};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 use crate::config::{Config, Service};
-use crate::queue::{Command, Hall, QueueError, Reply};
+use crate::queue::{Command, Hall, Logged, QueueError, Reply};
 use crate::store::{self, log, StoreError};
 use model::Model;
 use rng::Rng;
@@ -113,7 +113,7 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
     // The simulation and the writing each take about half the time, so they run on two threads:
     // this one simulates day after day, the writer appends each finished day in one transaction.
     // The order of events is the simulation's, so a seed still gives the same database.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Logged>>(2);
     let writer = std::thread::spawn(move || -> Result<(), StoreError> {
         for events in rx {
             log::append(&mut conn, &events)?;
@@ -236,7 +236,7 @@ fn simulate_day(
     date: NaiveDate,
     opts: &Options,
     code_counter: &mut u64,
-    out: &mut Vec<Event>,
+    out: &mut Vec<Logged>,
 ) -> DayReport {
     let mut report = DayReport::default();
     let at = |t: NaiveTime| utc(config, date.and_time(t));

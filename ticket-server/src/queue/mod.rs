@@ -20,6 +20,7 @@ use std::sync::Arc;
 use antri_wire::event::{Actor, ActorKind, CallView};
 use antri_wire::*;
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, PriorityPolicy, Service};
 pub use availability::availability;
@@ -57,7 +58,8 @@ pub enum Command {
     },
     Resume(u32),
     Close(u32),
-    /// A visitor cancels their own ticket by its tracking code.
+    /// A visitor cancels their own ticket by its tracking code. The event is attributed to the
+    /// visitor by the ticket's number (whatever actor is given), never by the code.
     Cancel {
         tracking_code: String,
     },
@@ -67,7 +69,8 @@ pub enum Command {
     },
     /// Nothing but the passing of time (the day may roll over).
     Tick,
-    /// A visitor rates a finished ticket of today, 1..=4 (checked by the caller).
+    /// A visitor rates a finished ticket of today, 1..=4 (checked by the caller). Rated by
+    /// tracking code, the event is attributed to the visitor by the ticket's number.
     Rate {
         by: RateBy,
         score: u8,
@@ -170,8 +173,28 @@ fn availability_words(a: &Availability) -> String {
 /// may have rolled over first) and the answer.
 #[derive(Debug)]
 pub struct Outcome {
-    pub events: Vec<Event>,
+    pub events: Vec<Logged>,
     pub result: Result<Reply, QueueError>,
+}
+
+/// One entry of the log as the server keeps it: the public [`Event`] and, on `ticket_issued`
+/// only, the ticket's tracking code. The code is the visitor's proof (it cancels and rates the
+/// ticket), so it is stored — a restart must still find the ticket by it — but never served: what
+/// goes to subscribers, the log and the audit page is [`Logged::event`], a type without the code.
+/// Stored as the event's JSON with a top-level `tracking_code` beside it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Logged {
+    #[serde(flatten)]
+    pub event: Event,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_code: Option<String>,
+}
+
+impl std::ops::Deref for Logged {
+    type Target = Event;
+    fn deref(&self) -> &Event {
+        &self.event
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -391,7 +414,7 @@ impl Hall {
         }
     }
 
-    fn roll_day(&mut self, now: DateTime<Utc>, out: &mut Vec<Event>) {
+    fn roll_day(&mut self, now: DateTime<Utc>, out: &mut Vec<Logged>) {
         let today = self.config.building.zone.local_date(now);
         if self.day.is_some_and(|d| d >= today) {
             return;
@@ -413,15 +436,31 @@ impl Hall {
     }
 
     /// Assign the next sequence number, apply, and record the event.
-    fn emit(&mut self, kind: EventKind, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Event>) {
-        let mut event = Event {
-            seq: self.seq + 1,
-            at: self.config.building.zone.local(now),
-            actor: actor.clone(),
-            waiting: BTreeMap::new(),
-            kind,
+    fn emit(&mut self, kind: EventKind, now: DateTime<Utc>, actor: &Actor, out: &mut Vec<Logged>) {
+        self.emit_logged(kind, None, now, actor, out)
+    }
+
+    /// [`Hall::emit`] with the tracking code of a ticket being issued.
+    fn emit_logged(
+        &mut self,
+        kind: EventKind,
+        tracking_code: Option<String>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        out: &mut Vec<Logged>,
+    ) {
+        let mut entry = Logged {
+            event: Event {
+                seq: self.seq + 1,
+                at: self.config.building.zone.local(now),
+                actor: actor.clone(),
+                waiting: BTreeMap::new(),
+                kind,
+            },
+            tracking_code,
         };
-        self.apply(&event);
+        self.apply(&entry);
+        let event = &mut entry.event;
         let mut touched: Vec<&str> = Vec::new();
         if let Some(t) = event.kind.ticket() {
             touched.push(&t.service);
@@ -429,10 +468,12 @@ impl Hall {
         if let EventKind::TicketTransferred { from, .. } = &event.kind {
             touched.push(from);
         }
-        for s in touched {
-            event.waiting.insert(s.to_string(), self.waiting_count(s));
-        }
-        out.push(event);
+        let waiting: Vec<(String, u32)> = touched
+            .into_iter()
+            .map(|s| (s.to_string(), self.waiting_count(s)))
+            .collect();
+        event.waiting.extend(waiting);
+        out.push(entry);
     }
 
     fn decide(
@@ -440,7 +481,7 @@ impl Hall {
         cmd: Command,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) -> Result<Reply, QueueError> {
         match cmd {
             Command::Tick => Ok(Reply::Nothing),
@@ -628,7 +669,7 @@ impl Hall {
                 self.emit(
                     EventKind::TicketCancelled { ticket: t.clone() },
                     now,
-                    actor,
+                    &visitor(&t),
                     out,
                 );
                 Ok(Reply::Ticket(Box::new(t)))
@@ -689,6 +730,10 @@ impl Hall {
                     return Err(QueueError::AlreadyRated(t.number));
                 }
                 let counter = t.counter;
+                let actor = match by {
+                    RateBy::TrackingCode(_) => visitor(&t),
+                    RateBy::Counter { .. } => actor.clone(),
+                };
                 self.emit(
                     EventKind::TicketRated {
                         ticket: t.clone(),
@@ -696,7 +741,7 @@ impl Hall {
                         score,
                     },
                     now,
-                    actor,
+                    &actor,
                     out,
                 );
                 Ok(Reply::Ticket(Box::new(t)))
@@ -737,7 +782,7 @@ impl Hall {
         tracking_code: String,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) -> Result<Reply, QueueError> {
         let service = self
             .config
@@ -769,14 +814,14 @@ impl Hall {
             queued_at: local,
             called_at: None,
             counter: None,
-            tracking_code,
             calls: 0,
             transferred_from: None,
         };
-        self.emit(
+        self.emit_logged(
             EventKind::TicketIssued {
                 ticket: ticket.clone(),
             },
+            Some(tracking_code.clone()),
             now,
             actor,
             out,
@@ -788,10 +833,8 @@ impl Hall {
             estimated_wait_secs: self.estimate(&service, ahead),
             service_name: service.name.clone(),
             agency_name: agency.unwrap_or_else(|| service.name.clone()),
-            tracking_url: format!(
-                "{}/t/{}",
-                self.config.building.public_url, ticket.tracking_code
-            ),
+            tracking_url: format!("{}/t/{}", self.config.building.public_url, tracking_code),
+            tracking_code,
             ticket,
         })))
     }
@@ -840,7 +883,7 @@ impl Hall {
         n: u32,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) -> Result<(), QueueError> {
         let rt = self.counter(n)?;
         match &rt.view.state {
@@ -863,7 +906,7 @@ impl Hall {
         n: u32,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) -> Result<TicketView, QueueError> {
         let mut t = self
             .current(
@@ -891,7 +934,7 @@ impl Hall {
         id: u64,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) -> Result<Reply, QueueError> {
         let mut t = self.tickets[&id].clone();
         t.status = TicketStatus::Called;
@@ -917,7 +960,7 @@ impl Hall {
         state: CounterState,
         now: DateTime<Utc>,
         actor: &Actor,
-        out: &mut Vec<Event>,
+        out: &mut Vec<Logged>,
     ) {
         let mut view = self.counters[&n].view.clone();
         view.state = state;
@@ -934,8 +977,10 @@ impl Hall {
         })))
     }
 
-    /// Apply one event to the state. Used both when deciding and when replaying the log.
-    pub fn apply(&mut self, event: &Event) {
+    /// Apply one entry of the log to the state. Used both when deciding and when replaying the
+    /// log.
+    pub fn apply(&mut self, entry: &Logged) {
+        let event = &entry.event;
         self.seq = event.seq;
         match &event.kind {
             EventKind::DayStarted { day, .. } => {
@@ -990,7 +1035,9 @@ impl Hall {
                         *last = (*last).max(n);
                     }
                     self.by_number.insert(ticket.number.clone(), ticket.id);
-                    self.by_code.insert(ticket.tracking_code.clone(), ticket.id);
+                    if let Some(code) = &entry.tracking_code {
+                        self.by_code.insert(code.clone(), ticket.id);
+                    }
                 }
                 let at = event.at.with_timezone(&Utc);
                 match kind {
@@ -1253,6 +1300,15 @@ impl Hall {
             called_at: t.called_at,
             rating: self.rating_of(t.id),
         }
+    }
+}
+
+/// Who acted with a ticket's tracking code: the visitor, named by the ticket's number (the log is
+/// read by supervisors and admins; the code would let them cancel or rate the ticket).
+fn visitor(t: &TicketView) -> Actor {
+    Actor {
+        kind: ActorKind::Visitor,
+        id: t.number.clone(),
     }
 }
 

@@ -153,8 +153,12 @@ fn to_command(op: &Op, issued: &[TicketView]) -> Command {
             note: None,
         },
         Op::Resume(c) => Command::Resume(*c),
+        // The k-th ticket issued got the code `C{k}` (see `Op::Issue`).
         Op::Cancel(i) => Command::Cancel {
-            tracking_code: nth(*i).map_or("none".into(), |t| t.tracking_code.clone()),
+            tracking_code: match issued.len() {
+                0 => "none".into(),
+                n => format!("C{}", i % n),
+            },
         },
     }
 }
@@ -210,6 +214,11 @@ proptest! {
         prop_assert_eq!(replayed.snapshot(now), hall.snapshot(now));
         for s in SERVICES {
             prop_assert_eq!(replayed.waiting_tickets(&[s.to_string()]), hall.waiting_tickets(&[s.to_string()]));
+        }
+        // The tracking codes, which no public event carries, come back from the log's entries.
+        for k in 0..issued.len() {
+            let code = format!("C{k}");
+            prop_assert_eq!(replayed.ticket_by_code(&code), hall.ticket_by_code(&code));
         }
     }
 
@@ -604,4 +613,98 @@ fn reconfigure_keeps_lokets_state_refuses_stranding_and_stale_edits() {
     // An edit made from the old configuration would silently undo this one: refused.
     let stale = hall.execute(reconfigure(&base, quota_1), now, &officer());
     assert!(matches!(stale.result, Err(QueueError::ConfigConflict(m)) if m.contains("meanwhile")));
+}
+
+#[test]
+fn the_tracking_code_is_stored_with_the_issue_but_in_no_public_event() {
+    use super::{Logged, RateBy};
+    let cfg = config("Asia/Jakarta", "first");
+    let mut hall = Hall::new(cfg.clone());
+    let now = start();
+    let mut log: Vec<Logged> = Vec::new();
+    let mut run = |hall: &mut Hall, cmd: Command| {
+        let out = hall.execute(cmd, now, &officer());
+        log.extend(out.events);
+        out.result.unwrap()
+    };
+    let code = "SECRETCODE1";
+    let Reply::Issued(issued) = run(
+        &mut hall,
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Regular,
+            tracking_code: code.into(),
+        },
+    ) else {
+        panic!("issue failed")
+    };
+    // The kiosk that asked gets the code, to print it.
+    assert_eq!(issued.tracking_code, code);
+    assert!(issued.tracking_url.ends_with(&format!("/t/{code}")));
+    let Reply::Issued(other) = run(
+        &mut hall,
+        Command::Issue {
+            service: "s1".into(),
+            category: Category::Regular,
+            tracking_code: "SECRETCODE2".into(),
+        },
+    ) else {
+        panic!("issue failed")
+    };
+    run(&mut hall, Command::Open(1));
+    run(&mut hall, Command::CallNext(1));
+    run(&mut hall, Command::Finish(1));
+    // The visitors act with their codes; the log names them by their tickets' numbers.
+    run(
+        &mut hall,
+        Command::Rate {
+            by: RateBy::TrackingCode(code.into()),
+            score: 4,
+        },
+    );
+    run(
+        &mut hall,
+        Command::Cancel {
+            tracking_code: "SECRETCODE2".into(),
+        },
+    );
+    let visitor_actions: Vec<&Actor> = log
+        .iter()
+        .filter(|e| e.actor.kind == ActorKind::Visitor)
+        .map(|e| &e.actor)
+        .collect();
+    assert_eq!(
+        visitor_actions
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>(),
+        [issued.ticket.number.as_str(), other.ticket.number.as_str()]
+    );
+    // Only the issue entries keep a code, and only in the stored form.
+    for e in &log {
+        let public = serde_json::to_string(&e.event).unwrap();
+        assert!(!public.contains("SECRETCODE"), "{public}");
+        let stored = serde_json::to_string(e).unwrap();
+        let back: Logged = serde_json::from_str(&stored).unwrap();
+        assert_eq!(&back, e, "a stored entry reads back as it was");
+        let served: Event = serde_json::from_str(&stored).unwrap();
+        assert_eq!(
+            served, e.event,
+            "decoding the stored entry as an event drops the code"
+        );
+        assert_eq!(
+            e.tracking_code.is_some(),
+            matches!(e.kind, EventKind::TicketIssued { .. }),
+            "{stored}"
+        );
+    }
+    // After a restart the code still finds the ticket.
+    let mut replayed = Hall::new(cfg);
+    for e in &log {
+        replayed.apply(e);
+    }
+    assert_eq!(
+        replayed.ticket_by_code(code).map(|t| t.id),
+        Some(issued.ticket.id)
+    );
 }

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use antri_wire::event::ActorKind;
+use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{Event, EventKind, TicketView};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::StoreError;
 use crate::config::Config;
-use crate::queue::Hall;
+use crate::queue::{Hall, Logged};
 
 pub fn type_name(kind: &EventKind) -> &'static str {
     match kind {
@@ -45,7 +45,7 @@ fn actor_kind_name(kind: ActorKind) -> &'static str {
 
 /// Append events and update the ticket projection, all in one transaction, and commit: when this
 /// returns Ok the events are durable.
-pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError> {
+pub fn append(conn: &mut Connection, events: &[Logged]) -> Result<(), StoreError> {
     append_batch(conn, events, &[])
 }
 
@@ -53,7 +53,7 @@ pub fn append(conn: &mut Connection, events: &[Event]) -> Result<(), StoreError>
 /// batch put into force (keyed by the event's seq), in the same transaction.
 pub fn append_batch(
     conn: &mut Connection,
-    events: &[Event],
+    events: &[Logged],
     configs: &[(u64, Arc<Config>)],
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
@@ -86,8 +86,11 @@ pub fn append_batch(
                  officer = COALESCE(?10, officer)
              WHERE id = ?1",
         )?;
-        for e in events {
-            let payload = serde_json::to_string(e).expect("events always serialise");
+        for logged in events {
+            // The payload keeps the tracking code of an issued ticket (see `Logged`); what is
+            // served is decoded from it as the public `Event`, which has no place for it.
+            let payload = serde_json::to_string(logged).expect("events always serialise");
+            let e = &logged.event;
             let ticket = e.kind.ticket();
             insert.execute(params![
                 e.seq as i64,
@@ -160,7 +163,13 @@ pub fn append_batch(
                     t.service,
                     t.category.as_str(),
                     status_name(t),
-                    t.tracking_code,
+                    logged
+                        .tracking_code
+                        .as_deref()
+                        .ok_or_else(|| StoreError::Corrupt {
+                            seq: e.seq,
+                            reason: "an issued ticket without its tracking code".into(),
+                        })?,
                     (e.actor.kind == ActorKind::Device).then_some(&e.actor.id),
                     t.issued_at.timestamp(),
                     view,
@@ -194,11 +203,40 @@ pub fn append_batch(
     Ok(())
 }
 
-fn decode(seq: i64, payload: &str) -> Result<Event, StoreError> {
-    serde_json::from_str(payload).map_err(|e| StoreError::Corrupt {
+fn corrupt(seq: i64) -> impl FnOnce(serde_json::Error) -> StoreError {
+    move |e| StoreError::Corrupt {
         seq: seq as u64,
         reason: e.to_string(),
-    })
+    }
+}
+
+/// A stored entry with its secret, for rebuilding the hall. Databases written before the code
+/// moved out of the ticket kept it in `ticket.tracking_code` of `ticket_issued`.
+fn decode_logged(seq: i64, payload: &str) -> Result<Logged, StoreError> {
+    let mut logged: Logged = serde_json::from_str(payload).map_err(corrupt(seq))?;
+    if logged.tracking_code.is_none() && matches!(logged.event.kind, EventKind::TicketIssued { .. })
+    {
+        let raw: serde_json::Value = serde_json::from_str(payload).map_err(corrupt(seq))?;
+        logged.tracking_code = raw["ticket"]["tracking_code"].as_str().map(str::to_string);
+    }
+    Ok(logged)
+}
+
+/// A stored entry as it may be served: the public event only. Decoding into [`Event`] drops the
+/// tracking code (it has no field for it, here or inside a ticket of an older database), and a
+/// visitor's action stored by an older version under the code is attributed by the ticket's
+/// number instead.
+pub fn decode_public(seq: i64, payload: &str) -> Result<Event, StoreError> {
+    let mut e: Event = serde_json::from_str(payload).map_err(corrupt(seq))?;
+    if e.actor.kind == ActorKind::Visitor {
+        if let Some(t) = e.kind.ticket() {
+            e.actor = Actor {
+                kind: ActorKind::Visitor,
+                id: t.number.clone(),
+            };
+        }
+    }
+    Ok(e)
 }
 
 /// Rebuild the hall from the log: the current day's events (from its `day_started`) and the
@@ -224,7 +262,7 @@ pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreEr
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let payload: String = row.get(1)?;
-        hall.apply(&decode(seq, &payload)?);
+        hall.apply(&decode_logged(seq, &payload)?);
     }
     hall.resume_from(max_seq as u64, max_id as u64 + 1);
     Ok(hall)
@@ -255,14 +293,14 @@ pub fn rating_of(conn: &Connection, ticket_id: u64) -> Result<Option<u8>, StoreE
         .optional()?)
 }
 
-/// Events after `after`, oldest first, at most `limit`.
+/// Events after `after`, oldest first, at most `limit`, as they may be served (no secrets).
 pub fn events_after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
     let mut stmt = conn
         .prepare_cached("SELECT seq, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let mut rows = stmt.query(params![after as i64, limit as i64])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(decode(row.get(0)?, &row.get::<_, String>(1)?)?);
+        out.push(decode_public(row.get(0)?, &row.get::<_, String>(1)?)?);
     }
     Ok(out)
 }
@@ -276,7 +314,7 @@ pub fn seq_range(conn: &Connection) -> Result<(u64, u64), StoreError> {
     )?)
 }
 
-/// A ticket of any day, by its public tracking code.
+/// A ticket of any day, by its tracking code.
 pub fn ticket_by_code(conn: &Connection, code: &str) -> Result<Option<TicketView>, StoreError> {
     let row: Option<(i64, String)> = conn
         .query_row(
@@ -295,5 +333,28 @@ pub fn ticket_by_code(conn: &Connection, code: &str) -> Result<Option<TicketView
                     reason: e.to_string(),
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ticket_issued` and `ticket_cancelled` as a version before the code left the ticket stored
+    /// them: the code inside the ticket, and the visitor named by it.
+    const LEGACY_ISSUED: &str = r#"{"seq":2,"at":"2026-11-24T09:00:00+07:00","actor":{"kind":"device","id":"kiosk-1"},"waiting":{"ktp":1},"type":"ticket_issued","ticket":{"id":1,"number":"KTP-001","service":"ktp","category":"regular","status":"waiting","day":"2026-11-24","issued_at":"2026-11-24T09:00:00+07:00","queued_at":"2026-11-24T09:00:00+07:00","called_at":null,"counter":null,"tracking_code":"OLDCODE234","calls":0,"transferred_from":null}}"#;
+    const LEGACY_CANCELLED: &str = r#"{"seq":3,"at":"2026-11-24T09:01:00+07:00","actor":{"kind":"visitor","id":"OLDCODE234"},"waiting":{"ktp":0},"type":"ticket_cancelled","ticket":{"id":1,"number":"KTP-001","service":"ktp","category":"regular","status":"cancelled","day":"2026-11-24","issued_at":"2026-11-24T09:00:00+07:00","queued_at":"2026-11-24T09:00:00+07:00","called_at":null,"counter":null,"tracking_code":"OLDCODE234","calls":0,"transferred_from":null}}"#;
+
+    #[test]
+    fn an_older_databases_codes_still_find_tickets_but_are_never_served() {
+        let issued = decode_logged(2, LEGACY_ISSUED).unwrap();
+        assert_eq!(issued.tracking_code.as_deref(), Some("OLDCODE234"));
+        for (seq, payload) in [(2, LEGACY_ISSUED), (3, LEGACY_CANCELLED)] {
+            let served = serde_json::to_string(&decode_public(seq, payload).unwrap()).unwrap();
+            assert!(!served.contains("OLDCODE234"), "{served}");
+        }
+        let cancelled = decode_public(3, LEGACY_CANCELLED).unwrap();
+        assert_eq!(cancelled.actor.kind, ActorKind::Visitor);
+        assert_eq!(cancelled.actor.id, "KTP-001");
     }
 }

@@ -183,7 +183,7 @@ fn run(
                         }
                     }
                     drop(p);
-                    parts.hub.publish(&events);
+                    parts.hub.publish(events.iter().map(|l| &l.event));
                 }
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.reply.send(result.map_err(WriteError::from));

@@ -162,7 +162,7 @@ pub async fn seed_day(server: &InProcess, clock: &Clock) {
         .post(format!(
             "{}/api/v1/track/{}/cancel",
             server.url(),
-            ktp[3].ticket.tracking_code
+            ktp[3].tracking_code
         ))
         .send()
         .await

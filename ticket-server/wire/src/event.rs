@@ -31,7 +31,8 @@ pub struct Event {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub kind: ActorKind,
-    /// Username, device id, or `server`.
+    /// Username, device id, `server`, or for a visitor the number of their ticket (`KTP-012`;
+    /// never the tracking code they acted with).
     pub id: String,
 }
 
@@ -40,7 +41,8 @@ pub struct Actor {
 pub enum ActorKind {
     User,
     Device,
-    /// A visitor acting through their ticket's tracking code (e.g. cancelling it).
+    /// A visitor acting through their ticket's tracking code (cancelling or rating it). The
+    /// actor's id is the ticket's number, not the code.
     Visitor,
     System,
 }

@@ -76,6 +76,10 @@ impl TicketStatus {
     }
 }
 
+/// A ticket as officers, displays and the log see it. It has no tracking code on purpose: the code
+/// is the visitor's proof (it cancels and rates the ticket), so it travels only in [`IssuedTicket`]
+/// (to the kiosk that prints it) and in the `/track/{code}` routes (to whoever presents it). A type
+/// that cannot carry the code cannot leak it to a display or a rating tablet.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct TicketView {
     /// Unique over the whole history of the building.
@@ -94,8 +98,6 @@ pub struct TicketView {
     pub called_at: Option<Timestamp>,
     /// The loket it was called to, once called.
     pub counter: Option<u32>,
-    /// The public code behind the QR on the printed ticket.
-    pub tracking_code: String,
     /// How many times it has been called (recalls included).
     pub calls: u32,
     pub transferred_from: Option<String>,
@@ -189,10 +191,14 @@ fn regular() -> Category {
     Category::Regular
 }
 
-/// The answer to an issue request; everything the printed ticket needs.
+/// The answer to an issue request; everything the printed ticket needs. Only the issuing kiosk
+/// receives it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct IssuedTicket {
     pub ticket: TicketView,
+    /// The code behind the QR on the printed ticket: whoever holds it may follow, cancel and rate
+    /// the ticket. It is in no other answer and no event.
+    pub tracking_code: String,
     /// How many tickets will be called before this one, by the queue's current order.
     pub ahead: u32,
     pub estimated_wait_secs: u32,

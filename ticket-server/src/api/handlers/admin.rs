@@ -23,8 +23,7 @@ use crate::api::AppState;
 use crate::auth::{hash_password, Principal};
 use crate::config::{raw, Config, ConfigError};
 use crate::queue::{Command, Reply};
-use crate::store::log::type_name;
-use crate::store::StoreError;
+use crate::store::log::{self, type_name};
 
 /// The sections of the configuration the admin page edits, with the field that names an entry.
 pub const SECTIONS: &[(&str, Option<&str>)] = &[
@@ -38,17 +37,20 @@ pub const SECTIONS: &[(&str, Option<&str>)] = &[
 
 #[derive(Serialize)]
 pub struct ConfigView {
-    /// Users carry no password hash here; send `password` to set a new one.
+    /// Users carry no password hash and devices no token here (a secret reaches only its holder):
+    /// send `password` or `token` to set a new one; leave it out to keep the current one.
     document: Value,
     sections: Vec<&'static str>,
 }
 
 fn document_json(config: &Config) -> Value {
     let mut doc = serde_json::to_value(config.document.as_ref()).unwrap_or(Value::Null);
-    if let Some(users) = doc.get_mut("users").and_then(Value::as_array_mut) {
-        for u in users {
-            if let Some(o) = u.as_object_mut() {
-                o.remove("password_hash");
+    for (section, secret) in [("users", "password_hash"), ("devices", "token")] {
+        if let Some(entries) = doc.get_mut(section).and_then(Value::as_array_mut) {
+            for e in entries {
+                if let Some(o) = e.as_object_mut() {
+                    o.remove(secret);
+                }
             }
         }
     }
@@ -127,6 +129,9 @@ pub async fn put_section(
                 .await
                 .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))??;
             doc["users"] = users;
+        }
+        "devices" => {
+            doc["devices"] = with_device_tokens(body, &current)?;
         }
         _ => {
             if !body.is_array() {
@@ -222,6 +227,37 @@ fn with_password_hashes(body: Value, current: &Config) -> Result<Value, ApiError
         out.push(u);
     }
     Ok(Value::Array(out))
+}
+
+/// The devices as sent, with the current token kept for a device that was sent without one (the
+/// admin page never receives tokens, so it can only send new ones).
+fn with_device_tokens(body: Value, current: &Config) -> Result<Value, ApiError> {
+    let Value::Array(mut devices) = body else {
+        return Err(invalid("devices: send a list"));
+    };
+    for (i, d) in devices.iter_mut().enumerate() {
+        let Some(o) = d.as_object_mut() else {
+            return Err(invalid(format!("devices[{i}]: send an object")));
+        };
+        match o.get("token") {
+            Some(Value::String(t)) if !t.is_empty() => {}
+            Some(Value::String(_)) | Some(Value::Null) | None => {
+                let id = o.get("id").and_then(Value::as_str).unwrap_or("");
+                match current.devices.iter().find(|d| d.id == id) {
+                    Some(existing) => {
+                        o.insert("token".into(), Value::String(existing.token.clone()));
+                    }
+                    None => {
+                        return Err(invalid(format!(
+                            "devices[{i}].token: a new device needs a token"
+                        )))
+                    }
+                }
+            }
+            Some(_) => return Err(invalid(format!("devices[{i}].token: must be text"))),
+        }
+    }
+    Ok(Value::Array(devices))
 }
 
 /// Fields whose values never go into the audit log (every supervisor can read it).
@@ -486,12 +522,7 @@ pub async fn audit(
             while let Some(r) = rows.next()? {
                 let seq: i64 = r.get(0)?;
                 let payload: String = r.get(1)?;
-                out.push(serde_json::from_str::<Event>(&payload).map_err(|e| {
-                    StoreError::Corrupt {
-                        seq: seq as u64,
-                        reason: e.to_string(),
-                    }
-                })?);
+                out.push(log::decode_public(seq, &payload)?);
             }
             Ok((total as u64, out))
         })

@@ -1,7 +1,8 @@
 //! Lokets: what they are doing, who waits for them, and the officer's actions.
 
 use antri_wire::{
-    CallRequest, CounterActionResult, CounterView, PauseRequest, Role, TicketView, TransferRequest,
+    CallRequest, CounterActionResult, CounterView, DeviceKind, PauseRequest, Role, TicketView,
+    TransferRequest,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -29,12 +30,17 @@ pub async fn one(
 }
 
 /// Today's waiting tickets for the loket's services, in arrival order (priority marked).
+///
+/// For the loket's officers, supervisors and admins, and display devices (a loket's own screen
+/// may show who is next). Kiosks and rating tablets have no use for it. A ticket view carries no
+/// tracking code, so the list holds nothing a visitor could be harmed by.
 pub async fn waiting(
     State(s): State<AppState>,
     who: Principal,
     Path(n): Path<u32>,
 ) -> Result<Json<Vec<TicketView>>, ApiError> {
-    if who.require_role(&[Role::Supervisor, Role::Admin]).is_err() {
+    let display = who.require_device(DeviceKind::Display).is_ok();
+    if !display && who.require_role(&[Role::Supervisor, Role::Admin]).is_err() {
         who.require_counter(n)?;
     }
     let hall = s.hall();

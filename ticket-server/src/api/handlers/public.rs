@@ -77,9 +77,10 @@ pub async fn cancel(
     Path(code): Path<String>,
 ) -> Result<Json<TrackView>, ApiError> {
     check_code(&code)?;
+    // The queue names the visitor in the log by the ticket's number, never by the code.
     let actor = Actor {
         kind: ActorKind::Visitor,
-        id: code.clone(),
+        id: "visitor".into(),
     };
     match s
         .writer

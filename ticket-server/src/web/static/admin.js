@@ -25,9 +25,9 @@ const SECTIONS = {
     cols: [["username", "Username", "mid"], ["name", "Nama · Name", "wide"], ["role", "Peran · Role", ["officer", "supervisor", "admin"]],
            ["counters", "Loket (nomor, koma)", "numlist"], ["password", "Kata sandi baru · New password", "password"]] },
   devices: { title: "Perangkat · Devices",
-    help: "kind: kiosk, display, atau rating (tablet penilaian; isi loket). Token min. 16 karakter. Tablet: buka /rate/<loket>#token=<token>.",
+    help: "kind: kiosk, display, atau rating (tablet penilaian; isi loket). Token baru hanya diisi untuk mengganti (min. 16 karakter); kosong = tetap, token tidak pernah ditampilkan. Tablet: buka /rate/<loket>#token=<token>. · Fill token only to set a new one; tokens are never shown.",
     cols: [["id", "id", "mid"], ["kind", "Jenis · Kind", ["kiosk", "display", "rating"]], ["name", "Nama · Name", "wide"],
-           ["token", "Token", "wide"], ["counter", "Loket (rating)", "number"]] },
+           ["token", "Token baru · New token", "wide"], ["counter", "Loket (rating)", "number"]] },
 };
 const TABS = [["building", "Gedung · Building"], ["agencies", "Instansi"], ["services", "Layanan"], ["counters", "Loket"],
               ["users", "Pengguna"], ["devices", "Perangkat"], ["audit", "Log audit · Audit"]];
