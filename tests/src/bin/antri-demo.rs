@@ -6,6 +6,7 @@ use std::time::Instant;
 use antri_tests::demo::children::exit_when_parent_goes;
 use antri_tests::demo::cli::{Cli, Role};
 use antri_tests::demo::hall;
+use antri_ui::screen::Placement;
 use clap::Parser;
 
 fn main() -> anyhow::Result<()> {
@@ -23,10 +24,20 @@ fn main() -> anyhow::Result<()> {
                 .init();
             exit_when_parent_goes();
             match role {
-                Role::Kiosk { config } => kiosk::app::run(&config, true, started),
-                Role::Display { config } => {
-                    counter_display::app::run(counter_display::config::Config::load(&config)?, true)
-                }
+                Role::Kiosk {
+                    config,
+                    geometry,
+                    simulate_visitors,
+                } => kiosk::app::run(
+                    &config,
+                    geometry.map_or(Placement::Windowed, Placement::Window),
+                    simulate_visitors.map(kiosk::visitors::Pace::demo),
+                    started,
+                ),
+                Role::Display { config, geometry } => counter_display::app::run(
+                    counter_display::config::Config::load(&config)?,
+                    geometry.map_or(Placement::Windowed, Placement::Window),
+                ),
             }
         }
     }

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use antri_ui::screen::Area;
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 
@@ -18,6 +19,13 @@ pub struct Cli {
     /// Where the ticket server listens.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The printer emulator's raw ESC/POS port on 127.0.0.1 (where the kiosk prints; a network
+    /// printer's is 9100).
+    #[arg(long, default_value_t = 9100)]
+    pub printer_port: u16,
+    /// The printer emulator's own HTTP API port on 127.0.0.1 (status, faults).
+    #[arg(long, default_value_t = 9101)]
+    pub printer_api_port: u16,
     /// Database, printed tickets, configs and logs of the demo. Emptied of the last run's day at
     /// start: each run is a fresh morning.
     #[arg(long, default_value = "data/demo")]
@@ -52,11 +60,20 @@ pub enum Role {
     Kiosk {
         #[arg(long)]
         config: PathBuf,
+        /// Where its window goes (X11 geometry); a plain desktop window without.
+        #[arg(long)]
+        geometry: Option<Area>,
+        /// Simulated visitors take tickets through this kiosk, for these services
+        /// (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        simulate_visitors: Option<Vec<String>>,
     },
     /// (internal) Run the counter-display program.
     #[command(hide = true)]
     Display {
         #[arg(long)]
         config: PathBuf,
+        #[arg(long)]
+        geometry: Option<Area>,
     },
 }

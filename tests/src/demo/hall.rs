@@ -16,7 +16,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use super::children::Children;
 use super::cli::Cli;
-use super::{clock, printer, simulate, workspace};
+use super::{clock, layout, printer, simulate, workspace};
 
 const KIOSK_TOKEN: &str = "demo-kiosk-1-token";
 const DISPLAY_TOKEN: &str = "demo-display-hall-token";
@@ -127,7 +127,8 @@ async fn hall(
     let mut children = Children::new(&data.join("logs"));
     let mut notes = Vec::new();
     let printer = match printer::ensure_emupos(&ws).and_then(|exe| {
-        printer::start(&mut children, &exe, &data, &data.join("tickets"))
+        let ports = (cli.printer_port, cli.printer_api_port);
+        printer::start(&mut children, &exe, ports, &data, &data.join("tickets"))
             .map_err(|e| format!("{e:#}"))
     }) {
         Ok(p) => Some(p),
@@ -147,6 +148,7 @@ async fn hall(
 
     let display = std::env::var_os("DISPLAY").filter(|d| !d.is_empty());
     let mut windows = Vec::new();
+    let mut kiosk_visitors = false;
     if cli.no_windows {
         notes.push("No windows (--no-windows).".into());
     } else if display.is_none() {
@@ -156,6 +158,16 @@ async fn hall(
                 .into(),
         );
     } else {
+        // Side by side on this desktop; without an answer from X, plain windows of each shape.
+        let layout = match antri_ui::screen::monitor() {
+            Ok(desktop) => Some(layout::side_by_side(desktop)),
+            Err(e) => {
+                notes.push(format!(
+                    "Window placement: {e}; the windows open at their own size."
+                ));
+                None
+            }
+        };
         let exe = std::env::current_exe()?;
         if !cli.no_kiosk {
             let cfg = data.join("kiosk.toml");
@@ -170,6 +182,21 @@ async fn hall(
             )?;
             let mut cmd = Command::new(&exe);
             cmd.arg("kiosk").arg("--config").arg(&cfg);
+            if let Some(l) = &layout {
+                cmd.arg("--geometry").arg(l.kiosk.to_string());
+            }
+            if cli.simulate {
+                // Visitors tap through this kiosk, so their tickets are printed.
+                match simulate::served_services(&url).await {
+                    Ok(served) => {
+                        let mut served: Vec<String> = served.into_iter().collect();
+                        served.sort();
+                        cmd.arg("--simulate-visitors").arg(served.join(","));
+                        kiosk_visitors = true;
+                    }
+                    Err(e) => notes.push(format!("Simulated visitors: {e}; through the API.")),
+                }
+            }
             children.spawn("kiosk", cmd, true)?;
             windows.push("kiosk");
         }
@@ -189,6 +216,9 @@ async fn hall(
         )?;
         let mut cmd = Command::new(&exe);
         cmd.arg("display").arg("--config").arg(&cfg);
+        if let Some(l) = &layout {
+            cmd.arg("--geometry").arg(l.display.to_string());
+        }
         children.spawn("display", cmd, true)?;
         windows.push("hall display");
         if player.is_none() {
@@ -199,7 +229,14 @@ async fn hall(
         }
     }
     let sim = if cli.simulate {
-        simulate::start(&url)
+        if !kiosk_visitors {
+            notes.push(
+                "Simulated visitors take tickets through the API (no kiosk window), so nothing \
+                 is printed."
+                    .into(),
+            );
+        }
+        simulate::start(&url, !kiosk_visitors)
     } else {
         Vec::new()
     };
@@ -296,9 +333,11 @@ fn banner(
     );
     match printer {
         Some(p) => out.push_str(&format!(
-            "  printed tickets  {}/   (PNG picture + text of each ticket; printer emulator on tcp:127.0.0.1:{})\n",
+            "  printed tickets  {}/   (PNG picture + text of each ticket)\n\
+             \x20 printer          emulator on tcp:127.0.0.1:{} (ESC/POS), its API on http://127.0.0.1:{}\n",
             p.tickets.display(),
-            p.tcp_port
+            p.tcp_port,
+            p.api_port
         )),
         None => out.push_str("  printed tickets  none: no printer emulator\n"),
     }
@@ -311,7 +350,7 @@ fn banner(
             .map(|(u, n)| format!("{u}@{n}"))
             .collect();
         out.push_str(&format!(
-            "  simulation       visitors every 4–12 s; officers {} (petugas7 … petugas12 are yours)\n",
+            "  simulation       visitors every 4–12 s (at the kiosk when it has a window); officers {} (petugas7 … petugas12 are yours)\n",
             lokets.join(" ")
         ));
     }

@@ -5,14 +5,17 @@
 //!   binary needs no other binary built.
 //! - [`clock`]: which morning the hall's clock starts at, so services are open whatever the hour.
 //! - [`children`]: child processes in their own process group, stopped in order on Ctrl-C.
+//! - [`layout`]: kiosk and hall display side by side on one desktop, nothing covered.
 //! - [`printer`]: the `emupos` printer emulator from `.venv/` (installed on first use).
-//! - [`simulate`]: visitors taking tickets and officers serving them through the HTTP API.
+//! - [`simulate`]: officers serving lokets through the HTTP API, and visitors taking tickets —
+//!   through the kiosk window when there is one (so their tickets are printed), else the API.
 //! - [`hall`]: puts it together: server in-process, printer, windows, simulation, shutdown.
 
 pub mod children;
 pub mod cli;
 pub mod clock;
 pub mod hall;
+pub mod layout;
 pub mod printer;
 pub mod simulate;
 

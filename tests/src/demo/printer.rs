@@ -13,6 +13,7 @@ use super::children::Children;
 
 pub struct Printer {
     pub tcp_port: u16,
+    pub api_port: u16,
     pub tickets: PathBuf,
 }
 
@@ -43,19 +44,33 @@ pub fn ensure_emupos(workspace: &Path) -> Result<PathBuf, String> {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// `port` on 127.0.0.1 if it is free (0: any free port), checked before the emulator is started
+/// so a taken port gets a clear message rather than an emulator dying at start.
+fn port(port: u16, option: &str) -> anyhow::Result<u16> {
+    match TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => Ok(l.local_addr()?.port()),
+        Err(e) => bail!(
+            "port 127.0.0.1:{port} for the printer emulator is not free ({e}); pass another with \
+             {option} (0: any free port)"
+        ),
+    }
 }
 
-/// Start the emulator with its tickets saved under `tickets`.
+/// Start the emulator on the given ports (0: any free one) with its tickets saved under
+/// `tickets`.
 pub fn start(
     children: &mut Children,
     emupos: &Path,
+    (tcp, api): (u16, u16),
     work: &Path,
     tickets: &Path,
 ) -> anyhow::Result<Printer> {
     std::fs::create_dir_all(tickets).with_context(|| format!("creating {}", tickets.display()))?;
-    let (api, tcp) = (free_port()?, free_port()?);
+    let tcp = port(tcp, "--printer-port")?;
+    let api = port(api, "--printer-api-port")?;
+    if tcp == api {
+        bail!("--printer-port and --printer-api-port must differ (both {tcp})");
+    }
     let config = work.join("emupos.yaml");
     std::fs::write(
         &config,
@@ -92,6 +107,7 @@ pub fn start(
     }
     Ok(Printer {
         tcp_port: tcp,
+        api_port: api,
         tickets: tickets.to_path_buf(),
     })
 }

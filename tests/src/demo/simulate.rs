@@ -1,7 +1,8 @@
-//! A living hall for the demo: visitors take tickets through the API as the second kiosk, and six
-//! officers log in and serve lokets 1, 3, 5, 7, 9 and 11 at a person's pace. Everything goes
-//! through the same HTTP API the real kiosk and officer console use, so the display, dashboard and
-//! audit log see an ordinary day.
+//! A living hall for the demo: six officers log in and serve lokets 1, 3, 5, 7, 9 and 11 at a
+//! person's pace, through the same HTTP API the officer console uses, so the display, dashboard
+//! and audit log see an ordinary day. Visitors come for what those lokets serve
+//! ([`served_services`]): through the kiosk window when there is one (`kiosk::visitors`, so their
+//! tickets are printed), otherwise here, through the API as the second kiosk (nothing printed).
 //!
 //! Bounded: one ticket every 4–12 s, none while 40 or more wait, at most [`MAX_TICKETS`] per run.
 
@@ -25,8 +26,12 @@ pub const OFFICERS: [(&str, u32); 6] = [
     ("petugas6", 11),
 ];
 
-pub fn start(server: &str) -> Vec<JoinHandle<()>> {
-    let mut tasks = vec![tokio::spawn(visitors(server.to_string()))];
+/// Start the officers, and API visitors when `api_visitors` (no kiosk window takes them).
+pub fn start(server: &str, api_visitors: bool) -> Vec<JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    if api_visitors {
+        tasks.push(tokio::spawn(visitors(server.to_string())));
+    }
     for (user, loket) in OFFICERS {
         tasks.push(tokio::spawn(officer(server.to_string(), user, loket)));
     }
@@ -47,17 +52,25 @@ fn category() -> Category {
     }
 }
 
-async fn visitors(server: String) {
-    let kiosk = Client::new(&server, Some(VISITOR_TOKEN.into()));
-    // Visitors come for what the simulated lokets serve, so their queues move.
-    let served: HashSet<String> = match kiosk.counters().await {
-        Ok(cs) => cs
+/// The services the simulated officers' lokets serve: visitors come for these, so queues move.
+pub async fn served_services(server: &str) -> Result<HashSet<String>, String> {
+    let kiosk = Client::new(server, Some(VISITOR_TOKEN.into()));
+    match kiosk.counters().await {
+        Ok(cs) => Ok(cs
             .into_iter()
             .filter(|c| OFFICERS.iter().any(|(_, n)| *n == c.number))
             .flat_map(|c| c.services)
-            .collect(),
+            .collect()),
+        Err(e) => Err(format!("lokets not readable: {e}")),
+    }
+}
+
+async fn visitors(server: String) {
+    let kiosk = Client::new(&server, Some(VISITOR_TOKEN.into()));
+    let served = match served_services(&server).await {
+        Ok(s) => s,
         Err(e) => {
-            eprintln!("antri-demo: simulated visitors stop: lokets not readable: {e}");
+            eprintln!("antri-demo: simulated visitors stop: {e}");
             return;
         }
     };
