@@ -1,6 +1,7 @@
 //! The pages in a real headless Chromium: an officer logs in and calls the next ticket with one key,
 //! and a display subscriber sees that call; the visitor's tracking page turns to "Silakan menuju
-//! loket" by itself. Screenshots of both go to docs/screenshots/.
+//! loket" by itself, says the estimated wait in the printed ticket's words and names a priority
+//! ticket's category. Screenshots of both go to docs/screenshots/.
 
 mod common;
 
@@ -92,6 +93,22 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     b.wait_text("#number", "SK-002", 10).await;
     let waiting = b.wait_text("#state", "Menunggu", 10).await;
     assert!(waiting.contains("1\nantrian sebelum Anda"), "{waiting}");
+    // The estimated wait in the words the printed ticket and the kiosk use for this ticket.
+    let words = antri_wire::wait::estimated_wait(mine.ahead, mine.estimated_wait_secs);
+    assert!(words.id.starts_with("sekitar "), "{words:?}");
+    assert!(
+        waiting.contains(&format!(
+            "{}\nperkiraan tunggu\nestimated wait: {}",
+            words.id, words.en
+        )),
+        "{waiting}"
+    );
+    assert_eq!(
+        b.script("return document.getElementById('priority').hidden")
+            .await,
+        serde_json::Value::Bool(true),
+        "a regular ticket names no category"
+    );
     b.screenshot(&screenshot("tracking-waiting.png")).await;
 
     let officer = officer(&server.client(None), "petugas8").await; // lokets 15 (SKCK) and 16
@@ -102,6 +119,28 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     let called = b.wait_text("#state", "Silakan menuju loket 15", 12).await;
     assert!(called.contains("Please go to counter 15"));
     b.screenshot(&screenshot("tracking-called.png")).await;
+
+    // A priority ticket's page names its category; with nobody ahead its wait is "segera", as the
+    // paper says.
+    let elder = kiosk.issue("skck", Category::Elderly).await.unwrap();
+    assert_eq!(elder.ahead, 0);
+    b.goto(
+        &elder
+            .tracking_url
+            .replace("http://127.0.0.1:8080", &server.url()),
+    )
+    .await;
+    b.wait_text("#number", "SK-003", 10).await;
+    let priority = b.wait_text("#priority", "Prioritas", 10).await;
+    assert_eq!(priority, "Prioritas: Lansia\nPriority: Elderly");
+    let waiting = b.wait_text("#state", "Menunggu", 10).await;
+    let words = antri_wire::wait::estimated_wait(elder.ahead, elder.estimated_wait_secs);
+    assert_eq!((words.id.as_str(), words.en.as_str()), ("segera", "soon"));
+    assert!(
+        waiting.contains("segera\nperkiraan tunggu\nestimated wait: soon"),
+        "{waiting}"
+    );
+    b.screenshot(&screenshot("tracking-priority.png")).await;
     b.quit().await;
     server.stop().await;
 }

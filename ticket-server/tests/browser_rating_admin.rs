@@ -285,6 +285,16 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
         .wait_text("#audit-rows", "services: ktp: quota 150 → 5", 10)
         .await;
     assert!(rows.contains("admin (user)"), "{rows}");
+    // Times as everywhere else: "2026-11-24 09.05.12", the dot between hours and minutes.
+    assert_eq!(
+        b.script(
+            r"return [...document.querySelectorAll('#audit-rows td:nth-child(2)')]
+                .every((td) => /^\d{4}-\d{2}-\d{2} \d{2}\.\d{2}\.\d{2}$/.test(td.textContent))"
+        )
+        .await,
+        serde_json::Value::Bool(true),
+        "{rows}"
+    );
     assert_eq!(
         b.text("#page-info").await,
         "Halaman 1 / 1 · 2 kejadian · events"

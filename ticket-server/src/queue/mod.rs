@@ -158,9 +158,11 @@ pub enum QueueError {
 fn availability_words(a: &Availability) -> String {
     match a {
         Availability::Open => "open".into(),
-        Availability::NotYetOpen { opens_at } => format!("opens at {}", opens_at.format("%H:%M")),
+        Availability::NotYetOpen { opens_at } => {
+            format!("opens at {}", antri_wire::calendar::clock(opens_at))
+        }
         Availability::OnBreak { name, until } => {
-            format!("{} until {}", name.en, until.format("%H:%M"))
+            format!("{} until {}", name.en, antri_wire::calendar::clock(until))
         }
         Availability::Closed => "closed for today".into(),
         Availability::QuotaReached { quota } => {
@@ -1285,16 +1287,20 @@ impl Hall {
         };
         let waiting = t.status == TicketStatus::Waiting;
         let ahead = if waiting { self.ahead_of(t) } else { 0 };
+        let estimated_wait_secs = match (waiting, service) {
+            (true, Some(s)) => self.estimate(s, ahead),
+            _ => 0,
+        };
         TrackView {
             number: t.number.clone(),
             service_name,
             agency_name,
             status: t.status,
+            category: t.category,
+            category_name: t.category.name(),
             ahead,
-            estimated_wait_secs: match (waiting, service) {
-                (true, Some(s)) => self.estimate(s, ahead),
-                _ => 0,
-            },
+            estimated_wait_secs,
+            estimated_wait: antri_wire::wait::estimated_wait(ahead, estimated_wait_secs),
             counter: t.counter,
             issued_at: t.issued_at,
             called_at: t.called_at,

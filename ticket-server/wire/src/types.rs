@@ -38,6 +38,20 @@ impl Category {
         self != Category::Regular
     }
 
+    /// What the category is called on the kiosk, the printed ticket and the tracking page.
+    pub fn name(self) -> Text {
+        let (id, en) = match self {
+            Category::Regular => ("Umum", "Regular"),
+            Category::Elderly => ("Lansia", "Elderly"),
+            Category::Disability => ("Disabilitas", "Disability"),
+            Category::PregnantOrInfant => ("Ibu hamil / membawa bayi", "Pregnant / with infant"),
+        };
+        Text {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Regular => "regular",
@@ -191,6 +205,14 @@ fn regular() -> Category {
     Category::Regular
 }
 
+fn regular_name() -> Text {
+    Category::Regular.name()
+}
+
+fn soon() -> Text {
+    crate::wait::estimated_wait(0, 0)
+}
+
 /// The answer to an issue request; everything the printed ticket needs. Only the issuing kiosk
 /// receives it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -215,8 +237,18 @@ pub struct TrackView {
     pub service_name: Text,
     pub agency_name: Text,
     pub status: TicketStatus,
+    /// Who the ticket is for; the page names a priority category ([`Category::name`]).
+    #[serde(default = "regular")]
+    pub category: Category,
+    #[serde(default = "regular_name")]
+    pub category_name: Text,
     pub ahead: u32,
     pub estimated_wait_secs: u32,
+    /// The estimated wait in words, by the one rule of [`crate::wait::estimated_wait`] that the
+    /// kiosk and the printed ticket follow too ("segera" / "soon", "sekitar 12 menit" / "about 12
+    /// min"); meaningful while the ticket waits.
+    #[serde(default = "soon")]
+    pub estimated_wait: Text,
     pub counter: Option<u32>,
     pub issued_at: Timestamp,
     pub called_at: Option<Timestamp>,

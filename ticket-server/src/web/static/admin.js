@@ -199,6 +199,10 @@ $("save").addEventListener("click", async () => {
 });
 $("reload").addEventListener("click", async () => { await load(); openTab(current); });
 
+// "2026-11-24 09.05.12": the building's local time (as the server sends it) with the dot between
+// hours, minutes and seconds that the kiosk, the ticket and the displays use ("09.05 WIB").
+function auditTime(iso) { return `${iso.slice(0, 10)} ${iso.slice(11, 19).replaceAll(":", ".")}`; }
+
 async function audit() {
   const kinds = $("audit-kind");
   const q = new URLSearchParams({ page: auditPage, per_page: 25 });
@@ -207,7 +211,7 @@ async function audit() {
   const r = await Antri.api("GET", `/api/v1/admin/audit?${q}`);
   if (kinds.options.length === 1) kinds.append(...r.kinds.map((k) => E("option", { value: k }, k)));
   $("audit-rows").replaceChildren(...r.rows.map((e) => E("tr", { "data-kind": e.kind },
-    E("td", { class: "num" }, e.seq), E("td", {}, e.at.replace("T", " ").slice(0, 19)),
+    E("td", { class: "num" }, e.seq), E("td", {}, auditTime(e.at)),
     E("td", {}, `${e.actor} (${e.actor_kind})`), E("td", {}, e.kind), E("td", { class: "what" }, e.what))));
   const pages = Math.max(1, Math.ceil(r.total / r.per_page));
   $("page-info").textContent = `Halaman ${r.page + 1} / ${pages} · ${r.total} kejadian · events`;

@@ -39,7 +39,6 @@ function ratingBlock(t) {
   }), err);
   return box;
 }
-function minutes(secs) { return Math.max(1, Math.round(secs / 60)); }
 async function refresh() {
   try {
     const r = await fetch(`/api/v1/track/${encodeURIComponent(code)}`, { cache: "no-store" });
@@ -52,6 +51,17 @@ async function refresh() {
     }
     el("service").textContent = `${t.agency_name.id} · ${t.service_name.id}`;
     el("number").textContent = t.number;
+    // A priority ticket says whom it is for: "Prioritas: Lansia · Priority: Elderly".
+    const priority = el("priority");
+    priority.hidden = t.category === "regular";
+    priority.replaceChildren();
+    if (!priority.hidden) {
+      priority.append(`Prioritas: ${t.category_name.id}`);
+      const en = document.createElement("span");
+      en.className = "en";
+      en.textContent = `Priority: ${t.category_name.en}`;
+      priority.append(en);
+    }
     if (t.status === "called" || t.status === "serving") {
       state.append(line(`Silakan menuju loket ${t.counter}`, `Please go to counter ${t.counter}`, "called"));
     } else if (t.status === "waiting") {
@@ -61,8 +71,10 @@ async function refresh() {
       const ab = document.createElement("b"); ab.textContent = t.ahead;
       a.append(ab, line("antrian sebelum Anda", "ahead of you"));
       const w = document.createElement("div");
-      const wb = document.createElement("b"); wb.textContent = `± ${minutes(t.estimated_wait_secs)} mnt`;
-      w.append(wb, line("perkiraan tunggu", "estimated wait"));
+      // The server's words, by the one rule the kiosk and the printed ticket follow too
+      // (antri_wire::wait): "segera" / "soon", "sekitar 12 menit" / "about 12 min".
+      const wb = document.createElement("b"); wb.className = "words"; wb.textContent = t.estimated_wait.id;
+      w.append(wb, line("perkiraan tunggu", `estimated wait: ${t.estimated_wait.en}`));
       facts.append(a, w);
       state.append(line("Menunggu dipanggil", "Waiting to be called"), facts);
     } else {
