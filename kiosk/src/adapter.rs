@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use antri_wire::{Availability, Category, PrinterStatus, ServiceView};
-use chrono::{FixedOffset, TimeDelta, Timelike, Utc};
+use chrono::{FixedOffset, TimeDelta, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::controller::{Command, Controller, Lang, Outcome, Screen};
@@ -175,13 +175,7 @@ impl Kiosk {
             if let Some(now) = self.building_now() {
                 g.set_date_text(format_date(now, lang).into());
                 g.set_time_text(
-                    format!(
-                        "{:02}:{:02} {}",
-                        now.hour(),
-                        now.minute(),
-                        b.timezone_abbrev
-                    )
-                    .into(),
+                    antri_wire::calendar::clock_in_zone(&now, &b.timezone_abbrev).into(),
                 );
             }
         }
@@ -216,7 +210,7 @@ impl Kiosk {
             let items: Vec<ServiceItem> = c
                 .services_of(agency)
                 .into_iter()
-                .map(|s| service_item(s, lang))
+                .map(|s| service_item(s, lang, zone(&c)))
                 .collect();
             set_if_changed(&self.last_services, items, |m| g.set_services(m));
         }
@@ -247,9 +241,9 @@ impl Kiosk {
             g.set_result_service(lang.pick(&t.service_name).into());
             g.set_result_agency(lang.pick(&t.agency_name).into());
             g.set_result_ahead(t.ahead as i32);
-            g.set_result_wait_minutes(
-                crate::printer::ticket::wait_minutes(t.estimated_wait_secs) as i32
-            );
+            // The printed ticket and the tracking page say the wait in these same words.
+            let wait = antri_wire::wait::estimated_wait(t.ahead, t.estimated_wait_secs);
+            g.set_result_wait_text(lang.pick(&wait).into());
             g.set_result_priority(t.ticket.category.is_priority());
             if *self.qr_for.borrow() != t.tracking_url {
                 g.set_result_qr(qr::image(&t.tracking_url, 8));
@@ -266,8 +260,11 @@ impl Kiosk {
             });
         }
         if let Outcome::Refused { availability, .. } = outcome {
-            let (state, name, time) =
-                availability_parts(availability.as_ref().unwrap_or(&Availability::Closed), lang);
+            let (state, name, time) = availability_parts(
+                availability.as_ref().unwrap_or(&Availability::Closed),
+                lang,
+                zone(c),
+            );
             g.set_refused_state(state);
             g.set_refused_break_name(name.into());
             g.set_refused_time(time.into());
@@ -293,29 +290,38 @@ fn set_if_changed<T: Clone + PartialEq + 'static>(
     }
 }
 
-fn availability_parts(a: &Availability, lang: Lang) -> (i32, String, String) {
+/// The building's zone (WIB, WITA, WIT), written after every clock time; "" before the first
+/// answer from the server.
+fn zone(c: &Controller) -> &str {
+    c.hall
+        .building
+        .as_ref()
+        .map_or("", |b| b.timezone_abbrev.as_str())
+}
+
+/// The service's state, a break's name and a clock time ("08.00 WIB") for the screens.
+fn availability_parts(a: &Availability, lang: Lang, zone: &str) -> (i32, String, String) {
+    use antri_wire::calendar::clock_in_zone;
     match a {
         Availability::Open => (0, String::new(), String::new()),
-        Availability::NotYetOpen { opens_at } => {
-            (1, String::new(), opens_at.format("%H:%M").to_string())
+        Availability::NotYetOpen { opens_at } => (1, String::new(), clock_in_zone(opens_at, zone)),
+        Availability::OnBreak { name, until } => {
+            (2, lang.pick(name).to_string(), clock_in_zone(until, zone))
         }
-        Availability::OnBreak { name, until } => (
-            2,
-            lang.pick(name).to_string(),
-            until.format("%H:%M").to_string(),
-        ),
         Availability::Closed => (3, String::new(), String::new()),
         Availability::QuotaReached { .. } => (4, String::new(), String::new()),
     }
 }
 
-fn service_item(s: &ServiceView, lang: Lang) -> ServiceItem {
-    let (state, break_name, time) = availability_parts(&s.availability, lang);
+fn service_item(s: &ServiceView, lang: Lang, zone: &str) -> ServiceItem {
+    let (state, break_name, time) = availability_parts(&s.availability, lang, zone);
+    // A ticket taken now has everyone waiting ahead of it: the wait its paper would print.
+    let wait = antri_wire::wait::estimated_wait(s.waiting, s.estimated_wait_secs);
     ServiceItem {
         id: s.id.as_str().into(),
         name: SharedString::from(lang.pick(&s.name)),
         waiting: s.waiting as i32,
-        wait_minutes: crate::printer::ticket::wait_minutes(s.estimated_wait_secs) as i32,
+        wait_text: lang.pick(&wait).into(),
         state,
         break_name: break_name.into(),
         time: time.into(),

@@ -69,9 +69,35 @@ fn take_ticket(
     };
     let ticket = outcome.ticket().expect("a ticket").clone();
     assert_eq!(url, ticket.tracking_url, "QR payload is the tracking URL");
-    // Follow the QR code: the tracking page's API knows this ticket.
+    // The estimated wait in one wording on the screen and on paper (and on the tracking page,
+    // which the server words by the same rule).
+    let wait = antri_wire::wait::estimated_wait(ticket.ahead, ticket.estimated_wait_secs);
+    assert_eq!(
+        a.get_result_wait_text(),
+        wait.id.as_str(),
+        "the screen's wait"
+    );
+    assert!(
+        text.contains(&format!("{} / {}", wait.id, wait.en)),
+        "the paper's wait is {wait:?}:\n{text}"
+    );
+    // The time as everywhere: "09.05 WIB", on paper and in the kiosk's header.
+    let issued = antri_wire::calendar::clock_in_zone(&ticket.ticket.issued_at, "WIB");
+    assert!(
+        text.contains(&issued),
+        "issued at {issued} on paper:\n{text}"
+    );
+    let header = a.get_time_text().to_string();
+    assert!(
+        header.len() == "09.05 WIB".len()
+            && header.as_bytes()[2] == b'.'
+            && header.ends_with(" WIB"),
+        "the header's time {header:?}"
+    );
     let code = url.rsplit('/').next().unwrap().to_string();
     let track = block_on(server.client().track(&code)).expect("tracking code resolves");
+    assert_eq!(track.estimated_wait, wait, "the tracking page's words");
+    // Follow the QR code: the tracking page's API knows this ticket.
     assert_eq!(track.number, number);
 
     // The number stays a few seconds, then the kiosk is ready for the next visitor by itself.

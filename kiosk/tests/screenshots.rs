@@ -18,6 +18,9 @@ struct Words {
     service: &'static str,
     regular: &'static str,
     done: &'static str,
+    /// Where the "not printed" screen sends the visitor for help.
+    help: &'static str,
+    paper_out: &'static str,
 }
 
 const ID: Words = Words {
@@ -27,6 +30,8 @@ const ID: Words = Words {
     service: "KTP Elektronik",
     regular: "Umum",
     done: "Selesai",
+    help: "Silakan minta bantuan petugas di meja informasi.",
+    paper_out: "Printer: kertas habis",
 };
 const EN: Words = Words {
     code: "en",
@@ -35,6 +40,8 @@ const EN: Words = Words {
     service: "Electronic ID card (KTP-el)",
     regular: "Regular",
     done: "Done",
+    help: "Please ask an officer at the information desk for help.",
+    paper_out: "Printer: out of paper",
 };
 
 fn shot(ui: &Ui, orientation: &str, lang: &str, name: &str) -> PathBuf {
@@ -85,6 +92,19 @@ fn every_screen_in_both_orientations_and_languages() {
             written.push(shot(&ui, orientation, lang, "5-printing"));
             ui.pump_until("the result", Duration::from_secs(15), |u| u.screen() == 5);
             assert!(matches!(ui.outcome(), Outcome::Printed { .. }));
+            // The wait in the words of the paper and the phone; the time as "09.00 WIB".
+            let t = ui.outcome().ticket().expect("a ticket").clone();
+            let wait = antri_wire::wait::estimated_wait(t.ahead, t.estimated_wait_secs);
+            let wait = if lang == "id" { wait.id } else { wait.en };
+            assert_eq!(ui.adapter().get_result_wait_text(), wait.as_str());
+            // The building's clock started at 09.00 and runs on: "09.mm WIB".
+            let time = ui.adapter().get_time_text().to_string();
+            assert!(
+                time.starts_with("09.")
+                    && time.len() == "09.00 WIB".len()
+                    && time.ends_with(" WIB"),
+                "{time:?}"
+            );
             written.push(shot(&ui, orientation, lang, "6-printed"));
             ui.tap(words.done);
 
@@ -101,6 +121,17 @@ fn every_screen_in_both_orientations_and_languages() {
             ui.tap(words.regular);
             ui.pump_until("the result", Duration::from_secs(15), |u| u.screen() == 5);
             assert!(matches!(ui.outcome(), Outcome::NotPrinted { .. }));
+            assert!(
+                ui.find(words.help).is_some(),
+                "sends the visitor to the desk"
+            );
+            // The reason in body type (38 px), not the caption size: its line is a body line high.
+            let reason = ui.find(words.paper_out).expect("the reason is shown");
+            assert!(
+                reason.size().height >= 38.0 * 1.3,
+                "the reason's line is {} px high",
+                reason.size().height
+            );
             written.push(shot(&ui, orientation, lang, "8-not-printed"));
             ui.tap(words.done);
             emu.fault(false, "paper-out");

@@ -8,8 +8,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use antri_wire::{Category, IssuedTicket};
-use chrono::{Datelike, Timelike};
+use antri_wire::IssuedTicket;
+use chrono::Datelike;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
@@ -157,31 +157,16 @@ impl Driver for Capture {
     }
 }
 
-pub fn category_label(c: Category) -> (&'static str, &'static str) {
-    match c {
-        Category::Regular => ("Umum", "Regular"),
-        Category::Elderly => ("Lansia", "Elderly"),
-        Category::Disability => ("Disabilitas", "Disability"),
-        Category::PregnantOrInfant => ("Ibu hamil / membawa bayi", "Pregnant / with infant"),
-    }
-}
-
-/// `Selasa, 24-11-2026 09:05 WIB`
+/// `Selasa, 24-11-2026 09.05 WIB` (the time as everywhere else: [`antri_wire::calendar::clock`]).
 pub fn format_issued(t: &antri_wire::Timestamp, tz: &str) -> String {
     format!(
-        "{}, {:02}-{:02}-{} {:02}:{:02} {tz}",
+        "{}, {:02}-{:02}-{} {}",
         antri_wire::calendar::hari(t),
         t.day(),
         t.month(),
         t.year(),
-        t.hour(),
-        t.minute()
+        antri_wire::calendar::clock_in_zone(t, tz)
     )
-}
-
-/// Minutes, rounded up, so "0" never appears while someone is still ahead.
-pub fn wait_minutes(secs: u32) -> u32 {
-    secs.div_ceil(60)
 }
 
 /// Largest character magnification (1-8) at which `text` fits the paper on one line.
@@ -270,11 +255,11 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
         .reset_size()?
         .bold(false)?;
     if t.ticket.category.is_priority() {
-        let (id, en) = category_label(t.ticket.category);
+        let name = t.ticket.category.name();
         p.reverse(true)?.bold(true)?;
-        lines(&mut p, &format!(" PRIORITAS: {id} "))?;
+        lines(&mut p, &format!(" PRIORITAS: {} ", name.id))?;
         p.reverse(false)?.bold(false)?;
-        lines(&mut p, &format!("Priority: {en}"))?;
+        lines(&mut p, &format!("Priority: {}", name.en))?;
     }
     p.feed()?.bold(true)?;
     lines(&mut p, &t.service_name.id)?;
@@ -291,13 +276,10 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
         &mut p,
         &format!("Antrian sebelum Anda / Ahead of you: {}", t.ahead),
     )?;
-    let wait = if t.ahead == 0 {
-        "Perkiraan tunggu / Est. wait: segera / soon".to_string()
-    } else {
-        let m = wait_minutes(t.estimated_wait_secs);
-        format!("Perkiraan tunggu / Est. wait: {m} menit / min")
-    };
-    lines(&mut p, &wait)?;
+    // The words of the kiosk screen and the tracking page: one rule (antri_wire::wait).
+    let wait = antri_wire::wait::estimated_wait(t.ahead, t.estimated_wait_secs);
+    lines(&mut p, "Perkiraan tunggu / Est. wait:")?;
+    lines(&mut p, &format!("{} / {}", wait.id, wait.en))?;
 
     p.justify(JustifyMode::CENTER)?.feed()?;
     let qr = QRCodeOption::new(
@@ -323,7 +305,7 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use antri_wire::{Text, TicketStatus, TicketView};
+    use antri_wire::{Category, Text, TicketStatus, TicketView};
 
     pub(crate) fn sample(category: Category) -> IssuedTicket {
         let at: antri_wire::Timestamp = "2026-11-24T09:05:00+07:00".parse().unwrap();
@@ -381,10 +363,10 @@ mod tests {
         assert!(contains(&bytes, b"Perekaman KTP-el"));
         assert!(contains(&bytes, b"Ahead of you: 3"));
         assert!(
-            contains(&bytes, b"11 menit"),
-            "601 s rounds up to 11 minutes"
+            contains(&bytes, b"sekitar 11 menit / about 11 min"),
+            "601 s rounds up to 11 minutes, in the words of the screen and the phone"
         );
-        assert!(contains(&bytes, b"Selasa, 24-11-2026 09:05 WIB"));
+        assert!(contains(&bytes, b"Selasa, 24-11-2026 09.05 WIB"));
         // QR data block: GS ( k pL pH 49 80 48 <url>
         let url = b"http://127.0.0.1:8080/t/abc123";
         let mut qr = vec![0x1d, b'(', b'k', (url.len() + 3) as u8, 0, 49, 80, 48];
@@ -415,6 +397,18 @@ mod tests {
         }
         assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
         assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    }
+
+    #[test]
+    fn nobody_ahead_is_soon_on_paper_as_on_the_screen_and_the_phone() {
+        let mut t = sample(Category::Regular);
+        t.ahead = 0;
+        t.estimated_wait_secs = 0;
+        let bytes = render(&t, &layout(PaperWidth::Mm58)).unwrap();
+        let words = antri_wire::wait::estimated_wait(0, 0);
+        assert_eq!(words.id, "segera");
+        assert!(contains(&bytes, b"segera / soon"));
+        assert!(!contains(&bytes, b"menit"));
     }
 
     #[test]
