@@ -502,3 +502,66 @@ async fn exports_neutralise_cells_a_spreadsheet_would_run() {
     let _ = stop.send(());
     task.await.unwrap().unwrap();
 }
+
+#[test]
+fn the_sample_secrets_are_refused_on_a_lan_address_and_reported_by_check_config() {
+    let bin = env!("CARGO_BIN_EXE_ticket-server");
+    let dir = tempfile::tempdir().unwrap();
+    // No --config on a LAN address: refused before anything is bound, with the way out.
+    let out = std::process::Command::new(bin)
+        .args(["serve", "--listen", "0.0.0.0:0", "--db"])
+        .arg(dir.path().join("a.db"))
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).is_empty(),
+        "it never listened"
+    );
+    assert!(err.contains("refusing to serve on 0.0.0.0:0"), "{err}");
+    assert!(err.contains("users[0].password_hash"), "{err}");
+    assert!(
+        err.contains("--config") && err.contains("--allow-sample-credentials"),
+        "{err}"
+    );
+
+    // check-config names each weak secret by its field; a file with its own secrets passes.
+    let sample = dir.path().join("sample.toml");
+    std::fs::write(&sample, ticket_server::config::EXAMPLE_TOML).unwrap();
+    let out = std::process::Command::new(bin)
+        .arg("check-config")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        text.contains("devices[0].token: device \"kiosk-1\""),
+        "{text}"
+    );
+    assert!(text.contains("users[2].password_hash"), "{text}");
+
+    let own_hash = ticket_server::auth::hash_password("kata-sandi-gedung").unwrap();
+    let mut doc = (*Config::example().document).clone();
+    for u in &mut doc.users {
+        u.password_hash = own_hash.clone();
+    }
+    for (i, d) in doc.devices.iter_mut().enumerate() {
+        d.token = format!("{i}f3a9c1e7b2d84f6a0c5e9b1d7a3f8c2e6b4d0a9f1c");
+    }
+    let own = dir.path().join("own.toml");
+    std::fs::write(&own, toml::to_string(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new(bin)
+        .arg("check-config")
+        .arg(&own)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
