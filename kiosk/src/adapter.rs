@@ -225,6 +225,15 @@ impl Kiosk {
         if let Screen::Result { outcome, .. } = &c.screen {
             self.show_outcome(outcome, lang, &c);
         }
+        if g.get_screen() != screen {
+            // One line per screen change: what the visitor sees, for a technician's log (and the
+            // tests that drive the real program with touches on its X screen).
+            const NAMES: [&str; 6] = [
+                "start", "agencies", "services", "category", "printing", "result",
+            ];
+            let name = usize::try_from(screen).ok().and_then(|i| NAMES.get(i));
+            tracing::info!(screen = name.copied().unwrap_or("?"), "screen shown");
+        }
         g.set_screen(screen);
     }
 

@@ -366,7 +366,7 @@ impl Controller {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use antri_wire::{ErrorBody, ErrorDetail, Text, TicketStatus, TicketView};
 
@@ -392,7 +392,7 @@ mod tests {
         }
     }
 
-    fn hall() -> ServicesResponse {
+    pub(crate) fn hall() -> ServicesResponse {
         let now: antri_wire::Timestamp = "2026-11-24T09:00:00+07:00".parse().unwrap();
         ServicesResponse {
             building: BuildingView {

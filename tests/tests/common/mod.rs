@@ -175,6 +175,10 @@ impl Demo {
         cmd.args([
             "--listen",
             "127.0.0.1:0",
+            "--printer-port",
+            "0",
+            "--printer-api-port",
+            "0",
             "--clock-start",
             OPEN_TUESDAY,
             "--data-dir",
