@@ -132,19 +132,7 @@ fn rss_after_10000_calls() {
     hall.open(1);
     hall.issue(&["ktp"]);
 
-    let _xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([":77", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb runs (apt-get install xvfb)"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new("/tmp/.X11-unix/X77").exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let xvfb = antri_ui::xvfb::Xvfb::start(1920, 1080).expect("Xvfb runs");
 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("display.toml");
@@ -162,7 +150,7 @@ fn rss_after_10000_calls() {
         Command::new(env!("CARGO_BIN_EXE_counter-display"))
             .arg("--config")
             .arg(&config)
-            .env("DISPLAY", ":77")
+            .env("DISPLAY", &xvfb.display)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
             // The display logs (tracing) to stdout.

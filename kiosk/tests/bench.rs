@@ -82,19 +82,7 @@ fn start_and_memory() {
     const UPDATES: usize = 2_000;
     let server = Server::start();
     let emu = Emupos::start();
-    let _xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([":78", "-screen", "0", "1080x1920x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb runs (apt-get install xvfb)"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new("/tmp/.X11-unix/X78").exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let xvfb = antri_ui::xvfb::Xvfb::start(1080, 1920).expect("Xvfb runs");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("kiosk.toml");
     let logo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/printer/logo.png");
@@ -115,7 +103,7 @@ fn start_and_memory() {
         Command::new(env!("CARGO_BIN_EXE_kiosk"))
             .arg("--config")
             .arg(&config)
-            .env("DISPLAY", ":78")
+            .env("DISPLAY", &xvfb.display)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
             // The kiosk logs (tracing) to stdout.

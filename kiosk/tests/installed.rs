@@ -50,12 +50,38 @@ fn kiosk_config(dir: &Path, server: &Server, printer: &Emupos) -> PathBuf {
     path
 }
 
+/// Kills the window manager when dropped.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The unit's kiosk on a `width`×`height` screen: covers it, shows the button, opens on a touch.
-fn kiosk_fills_the_screen(width: u32, height: u32) {
+/// `window_manager`: with openbox running first (a kiosk installed on a desktop system).
+fn kiosk_fills_the_screen(width: u32, height: u32, window_manager: bool) {
     let server = Server::start();
     let printer = Emupos::start();
     let config = kiosk_config(server.dir.path(), &server, &printer);
     let x = Xvfb::start(width, height).unwrap();
+    let _wm = window_manager.then(|| {
+        let wm = std::process::Command::new("openbox")
+            .env("DISPLAY", &x.display)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openbox runs (tests/setup-tools --all installs it)");
+        let wm = Reaped(wm);
+        wait_for(
+            "openbox to manage the screen",
+            Duration::from_secs(20),
+            || x.window_manager_running().unwrap().then_some(()),
+        );
+        wm
+    });
     let kiosk = Installed::start(
         &workspace().join("assets/systemd/antri-kiosk.service"),
         "ANTRI_KIOSK_CONFIG",
@@ -129,15 +155,20 @@ fn kiosk_fills_the_screen(width: u32, height: u32) {
 
 #[test]
 fn portrait_kiosk_1080x1920_fills_its_screen_and_answers_a_touch() {
-    kiosk_fills_the_screen(1080, 1920);
+    kiosk_fills_the_screen(1080, 1920, false);
 }
 
 #[test]
 fn landscape_kiosk_1920x1080_fills_its_screen_and_answers_a_touch() {
-    kiosk_fills_the_screen(1920, 1080);
+    kiosk_fills_the_screen(1920, 1080, false);
 }
 
 #[test]
 fn small_kiosk_1366x768_fills_its_screen_and_answers_a_touch() {
-    kiosk_fills_the_screen(1366, 768);
+    kiosk_fills_the_screen(1366, 768, false);
+}
+
+#[test]
+fn under_a_window_manager_the_kiosk_still_fills_its_screen() {
+    kiosk_fills_the_screen(1080, 1920, true);
 }

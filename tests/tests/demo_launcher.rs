@@ -106,7 +106,7 @@ fn launcher_starts_and_stops_cleanly_without_a_display() {
 /// its windows do not outlive it.
 #[test]
 fn with_a_display_both_windows_come_up_and_go_with_the_launcher() {
-    let x = Xvfb::start();
+    let x = xvfb();
     let mut demo = Demo::start(Some(&x.display), &["--quiet"]);
     let out = demo.output();
     assert!(

@@ -132,7 +132,7 @@ impl KioskUi {
 
 #[test]
 fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
-    let x = Xvfb::start();
+    let x = xvfb();
     // --no-kiosk: this test is the kiosk; two kiosks on one emulated printer would mix their
     // bytes. --quiet: the display writes its announcements as WAV files (CI has no sound card).
     let mut demo = Demo::start(Some(&x.display), &["--no-kiosk", "--quiet"]);

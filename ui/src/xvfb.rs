@@ -70,7 +70,26 @@ impl Xvfb {
         })
     }
 
-    /// The top-level windows that are mapped (visible), with their place on the screen.
+    /// Whether a window manager has announced itself (EWMH `_NET_SUPPORTING_WM_CHECK` on the
+    /// root window).
+    pub fn window_manager_running(&self) -> anyhow::Result<bool> {
+        let atom = self
+            .conn
+            .intern_atom(true, b"_NET_SUPPORTING_WM_CHECK")?
+            .reply()?
+            .atom;
+        if atom == 0 {
+            return Ok(false);
+        }
+        let prop = self
+            .conn
+            .get_property(false, self.root, atom, xproto::AtomEnum::WINDOW, 0, 1)?
+            .reply()?;
+        Ok(prop.value_len > 0)
+    }
+
+    /// The top-level windows that are mapped (visible), with their place on the screen (under a
+    /// window manager: their frames).
     pub fn windows(&self) -> anyhow::Result<Vec<Area>> {
         let tree = self.conn.query_tree(self.root)?.reply()?;
         let mut out = Vec::new();

@@ -3,7 +3,7 @@
 //! and a look at /proc to see which processes it left behind.
 #![allow(dead_code)] // each test file uses a different part of this kit
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -107,47 +107,9 @@ pub fn alive(pid: u32) -> bool {
 
 // ---- Xvfb -------------------------------------------------------------------------------------
 
-/// A virtual X display for the real windows; Xvfb picks a free display number itself.
-pub struct Xvfb {
-    child: Child,
-    pub display: String,
-}
-
-impl Xvfb {
-    pub fn start() -> Xvfb {
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1920x1080x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("Xvfb not runnable ({e}); install Debian's xvfb (as .ci/run does)")
-            });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let n: u32 = line.trim().parse().expect("Xvfb prints its display number");
-        Xvfb {
-            child,
-            display: format!(":{n}"),
-        }
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A virtual X display for the real windows (a 1920×1080 desktop with no window manager).
+pub fn xvfb() -> antri_ui::xvfb::Xvfb {
+    antri_ui::xvfb::Xvfb::start(1920, 1080).expect("Xvfb runs")
 }
 
 // ---- the launcher -----------------------------------------------------------------------------
