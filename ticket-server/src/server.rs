@@ -107,6 +107,7 @@ pub async fn run_with(
         shutdown: stop_rx.clone(),
         listen,
         warnings: Arc::default(),
+        strict_secrets: !listen.ip().is_loopback() && !settings.allow_sample_credentials,
     };
     state.refresh_warnings().await;
     let ticker = tokio::spawn(day_ticker(writer, state.hall.clone(), opts.clock));

@@ -50,6 +50,9 @@ pub struct AppState {
     /// What the technician must fix (e.g. a `public_url` phones cannot reach): shown on the
     /// dashboard and the kiosks' status line (see `security`).
     pub warnings: Arc<RwLock<Vec<Text>>>,
+    /// Listening on a LAN address without `--allow-sample-credentials`: an admin may not give a
+    /// device a weak token either.
+    pub strict_secrets: bool,
 }
 
 impl AppState {

@@ -131,7 +131,14 @@ pub async fn put_section(
             doc["users"] = users;
         }
         "devices" => {
-            doc["devices"] = with_device_tokens(body, &current)?;
+            let devices = with_device_tokens(body, &current)?;
+            if s.strict_secrets {
+                // On a LAN address no new token may be weak (as at start, see `security`).
+                if let Some(problem) = weak_new_tokens(&devices, &current).into_iter().next() {
+                    return Err(invalid(problem));
+                }
+            }
+            doc["devices"] = devices;
         }
         _ => {
             if !body.is_array() {
@@ -258,6 +265,27 @@ fn with_device_tokens(body: Value, current: &Config) -> Result<Value, ApiError> 
         }
     }
     Ok(Value::Array(devices))
+}
+
+/// `devices[i].token: …` for each token that is new or changed and too weak to be a secret.
+fn weak_new_tokens(devices: &Value, current: &Config) -> Vec<String> {
+    let known: std::collections::HashSet<&str> =
+        current.devices.iter().map(|d| d.token.as_str()).collect();
+    devices
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let token = d.get("token")?.as_str()?;
+            if known.contains(token) {
+                return None;
+            }
+            crate::security::check_token(token)
+                .err()
+                .map(|why| format!("devices[{i}].token: {why}"))
+        })
+        .collect()
 }
 
 /// Fields whose values never go into the audit log (every supervisor can read it).
@@ -548,4 +576,27 @@ pub async fn audit(
         per_page,
         kinds: EVENT_KINDS.to_vec(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_weak_device_tokens_are_named_by_their_field() {
+        let current = Config::example();
+        let mut devices = serde_json::to_value(&current.document.devices).unwrap();
+        // The sample's own tokens are not new; a changed one and a new one are checked.
+        devices[1]["token"] = "kiosk-2-token-long-enough".into();
+        devices.as_array_mut().unwrap().push(serde_json::json!({
+            "id": "kiosk-3", "kind": "kiosk", "name": "Kiosk 3",
+            "token": "b1f0c9e27a4d58f3c6e19a7b2d40f85e3c7a9d1b"
+        }));
+        let weak = weak_new_tokens(&devices, &current);
+        assert_eq!(weak.len(), 1, "{weak:?}");
+        assert!(
+            weak[0].starts_with("devices[1].token: 25 characters"),
+            "{weak:?}"
+        );
+    }
 }
