@@ -299,6 +299,18 @@ async fn half_sent_requests_are_dropped_and_event_streams_are_not() {
     let _ = n;
     assert!(started.elapsed() < Duration::from_secs(5));
 
+    // A whole request, answered, then silence: the idle keep-alive connection is not held either.
+    let mut sock = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    sock.write_all(b"GET /healthz HTTP/1.1\r\nHost: antri\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut buf))
+        .await
+        .expect("the server closes an idle keep-alive connection")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+
     // A whole head but half the body it announced: 408 as JSON, then the connection closes.
     let mut sock = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     sock.write_all(
