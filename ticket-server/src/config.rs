@@ -691,7 +691,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
                 "{at}.counter: only a rating tablet stands at a loket"
             )),
         }
-        if d.token.len() < 16 {
+        if d.token.chars().count() < 16 {
             errs.push(format!("{at}.token: must be at least 16 characters"));
         }
         if !tokens.insert(d.token.clone()) {

@@ -16,7 +16,11 @@ pub async fn report(
     Json(report): Json<DeviceReport>,
 ) -> Result<Json<DeviceView>, ApiError> {
     let device = who.require_device(DeviceKind::Kiosk)?.to_string();
-    if report.detail.as_ref().is_some_and(|d| d.len() > 500) {
+    if report
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 500)
+    {
         return Err(ApiError::bad_request(
             "detail_too_long",
             "detail: at most 500 characters",
