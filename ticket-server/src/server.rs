@@ -39,12 +39,30 @@ pub struct ServerOptions {
 }
 
 /// How the server protects itself; [`run`] uses the defaults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Serve the sample's passwords and device tokens on a LAN address (a LAN demo only).
     pub allow_sample_credentials: bool,
     pub auth: AuthOptions,
     pub http: HttpLimits,
+    /// How long `/healthz` answers 503 with the reason after the writer failed, before the server
+    /// stops with an error (for the service manager to restart it).
+    pub failure_grace: Duration,
+    /// Tests only: a fault injected into the writer thread.
+    #[doc(hidden)]
+    pub writer_fault: Option<writer::FaultHook>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            allow_sample_credentials: false,
+            auth: AuthOptions::default(),
+            http: HttpLimits::default(),
+            failure_grace: Duration::from_secs(2),
+            writer_fault: None,
+        }
+    }
 }
 
 /// Serve on an already-bound listener until `shutdown` completes, with the default [`Settings`].
@@ -58,7 +76,8 @@ pub async fn run(
 
 /// Serve on an already-bound listener until `shutdown` completes. The database is opened (and
 /// created or migrated) first; an error there, or sample secrets on a LAN address, returns before
-/// anything is served.
+/// anything is served. If the writer fails (it panicked, or its commits keep failing), the server
+/// stops by itself [`Settings::failure_grace`] later and returns the reason as an error.
 pub async fn run_with(
     listener: TcpListener,
     opts: ServerOptions,
@@ -72,6 +91,7 @@ pub async fn run_with(
     let writer::Started {
         writer,
         hall,
+        on_config,
         thread,
     } = writer::start(WriterParts {
         db_path: opts.db_path.clone(),
@@ -79,6 +99,7 @@ pub async fn run_with(
         clock: opts.clock.clone(),
         hub: hub.clone(),
         metrics: metrics.clone(),
+        fault: settings.writer_fault.clone(),
     })?;
     // The database may hold a newer, admin-edited configuration than the file.
     let config = hall
@@ -95,6 +116,9 @@ pub async fn run_with(
             return Err(e);
         }
     };
+    // New device tokens and users' roles take effect in the writer's step that commits them.
+    let a = auth.clone();
+    let _ = on_config.set(Box::new(move |c: &Arc<Config>| a.reconfigure(c.clone())));
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = AppState {
         auth,
@@ -110,22 +134,40 @@ pub async fn run_with(
         strict_secrets: !listen.ip().is_loopback() && !settings.allow_sample_credentials,
     };
     state.refresh_warnings().await;
-    let ticker = tokio::spawn(day_ticker(writer, state.hall.clone(), opts.clock));
+    let ticker = tokio::spawn(day_ticker(writer.clone(), state.hall.clone(), opts.clock));
     let app = hygiene::wrap(router(state), &settings.http);
     tracing::info!(addr = %listen, "serving");
+    let failing = writer.clone();
+    let grace = settings.failure_grace;
     tokio::spawn(async move {
-        shutdown.await;
+        tokio::pin!(shutdown);
+        tokio::select! {
+            _ = &mut shutdown => {}
+            reason = failing.failed() => {
+                tracing::error!(reason = %reason, "stopping in {grace:?}: the writer failed");
+                tokio::select! {
+                    _ = &mut shutdown => {}
+                    _ = tokio::time::sleep(grace) => {}
+                }
+            }
+        }
         // Endless event streams end now, so the graceful shutdown can finish.
         let _ = stop_tx.send(true);
     });
     serve(listener, app, &settings.http, stop_rx).await;
     ticker.abort();
     let _ = ticker.await;
+    let failure = writer.failure();
+    drop(writer);
     // The writer thread ends once the last handle is gone; it finishes its batch first.
     tokio::task::spawn_blocking(move || thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
-    Ok(())
+    match failure {
+        // Not a clean stop: the service manager must restart the server.
+        Some(reason) => Err(anyhow::anyhow!("the writer failed: {reason}")),
+        None => Ok(()),
+    }
 }
 
 /// Sessions from the database; the configuration's secrets checked against the address.

@@ -124,6 +124,15 @@ impl From<WriteError> for ApiError {
                 "shutting_down",
                 e.to_string(),
             ),
+            WriteError::Failed(_) => {
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_failed",
+                    e.to_string(),
+                );
+                err.retry_after = Some(5);
+                err
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn document() -> Value {
     // Operations.
     add(
         "/healthz",
-        json!({ "get": op("Liveness and the newest committed sequence number", ANYONE, "ok") }),
+        json!({ "get": op("Liveness and the newest committed sequence number; 503 with the reason once the writer died or its commits keep failing (the process then exits for its service manager to restart it)", ANYONE, "ok") }),
     );
     add(
         "/metrics",

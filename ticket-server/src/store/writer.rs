@@ -13,15 +13,25 @@
 //! applied to the *published* hall (behind a `RwLock`, held only for that apply) and then broadcast
 //! to subscribers. If a commit fails, the deciding hall is reset to the published one and the
 //! callers are told the command was not stored.
+//!
+//! Failure is loud: when the thread panics, or [`MAX_FAILED_COMMITS`] commits in a row fail, it
+//! records why ([`Writer::failure`]) and stops taking commands. `/healthz` then answers 503 with
+//! the reason, every write is refused with it, and the server stops with an error so that the
+//! service manager restarts it. Nothing acknowledged is lost: only committed batches were answered.
+//!
+//! A configuration change reaches `auth` (device tokens, users) from this thread, right after its
+//! commit and before anyone is answered ([`Started::on_config`]), so a cancelled admin request
+//! cannot leave a removed token valid.
 
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
 use antri_wire::event::Actor;
 use rusqlite::Connection;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{log, StoreError};
 use crate::clock::Clock;
@@ -33,6 +43,10 @@ use crate::queue::{Command, Hall, QueueError, Reply};
 /// The most commands that share one commit.
 pub const MAX_BATCH: usize = 1024;
 
+/// Failed commits in a row after which the writer gives up (a full or failing disk, a corrupt
+/// database): the process must restart rather than refuse every write forever.
+pub const MAX_FAILED_COMMITS: u32 = 3;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{0}")]
@@ -41,6 +55,9 @@ pub enum WriteError {
     Storage(String),
     #[error("the server is shutting down")]
     Stopped,
+    /// The writer died or gave up; the server is restarting.
+    #[error("the server cannot store anything and is restarting: {0}")]
+    Failed(String),
 }
 
 struct Job {
@@ -53,17 +70,67 @@ struct Job {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
+    failure: watch::Receiver<Option<String>>,
 }
 
 impl Writer {
     /// Decide and durably store a command. Returns once it is committed (or refused).
     pub async fn execute(&self, cmd: Command, actor: Actor) -> Result<Reply, WriteError> {
+        if let Some(reason) = self.failure() {
+            return Err(WriteError::Failed(reason));
+        }
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Job { cmd, actor, reply })
-            .await
-            .map_err(|_| WriteError::Stopped)?;
-        rx.await.map_err(|_| WriteError::Stopped)?
+        if self.tx.send(Job { cmd, actor, reply }).await.is_err() {
+            return Err(self.stopped().await);
+        }
+        match rx.await {
+            Ok(result) => result,
+            Err(_) => Err(self.stopped().await),
+        }
+    }
+
+    /// Why the writer stopped, if it failed.
+    pub fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
+    }
+
+    /// Completes with the reason once the writer has failed; never if it does not.
+    pub async fn failed(&self) -> String {
+        let mut failure = self.failure.clone();
+        let reason = match failure.wait_for(Option::is_some).await {
+            Ok(reason) => reason.clone(),
+            Err(_) => None,
+        };
+        match reason {
+            Some(reason) => reason,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The channel closed under a live handle: only a failing writer does that (it ends by itself
+    /// only when every handle is gone), and it records why before it lets go of the channel.
+    async fn stopped(&self) -> WriteError {
+        let mut failure = self.failure.clone();
+        let reason = match failure.wait_for(Option::is_some).await {
+            Ok(reason) => reason.clone(),
+            Err(_) => None,
+        };
+        reason.map_or(WriteError::Stopped, WriteError::Failed)
+    }
+}
+
+/// Called on the writer thread with each configuration an admin put into force, after its commit
+/// and before the change is published or anyone is answered.
+pub type ConfigHook = Box<dyn Fn(&Arc<Config>) + Send + Sync>;
+
+/// A fault for tests to inject: called on the writer thread with each command before it is
+/// decided (a test panics in it). `None` in production.
+#[derive(Clone)]
+pub struct FaultHook(pub Arc<dyn Fn(&Command) + Send + Sync>);
+
+impl std::fmt::Debug for FaultHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FaultHook")
     }
 }
 
@@ -74,6 +141,8 @@ pub struct WriterParts {
     pub clock: Clock,
     pub hub: Arc<Hub>,
     pub metrics: Arc<Metrics>,
+    /// Tests only: see [`FaultHook`].
+    pub fault: Option<FaultHook>,
 }
 
 /// A running writer.
@@ -81,7 +150,9 @@ pub struct Started {
     pub writer: Writer,
     /// The committed state of the hall, for readers.
     pub hall: Arc<RwLock<Hall>>,
-    /// Ends when every `Writer` is dropped.
+    /// Set once (by the server, to update `auth`): see [`ConfigHook`].
+    pub on_config: Arc<OnceLock<ConfigHook>>,
+    /// Ends when every `Writer` is dropped, or when the writer fails.
     pub thread: JoinHandle<()>,
 }
 
@@ -114,12 +185,34 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
     let hall = log::load_hall(&conn, config)?;
     parts.hub.set_committed(hall.seq());
     let published = Arc::new(RwLock::new(hall.clone()));
-    let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+    let (tx, mut rx) = mpsc::channel(4 * MAX_BATCH);
+    let (failure_tx, failure) = watch::channel(None);
+    let on_config: Arc<OnceLock<ConfigHook>> = Arc::default();
     let shared = published.clone();
+    let hook = on_config.clone();
     let thread = std::thread::Builder::new()
         .name("antri-writer".into())
         .spawn(move || {
-            run(conn, hall, shared, rx, parts);
+            let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                run(conn, hall, shared, &mut rx, parts, &hook)
+            }));
+            let failed = match ran {
+                Ok(outcome) => outcome.err(),
+                Err(panic) => Some(format!(
+                    "the writer thread panicked: {}",
+                    panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "(no message)".into())
+                )),
+            };
+            if let Some(reason) = failed {
+                tracing::error!(reason = %reason, "the writer stopped: nothing more can be stored");
+                failure_tx.send_replace(Some(reason));
+            }
+            // Only now may waiting callers see the channel close (see `Writer::stopped`).
+            drop(rx);
             drop(lock);
         })
         .map_err(|e| StoreError::Corrupt {
@@ -127,20 +220,24 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
             reason: format!("cannot start the writer thread: {e}"),
         })?;
     Ok(Started {
-        writer: Writer { tx },
+        writer: Writer { tx, failure },
         hall: published,
+        on_config,
         thread,
     })
 }
 
+/// Serve commands until every handle is gone (`Ok`) or commits keep failing (`Err` with why).
 fn run(
     mut conn: Connection,
     mut hall: Hall,
     published: Arc<RwLock<Hall>>,
-    mut rx: mpsc::Receiver<Job>,
+    rx: &mut mpsc::Receiver<Job>,
     parts: WriterParts,
-) {
+    on_config: &OnceLock<ConfigHook>,
+) -> Result<(), String> {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut failed_in_a_row = 0;
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
         while batch.len() < MAX_BATCH {
@@ -154,6 +251,9 @@ fn run(
         // Configurations put into force by this batch, by the seq of their `config_changed`.
         let mut configs: Vec<(u64, Arc<Config>)> = Vec::new();
         for job in &batch {
+            if let Some(fault) = &parts.fault {
+                (fault.0)(&job.cmd);
+            }
             let outcome = hall.execute(job.cmd.clone(), parts.clock.now(), &job.actor);
             if let Ok(Reply::Configured(version)) = &outcome.result {
                 configs.push((*version, hall.config().clone()));
@@ -173,6 +273,11 @@ fn run(
         };
         match stored {
             Ok(()) => {
+                failed_in_a_row = 0;
+                if let (Some((_, newest)), Some(hook)) = (configs.last(), on_config.get()) {
+                    // Before anyone sees the change: a removed token stops working no later.
+                    hook(newest);
+                }
                 if !events.is_empty() {
                     let mut p = published.write().unwrap_or_else(|e| e.into_inner());
                     for e in &events {
@@ -199,7 +304,68 @@ fn run(
                     };
                     let _ = job.reply.send(answer);
                 }
+                failed_in_a_row += 1;
+                if failed_in_a_row >= MAX_FAILED_COMMITS {
+                    return Err(format!(
+                        "{failed_in_a_row} commits in a row failed; the last: {e}"
+                    ));
+                }
             }
         }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The admin's request is dropped right after its command reached the writer (the browser went
+    /// away): the change is still committed, and `auth` still hears of it, from the writer.
+    #[tokio::test]
+    async fn a_configuration_reaches_the_hook_even_if_its_caller_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Arc::new(Config::example());
+        let started = start(WriterParts {
+            db_path: dir.path().join("a.db"),
+            config: config.clone(),
+            clock: Clock::manual(
+                "2026-11-24T09:00:00+07:00"
+                    .parse::<chrono::DateTime<chrono::FixedOffset>>()
+                    .unwrap(),
+            ),
+            hub: Arc::default(),
+            metrics: Arc::default(),
+            fault: None,
+        })
+        .unwrap();
+        let (seen_tx, seen) = std::sync::mpsc::channel();
+        let hook: ConfigHook = Box::new(move |c: &Arc<Config>| {
+            let _ = seen_tx.send(c.devices.len());
+        });
+        assert!(started.on_config.set(hook).is_ok());
+        let mut doc = (*config.document).clone();
+        doc.devices.retain(|d| d.id != "kiosk-2");
+        let smaller = Arc::new(Config::from_document(doc).unwrap());
+        let reconfigure = started.writer.execute(
+            Command::Reconfigure {
+                base: config.clone(),
+                config: smaller,
+                section: "devices".into(),
+                summary: "devices: removed kiosk-2".into(),
+            },
+            Actor::system(),
+        );
+        // Polled once (the command is queued), then dropped like a cancelled request.
+        let _ = tokio::time::timeout(std::time::Duration::ZERO, reconfigure).await;
+        let devices = tokio::task::spawn_blocking(move || {
+            seen.recv_timeout(std::time::Duration::from_secs(60))
+        })
+        .await
+        .unwrap()
+        .expect("the writer gives the new configuration to the hook");
+        assert_eq!(devices, config.devices.len() - 1);
+        drop(started.writer);
+        started.thread.join().unwrap();
     }
 }

@@ -6,7 +6,8 @@
 //! be, so its errors name the field (`services[3].quota: …`). A valid change goes through the
 //! writer as `Command::Reconfigure`: it is stored with its `config_changed` event in one
 //! transaction (the audit trail), takes effect in the queue at once, and every display and kiosk
-//! sees the event on the stream.
+//! sees the event on the stream. Users and device tokens change in `auth` on the writer thread,
+//! in the step that commits the change, not here: this request may be cancelled at any await.
 
 use std::collections::BTreeMap;
 
@@ -176,8 +177,8 @@ pub async fn put_section(
     let Reply::Configured(version) = reply else {
         return Err(ApiError::internal(format!("unexpected reply {reply:?}")));
     };
-    // New device tokens and users' new roles work from the next request on.
-    s.auth.reconfigure(s.config());
+    // New device tokens and users' new roles already work: the writer gave them to `auth` in the
+    // step that committed them (so a dropped connection here cannot leave a removed token valid).
     if section == "building" {
         // A new public_url: the dashboard's and kiosks' warning follows.
         s.refresh_warnings().await;

@@ -1,14 +1,29 @@
 //! For operators: health, Prometheus metrics, the OpenAPI document.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use crate::api::extract::Json;
 use crate::api::{openapi, AppState};
 
-pub async fn health(State(s): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok", "seq": s.hub.committed() }))
+/// `200 {"status":"ok","seq":N}`, or `503 {"status":"failed","reason":…}` once the writer died or
+/// its commits keep failing (the process exits shortly after, for the service manager to restart).
+pub async fn health(State(s): State<AppState>) -> Response {
+    match s.writer.failure() {
+        None => {
+            Json(serde_json::json!({ "status": "ok", "seq": s.hub.committed() })).into_response()
+        }
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "status": "failed",
+                "reason": reason,
+                "seq": s.hub.committed(),
+            })),
+        )
+            .into_response(),
+    }
 }
 
 pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
