@@ -511,6 +511,26 @@ async fn exports_neutralise_cells_a_spreadsheet_would_run() {
         "{labels:?}"
     );
     assert!(labels.iter().all(|l| !l.starts_with('=')), "{labels:?}");
+    // The XLSX too: the name is a text cell with the same apostrophe.
+    let xlsx = reqwest::Client::new()
+        .get(format!(
+            "{url}/api/v1/stats/export?from={day}&to={day}&by=service&format=xlsx"
+        ))
+        .bearer_auth(&sup.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Statistik").unwrap();
+    let labels: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert!(
+        labels.iter().any(|l| l.starts_with("'=HYPERLINK")),
+        "{labels:?}"
+    );
     let _ = stop.send(());
     task.await.unwrap().unwrap();
 }
