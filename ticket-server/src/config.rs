@@ -158,6 +158,16 @@ impl Config {
         validate(doc)
     }
 
+    /// Check a document sent as JSON (the admin page): a value of the wrong type or size is named
+    /// by its path (`services[3].quota: invalid value: integer `-1`, expected u32`).
+    pub fn from_json(doc: serde_json::Value) -> Result<Config, ConfigError> {
+        let raw: raw::File = serde_path_to_error::deserialize(doc).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError::Invalid(vec![format!("{path}: {}", e.into_inner())])
+        })?;
+        validate(raw)
+    }
+
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
@@ -362,6 +372,40 @@ pub mod raw {
     }
 }
 
+/// The ranges of the numbers a configuration may hold. Each is checked (and named by its field)
+/// before it is used, so no arithmetic on them can overflow: `target_wait_minutes = 71582789`
+/// once became 44 seconds through `* 60` in `u32`.
+pub mod limits {
+    /// `queue.regular_per_priority`.
+    pub const REGULAR_PER_PRIORITY: std::ops::RangeInclusive<u32> = 1..=100;
+    /// `queue.number_digits`.
+    pub const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 3..=5;
+    /// `services[].target_wait_minutes` and `services[].service_minutes`: at most a day.
+    pub const MINUTES: std::ops::RangeInclusive<u32> = 1..=1440;
+    /// `services[].quota`: tickets a day.
+    pub const QUOTA: std::ops::RangeInclusive<u32> = 1..=99_999;
+    /// `counters[].number`.
+    pub const COUNTER: std::ops::RangeInclusive<u32> = 1..=999;
+}
+
+/// `"{at}: {n} is out of range; use {lo} to {hi}"` unless `n` is in `range`.
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    at: &str,
+    n: T,
+    range: &std::ops::RangeInclusive<T>,
+    errs: &mut Vec<String>,
+) -> bool {
+    let ok = range.contains(&n);
+    if !ok {
+        errs.push(format!(
+            "{at}: {n} is out of range; use {} to {}",
+            range.start(),
+            range.end()
+        ));
+    }
+    ok
+}
+
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("mon", Weekday::Mon),
     ("tue", Weekday::Tue),
@@ -476,15 +520,16 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     }
     let building_hours = hours(&raw.hours, "hours", &mut errs);
 
+    let ratio_ok = in_range(
+        "queue.regular_per_priority",
+        raw.queue.regular_per_priority,
+        &limits::REGULAR_PER_PRIORITY,
+        &mut errs,
+    );
     let priority = match raw.queue.priority.as_str() {
         "first" => PriorityPolicy::First,
-        "ratio" if raw.queue.regular_per_priority >= 1 => {
-            PriorityPolicy::Ratio(raw.queue.regular_per_priority)
-        }
-        "ratio" => {
-            errs.push("queue.regular_per_priority: must be at least 1".into());
-            PriorityPolicy::First
-        }
+        "ratio" if ratio_ok => PriorityPolicy::Ratio(raw.queue.regular_per_priority),
+        "ratio" => PriorityPolicy::First,
         other => {
             errs.push(format!(
                 "queue.priority: \"{other}\" is not \"first\" or \"ratio\""
@@ -492,12 +537,12 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             PriorityPolicy::First
         }
     };
-    if !(3..=5).contains(&raw.queue.number_digits) {
-        errs.push(format!(
-            "queue.number_digits: {} is out of range; use 3, 4 or 5",
-            raw.queue.number_digits
-        ));
-    }
+    in_range(
+        "queue.number_digits",
+        raw.queue.number_digits,
+        &limits::NUMBER_DIGITS,
+        &mut errs,
+    );
 
     let mut agencies = Vec::new();
     let mut agency_ids = HashSet::new();
@@ -554,13 +599,25 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
                 s.prefix
             ));
         }
-        if s.quota == Some(0) {
-            errs.push(format!(
+        match s.quota {
+            Some(0) => errs.push(format!(
                 "{at}.quota: 0 would never issue a ticket; leave it out for no limit"
-            ));
+            )),
+            Some(q) => {
+                in_range(&format!("{at}.quota"), q, &limits::QUOTA, &mut errs);
+            }
+            None => {}
         }
-        if s.service_minutes == 0 {
-            errs.push(format!("{at}.service_minutes: must be at least 1"));
+        for (field, minutes) in [
+            ("target_wait_minutes", s.target_wait_minutes),
+            ("service_minutes", s.service_minutes),
+        ] {
+            in_range(
+                &format!("{at}.{field}"),
+                minutes,
+                &limits::MINUTES,
+                &mut errs,
+            );
         }
         let hours = match &s.hours {
             Some(h) => {
@@ -582,8 +639,9 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
                 en: s.name_en.clone(),
             },
             quota: s.quota,
-            target_wait_secs: s.target_wait_minutes * 60,
-            service_secs: s.service_minutes * 60,
+            // In range (checked above) these cannot overflow; out of range the file is refused.
+            target_wait_secs: s.target_wait_minutes.saturating_mul(60),
+            service_secs: s.service_minutes.saturating_mul(60),
             hours,
         });
     }
@@ -594,6 +652,13 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         let at = format!("counters[{i}]");
         if c.number == 0 {
             errs.push(format!("{at}.number: lokets are numbered from 1"));
+        } else {
+            in_range(
+                &format!("{at}.number"),
+                c.number,
+                &limits::COUNTER,
+                &mut errs,
+            );
         }
         if !numbers.insert(c.number) {
             errs.push(format!("{at}.number: loket {} is defined twice", c.number));
@@ -779,6 +844,166 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn a_target_wait_that_overflowed_is_refused_by_name() {
+        // 71582789 * 60 wraps to 44 in u32: once a 44-second target.
+        let bad = EXAMPLE_TOML.replacen(
+            "target_wait_minutes = 30",
+            "target_wait_minutes = 71582789",
+            1,
+        );
+        assert!(bad != EXAMPLE_TOML);
+        let err = Config::from_toml_str(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("].target_wait_minutes: 71582789 is out of range; use 1 to 1440"),
+            "{err}"
+        );
+    }
+
+    /// Where a generated number goes in the document, and the range it must have.
+    #[derive(Clone, Copy, Debug)]
+    enum Field {
+        RegularPerPriority,
+        NumberDigits,
+        TargetWait(usize),
+        ServiceMinutes(usize),
+        Quota(usize),
+        Counter(usize),
+    }
+
+    impl Field {
+        fn path(self) -> String {
+            match self {
+                Field::RegularPerPriority => "queue.regular_per_priority".into(),
+                Field::NumberDigits => "queue.number_digits".into(),
+                Field::TargetWait(i) => format!("services[{i}].target_wait_minutes"),
+                Field::ServiceMinutes(i) => format!("services[{i}].service_minutes"),
+                Field::Quota(i) => format!("services[{i}].quota"),
+                Field::Counter(i) => format!("counters[{i}].number"),
+            }
+        }
+
+        fn slot(self, doc: &mut serde_json::Value) -> &mut serde_json::Value {
+            match self {
+                Field::RegularPerPriority => &mut doc["queue"]["regular_per_priority"],
+                Field::NumberDigits => &mut doc["queue"]["number_digits"],
+                Field::TargetWait(i) => &mut doc["services"][i]["target_wait_minutes"],
+                Field::ServiceMinutes(i) => &mut doc["services"][i]["service_minutes"],
+                Field::Quota(i) => &mut doc["services"][i]["quota"],
+                Field::Counter(i) => &mut doc["counters"][i]["number"],
+            }
+        }
+
+        fn in_range(self, n: i128) -> bool {
+            let within = |r: &std::ops::RangeInclusive<u32>| {
+                n >= i128::from(*r.start()) && n <= i128::from(*r.end())
+            };
+            match self {
+                Field::RegularPerPriority => within(&limits::REGULAR_PER_PRIORITY),
+                Field::NumberDigits => (3..=5).contains(&n),
+                Field::TargetWait(_) | Field::ServiceMinutes(_) => within(&limits::MINUTES),
+                Field::Quota(_) => within(&limits::QUOTA),
+                Field::Counter(_) => within(&limits::COUNTER),
+            }
+        }
+    }
+
+    fn field() -> impl proptest::strategy::Strategy<Value = Field> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Field::RegularPerPriority),
+            Just(Field::NumberDigits),
+            (0usize..30).prop_map(Field::TargetWait),
+            (0usize..30).prop_map(Field::ServiceMinutes),
+            (0usize..30).prop_map(Field::Quota),
+            (0usize..23).prop_map(Field::Counter),
+        ]
+    }
+
+    fn number() -> impl proptest::strategy::Strategy<Value = i128> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (-2i128..3000),
+            any::<i64>().prop_map(i128::from),
+            any::<u64>().prop_map(i128::from),
+            Just(71_582_789),
+            Just(i128::from(u32::MAX)),
+            Just(i128::from(u32::MAX) + 1),
+            Just(i128::from(u64::MAX)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any number in any numeric field, through the admin page's JSON and through the file:
+        /// refused with its field named, or taken exactly (nothing wraps, nothing panics).
+        #[test]
+        fn every_number_is_taken_exactly_or_refused_by_name(f in field(), n in number()) {
+            let example = Config::example();
+            let mut doc = serde_json::to_value(example.document.as_ref()).unwrap();
+            *f.slot(&mut doc) = match i64::try_from(n) {
+                Ok(v) => serde_json::json!(v),
+                Err(_) => serde_json::json!(u64::try_from(n).unwrap()),
+            };
+            let path = f.path();
+            match Config::from_json(doc.clone()) {
+                Ok(c) => {
+                    proptest::prop_assert!(f.in_range(n), "{path} = {n} was accepted");
+                    for s in &c.services {
+                        let raw = c.document.services.iter().find(|r| r.id == s.id).unwrap();
+                        proptest::prop_assert_eq!(
+                            u64::from(s.target_wait_secs),
+                            u64::from(raw.target_wait_minutes) * 60
+                        );
+                        proptest::prop_assert_eq!(
+                            u64::from(s.service_secs),
+                            u64::from(raw.service_minutes) * 60
+                        );
+                    }
+                }
+                Err(e) => {
+                    let e = e.to_string();
+                    // A loket renumbered within range is refused for the users and tablets that
+                    // still name the old number: those are the fields named then.
+                    let renumbered = matches!(f, Field::Counter(_)) && f.in_range(n);
+                    proptest::prop_assert!(
+                        e.contains(&path) || (renumbered && e.contains("counter")),
+                        "{path} = {n}: {e}"
+                    );
+                    proptest::prop_assert!(
+                        !f.in_range(n) || renumbered || matches!(f, Field::Quota(_)),
+                        "{path} = {n} is in range but refused: {e}"
+                    );
+                }
+            }
+            // The file: TOML's integers are i64, so larger ones are a syntax error naming the key.
+            let toml = toml::to_string(&serde_json::from_value::<raw::File>(
+                serde_json::to_value(example.document.as_ref()).unwrap(),
+            ).unwrap()).unwrap();
+            let key = path.rsplit('.').next().unwrap();
+            if let Field::TargetWait(0) | Field::ServiceMinutes(0) = f {
+                let line = format!("{key} = {}", match f {
+                    Field::TargetWait(_) => example.document.services[0].target_wait_minutes,
+                    _ => example.document.services[0].service_minutes,
+                });
+                let edited = toml.replacen(&line, &format!("{key} = {n}"), 1);
+                proptest::prop_assert!(edited != toml, "{line} not found");
+                match Config::from_toml_str(&edited) {
+                    Ok(c) => proptest::prop_assert!(
+                        f.in_range(n)
+                            && u64::from(c.services[0].target_wait_secs)
+                                == u64::from(c.document.services[0].target_wait_minutes) * 60
+                    ),
+                    Err(e) => {
+                        let e = e.to_string();
+                        proptest::prop_assert!(e.contains(key), "{key} = {n}: {e}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1171,7 +1171,8 @@ impl Hall {
             })
             .count()
             .max(1) as u32;
-        ahead * per / open
+        // In u64: a long queue times a long service time does not fit in u32 seconds.
+        u32::try_from(u64::from(ahead) * u64::from(per) / u64::from(open)).unwrap_or(u32::MAX)
     }
 
     pub fn service_view(&self, service: &Service, now: DateTime<Utc>) -> ServiceView {

@@ -295,9 +295,13 @@ pub fn rating_of(conn: &Connection, ticket_id: u64) -> Result<Option<u8>, StoreE
 
 /// Events after `after`, oldest first, at most `limit`, as they may be served (no secrets).
 pub fn events_after(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+    // No sequence number is beyond SQLite's i64 (and `as i64` would wrap to the log's start).
+    let (Ok(after), Ok(limit)) = (i64::try_from(after), i64::try_from(limit)) else {
+        return Ok(Vec::new());
+    };
     let mut stmt = conn
         .prepare_cached("SELECT seq, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-    let mut rows = stmt.query(params![after as i64, limit as i64])?;
+    let mut rows = stmt.query(params![after, limit])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(decode_public(row.get(0)?, &row.get::<_, String>(1)?)?);

@@ -22,7 +22,7 @@ use crate::api::error::ApiError;
 use crate::api::extract::{Json, Path, Query};
 use crate::api::AppState;
 use crate::auth::{hash_password, Principal};
-use crate::config::{raw, Config, ConfigError};
+use crate::config::{Config, ConfigError};
 use crate::queue::{Command, Reply};
 use crate::store::log::{self, type_name};
 
@@ -148,9 +148,7 @@ pub async fn put_section(
             doc[section] = body;
         }
     }
-    let document: raw::File =
-        serde_json::from_value(doc.clone()).map_err(|e| invalid(format!("{section}: {e}")))?;
-    let config = Config::from_document(document).map_err(|e| match e {
+    let config = Config::from_json(doc.clone()).map_err(|e| match e {
         ConfigError::Invalid(problems) => invalid(format!(
             "the configuration has {} problem(s):\n{}",
             problems.len(),

@@ -81,7 +81,32 @@ fn by_service() -> StatsGroup {
     StatsGroup::Service
 }
 
+/// The dates a report may ask for: outside them no building has a day, and date arithmetic near
+/// the calendar's ends would have to be guarded everywhere.
+pub const DATES: std::ops::RangeInclusive<NaiveDate> = {
+    match (
+        NaiveDate::from_ymd_opt(1970, 1, 1),
+        NaiveDate::from_ymd_opt(9999, 12, 31),
+    ) {
+        (Some(a), Some(b)) => a..=b,
+        _ => panic!("valid constant dates"),
+    }
+};
+
+/// `from` and `to` of a report: each a date in [`DATES`], `from` not after `to`, at most 366 days.
 pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
+    for (field, d) in [("from", from), ("to", to)] {
+        if !DATES.contains(&d) {
+            return Err(ApiError::bad_request(
+                "invalid_range",
+                format!(
+                    "{field}: {d} is out of range; use a date from {} to {}",
+                    DATES.start(),
+                    DATES.end()
+                ),
+            ));
+        }
+    }
     if from > to {
         return Err(ApiError::bad_request(
             "invalid_range",
@@ -91,7 +116,7 @@ pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
     if (to - from).num_days() >= 366 {
         return Err(ApiError::bad_request(
             "invalid_range",
-            "a range may span at most 366 days",
+            format!("to: at most 366 days after from ({from}); ask for {to} in another range"),
         ));
     }
     Ok(())

@@ -140,6 +140,13 @@ pub async fn log(
             "limit: between 1 and 1000",
         ));
     }
+    // SQLite's integers are i64: a larger `after` once wrapped to -1 and returned the first events.
+    if i64::try_from(q.after).is_err() {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("after: {} is out of range; use 0 to {}", q.after, i64::MAX),
+        ));
+    }
     let (after, limit) = (q.after, q.limit);
     Ok(Json(
         s.read_db(move |c| log::events_after(c, after, limit))

@@ -11,9 +11,6 @@ use crate::api::AppState;
 use crate::auth::Principal;
 use crate::store::stats;
 
-/// The longest range one request may ask for.
-const MAX_DAYS: i64 = 366;
-
 #[derive(Deserialize)]
 pub struct StatsQuery {
     from: NaiveDate,
@@ -33,18 +30,7 @@ pub async fn stats(
     Query(q): Query<StatsQuery>,
 ) -> Result<Json<StatsResponse>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
-    if q.from > q.to {
-        return Err(ApiError::bad_request(
-            "invalid_range",
-            format!("from ({}) is after to ({})", q.from, q.to),
-        ));
-    }
-    if (q.to - q.from).num_days() >= MAX_DAYS {
-        return Err(ApiError::bad_request(
-            "invalid_range",
-            format!("a range may span at most {MAX_DAYS} days"),
-        ));
-    }
+    super::dashboard::check_range(q.from, q.to)?;
     let config = s.config();
     let (from, to, by) = (q.from, q.to, q.by);
     let rows = s
