@@ -6,6 +6,7 @@ use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{Event, EventKind, TicketView};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::record::Record;
 use super::StoreError;
 use crate::config::Config;
 use crate::queue::{Hall, Logged};
@@ -87,9 +88,10 @@ pub fn append_batch(
              WHERE id = ?1",
         )?;
         for logged in events {
-            // The payload keeps the tracking code of an issued ticket (see `Logged`); what is
-            // served is decoded from it as the public `Event`, which has no place for it.
-            let payload = serde_json::to_string(logged).expect("events always serialise");
+            // The store's own versioned form (see `record`), which keeps the tracking code of an
+            // issued ticket; what is served is converted from it to the public `Event`, which has
+            // no place for it.
+            let payload = Record::of(logged).encode();
             let e = &logged.event;
             let ticket = e.kind.ticket();
             insert.execute(params![
@@ -203,31 +205,23 @@ pub fn append_batch(
     Ok(())
 }
 
-fn corrupt(seq: i64) -> impl FnOnce(serde_json::Error) -> StoreError {
-    move |e| StoreError::Corrupt {
-        seq: seq as u64,
-        reason: e.to_string(),
-    }
+/// A stored entry with its secret, for rebuilding the hall: decoded as the store's [`Record`] of
+/// whatever format it was written in (databases written before the code moved out of the ticket
+/// kept it in `ticket.tracking_code` of `ticket_issued`), then converted to the log entry.
+pub fn decode_logged(seq: i64, payload: &str) -> Result<Logged, StoreError> {
+    Record::decode(payload)
+        .map(Record::into_logged)
+        .map_err(|e| StoreError::Corrupt {
+            seq: u64::try_from(seq).unwrap_or_default(),
+            reason: e.to_string(),
+        })
 }
 
-/// A stored entry with its secret, for rebuilding the hall. Databases written before the code
-/// moved out of the ticket kept it in `ticket.tracking_code` of `ticket_issued`.
-fn decode_logged(seq: i64, payload: &str) -> Result<Logged, StoreError> {
-    let mut logged: Logged = serde_json::from_str(payload).map_err(corrupt(seq))?;
-    if logged.tracking_code.is_none() && matches!(logged.event.kind, EventKind::TicketIssued { .. })
-    {
-        let raw: serde_json::Value = serde_json::from_str(payload).map_err(corrupt(seq))?;
-        logged.tracking_code = raw["ticket"]["tracking_code"].as_str().map(str::to_string);
-    }
-    Ok(logged)
-}
-
-/// A stored entry as it may be served: the public event only. Decoding into [`Event`] drops the
-/// tracking code (it has no field for it, here or inside a ticket of an older database), and a
-/// visitor's action stored by an older version under the code is attributed by the ticket's
-/// number instead.
+/// A stored entry as it may be served: the public event only. The conversion to [`Event`] drops
+/// the tracking code (it has no field for it), and a visitor's action stored by an older version
+/// under the code is attributed by the ticket's number instead.
 pub fn decode_public(seq: i64, payload: &str) -> Result<Event, StoreError> {
-    let mut e: Event = serde_json::from_str(payload).map_err(corrupt(seq))?;
+    let mut e = decode_logged(seq, payload)?.event;
     if e.actor.kind == ActorKind::Visitor {
         if let Some(t) = e.kind.ticket() {
             e.actor = Actor {

@@ -4,6 +4,8 @@
 //!   newer Antri is refused, not guessed at.
 //! - [`log`]: appending events (with the ticket projection, in the same transaction) and reading them
 //!   back, for replay at start and for subscribers that resume.
+//! - [`record`]: the stored form of an entry: the store's own types with a format version,
+//!   converted to and from the wire's `Event`, so the log outlives changes to the wire.
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
 //! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
@@ -17,6 +19,7 @@
 pub mod backup;
 pub mod log;
 pub mod migrations;
+pub mod record;
 pub mod rollup;
 pub mod satisfaction;
 pub mod stats;
