@@ -164,7 +164,7 @@ fn services_on_break_are_shown_switched_off_with_when_they_return() {
     let ktp = services.iter().find(|s| s.id == "ktp").unwrap();
     assert_eq!(
         (ktp.state, ktp.time.as_str(), ktp.break_name.as_str()),
-        (2, "13:00", "Istirahat siang")
+        (2, "13.00 WIB", "Istirahat siang")
     );
     // Tapping it does nothing: no ticket for a service on break.
     ui.tap(SERVICE);
