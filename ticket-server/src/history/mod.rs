@@ -114,9 +114,10 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
     // this one simulates day after day, the writer appends each finished day in one transaction.
     // The order of events is the simulation's, so a seed still gives the same database.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Logged>>(2);
+    let in_force = config.clone();
     let writer = std::thread::spawn(move || -> Result<(), StoreError> {
         for events in rx {
-            log::append(&mut conn, &events)?;
+            log::append(&mut conn, &events, &in_force)?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

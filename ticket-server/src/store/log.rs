@@ -7,7 +7,7 @@ use antri_wire::{Event, EventKind, TicketView};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::record::Record;
-use super::StoreError;
+use super::{service_days, StoreError};
 use crate::config::Config;
 use crate::queue::{Hall, Logged};
 
@@ -45,18 +45,26 @@ fn actor_kind_name(kind: ActorKind) -> &'static str {
 }
 
 /// Append events and update the ticket projection, all in one transaction, and commit: when this
-/// returns Ok the events are durable.
-pub fn append(conn: &mut Connection, events: &[Logged]) -> Result<(), StoreError> {
-    append_batch(conn, events, &[])
+/// returns Ok the events are durable. `in_force` is the configuration the events were decided
+/// under (it describes the days a `day_started` closes: see `service_days`).
+pub fn append(
+    conn: &mut Connection,
+    events: &[Logged],
+    in_force: &Config,
+) -> Result<(), StoreError> {
+    append_batch(conn, events, &[], in_force)
 }
 
 /// [`append`], also storing the configuration documents that `config_changed` events of this
-/// batch put into force (keyed by the event's seq), in the same transaction.
+/// batch put into force (keyed by the event's seq), in the same transaction. `in_force` is the
+/// configuration before the batch; each of `configs` replaces it at its event.
 pub fn append_batch(
     conn: &mut Connection,
     events: &[Logged],
     configs: &[(u64, Arc<Config>)],
+    in_force: &Config,
 ) -> Result<(), StoreError> {
+    let mut in_force = in_force;
     let tx = conn.transaction()?;
     {
         let mut rating = tx.prepare_cached(
@@ -94,6 +102,10 @@ pub fn append_batch(
             let payload = Record::of(logged).encode();
             let e = &logged.event;
             let ticket = e.kind.ticket();
+            if let EventKind::DayStarted { day, .. } = &e.kind {
+                // Before the rollup (the event's trigger) reads them.
+                service_days::describe_closed_days(&tx, in_force, *day)?;
+            }
             insert.execute(params![
                 e.seq as i64,
                 e.at.to_rfc3339(),
@@ -136,6 +148,7 @@ pub fn append_batch(
                         })?;
                     let document = serde_json::to_string(config.document.as_ref())
                         .expect("configuration documents always serialise");
+                    in_force = config.as_ref();
                     config_version.execute(params![
                         *version as i64,
                         e.at.to_rfc3339(),

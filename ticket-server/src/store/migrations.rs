@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_ratings_and_config.sql"),
     include_str!("migrations/0003_stats_rollup.sql"),
     include_str!("migrations/0004_sessions.sql"),
+    include_str!("migrations/0005_service_days.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@
 //! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
 //! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
+//! - [`service_days`]: what each service was (names, agency, target) on each closed day.
 //! - [`backup`]: online backup and checked restore.
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit that returned is on disk and survives
@@ -22,6 +23,7 @@ pub mod migrations;
 pub mod record;
 pub mod rollup;
 pub mod satisfaction;
+pub mod service_days;
 pub mod stats;
 pub mod writer;
 

@@ -100,12 +100,16 @@ pub fn satisfaction(
     to: NaiveDate,
     by: StatsGroup,
 ) -> Result<Report, StoreError> {
+    // A closed day's service is named and placed in its agency as it was that day.
+    let described = super::service_days::Described::load(conn, from, to)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT r.service, r.counter, t.officer, r.score, COUNT(*)
+        "SELECT r.service, r.counter, t.officer, r.score, COUNT(*), r.day
          FROM ratings r LEFT JOIN tickets t ON t.id = r.ticket_id
          WHERE r.day BETWEEN ?1 AND ?2
-         GROUP BY r.service, r.counter, t.officer, r.score",
+         GROUP BY r.service, r.counter, t.officer, r.score, r.day",
     )?;
+    // Per group: the latest day a name was known, and that name.
+    let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
     let mut groups: BTreeMap<String, Satisfaction> = BTreeMap::new();
     let mut overall = Satisfaction {
@@ -119,18 +123,37 @@ pub fn satisfaction(
         let officer: Option<String> = r.get(2)?;
         let score: u8 = r.get(3)?;
         let n: u32 = r.get(4)?;
+        let day: String = r.get(5)?;
         overall.add(score, n);
+        let was = described.latest(&service, &day, &day).map(|(_, d)| d);
         let key = match by {
             StatsGroup::Service => Some(service.clone()),
-            StatsGroup::Agency => Some(
-                config
+            StatsGroup::Agency => Some(match was {
+                Some(d) => d.agency.clone(),
+                None => config
                     .service(&service)
                     .map_or_else(|| service.clone(), |s| s.agency.clone()),
-            ),
+            }),
             StatsGroup::Counter => counter.map(|c| c.to_string()),
             StatsGroup::Officer => officer,
         };
         let Some(key) = key else { continue };
+        // Named as on the latest day it was rated: a closed day as described, a day not closed
+        // yet as configured now.
+        let name = match (by, was) {
+            (StatsGroup::Service, Some(d)) => Some(d.name.clone()),
+            (StatsGroup::Agency, Some(d)) => Some(d.agency_name.clone()),
+            (StatsGroup::Service | StatsGroup::Agency, None) => config
+                .service(&service)
+                .is_some()
+                .then(|| label(config, by, &key)),
+            _ => None,
+        };
+        if let Some(name) = name {
+            if names.get(&key).is_none_or(|(d, _)| *d <= day) {
+                names.insert(key.clone(), (day.clone(), name));
+            }
+        }
         groups
             .entry(key.clone())
             .or_insert_with(|| Satisfaction {
@@ -139,6 +162,11 @@ pub fn satisfaction(
                 ..Default::default()
             })
             .add(score, n);
+    }
+    for (key, (_, name)) in names {
+        if let Some(g) = groups.get_mut(&key) {
+            g.label = name;
+        }
     }
     Ok(Report {
         overall: overall.finish(),

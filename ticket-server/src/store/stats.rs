@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use super::rollup::{self, Part};
+use super::service_days::Described;
 use super::StoreError;
 use crate::config::Config;
 
@@ -70,6 +71,17 @@ struct Acc {
     waits: Hist,
     within: u64,
     service_times: Hist,
+    /// The name of the group on the latest day it had tickets: (day, name).
+    label: Option<(String, String)>,
+}
+
+impl Acc {
+    /// Offer the group's name on `day`; the latest day's wins.
+    fn name_on(&mut self, day: &str, name: &str) {
+        if self.label.as_ref().is_none_or(|(d, _)| d.as_str() <= day) {
+            self.label = Some((day.to_string(), name.to_string()));
+        }
+    }
 }
 
 fn dim(by: StatsGroup) -> &'static str {
@@ -81,10 +93,17 @@ fn dim(by: StatsGroup) -> &'static str {
 }
 
 /// The group a fact of `dim` belongs to: agencies are merged from their services here, because
-/// which agency a service belongs to is configuration.
-fn group_key(config: &Config, by: StatsGroup, key: String, service: &str) -> String {
-    match by {
-        StatsGroup::Agency => config.service(service).map_or(key, |s| s.agency.clone()),
+/// which agency a service belongs to is configuration — on a closed day, as it was that day.
+fn group_key(
+    config: &Config,
+    by: StatsGroup,
+    key: String,
+    service: &str,
+    day: Option<&str>,
+) -> String {
+    match (by, day) {
+        (StatsGroup::Agency, Some(agency)) => agency.to_string(),
+        (StatsGroup::Agency, None) => config.service(service).map_or(key, |s| s.agency.clone()),
         _ => key,
     }
 }
@@ -98,8 +117,9 @@ pub fn stats(
 ) -> Result<Vec<StatsRow>, StoreError> {
     let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
     let plan = rollup::plan(conn, from, to)?;
+    let described = Described::load(conn, from, to)?;
     for part in &plan.parts {
-        add_rolled(conn, config, by, part, &mut groups)?;
+        add_rolled(conn, config, &described, by, part, &mut groups)?;
     }
     if let Some((a, b)) = plan.live {
         add_live(conn, config, by, a, b, &mut groups)?;
@@ -110,7 +130,10 @@ pub fn stats(
         .map(|(key, a)| {
             let [wm, w90] = a.waits.percentiles([0.5, 0.9], &mut dense);
             let [sm, s90] = a.service_times.percentiles([0.5, 0.9], &mut dense);
-            let label = label(config, by, &key);
+            let label = match a.label {
+                Some((_, name)) => name,
+                None => label(config, by, &key),
+            };
             StatsRow {
                 label,
                 issued: a.issued,
@@ -128,30 +151,55 @@ pub fn stats(
         .collect())
 }
 
+/// The days a rollup period covers, as bounds for [`Described::latest`].
+fn days_of(level: &str, period: &str) -> (String, String) {
+    match level {
+        "m" => (format!("{period}-00"), format!("{period}-99")),
+        _ => (period.to_string(), period.to_string()),
+    }
+}
+
 fn add_rolled(
     conn: &Connection,
     config: &Config,
+    described: &Described,
     by: StatsGroup,
     part: &Part,
     groups: &mut BTreeMap<String, Acc>,
 ) -> Result<(), StoreError> {
     let mut counts = conn.prepare_cached(
-        "SELECT key, service, issued, served, no_shows, cancelled FROM stats_counts
+        "SELECT key, service, period, issued, served, no_shows, cancelled FROM stats_counts
          WHERE level = ?1 AND dim = ?2 AND period BETWEEN ?3 AND ?4",
     )?;
     let mut rows = counts.query(params![part.level, dim(by), part.from, part.to])?;
     while let Some(r) = rows.next()? {
         let service: String = r.get(1)?;
+        let (first, last) = days_of(part.level, &r.get::<_, String>(2)?);
+        // The service as it was on the period's last day it had tickets (see `service_days`).
+        let was = described.latest(&service, &first, &last);
         let acc = groups
-            .entry(group_key(config, by, r.get(0)?, &service))
+            .entry(group_key(
+                config,
+                by,
+                r.get(0)?,
+                &service,
+                was.map(|(_, d)| d.agency.as_str()),
+            ))
             .or_default();
-        acc.issued += r.get::<_, i64>(2)? as u64;
-        acc.served += r.get::<_, i64>(3)? as u64;
-        acc.no_shows += r.get::<_, i64>(4)? as u64;
-        acc.cancelled += r.get::<_, i64>(5)? as u64;
+        if let Some((day, d)) = was {
+            match by {
+                StatsGroup::Service => acc.name_on(day, &d.name),
+                StatsGroup::Agency => acc.name_on(day, &d.agency_name),
+                StatsGroup::Counter | StatsGroup::Officer => {}
+            }
+        }
+        acc.issued += r.get::<_, i64>(3)? as u64;
+        acc.served += r.get::<_, i64>(4)? as u64;
+        acc.no_shows += r.get::<_, i64>(5)? as u64;
+        acc.cancelled += r.get::<_, i64>(6)? as u64;
     }
     let mut hists = conn.prepare_cached(
-        "SELECT key, service, kind = 'wait', hist FROM stats_hist
+        "SELECT key, service, kind = 'wait', hist, period FROM stats_hist
          WHERE level = ?1 AND dim = ?2 AND period BETWEEN ?3 AND ?4",
     )?;
     let mut rows = hists.query(params![part.level, dim(by), part.from, part.to])?;
@@ -159,10 +207,23 @@ fn add_rolled(
         let service: String = r.get(1)?;
         let is_wait: bool = r.get(2)?;
         let hist = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+        let (first, last) = days_of(part.level, &r.get::<_, String>(4)?);
+        let was = described.latest(&service, &first, &last).map(|(_, d)| d);
         let acc = groups
-            .entry(group_key(config, by, r.get(0)?, &service))
+            .entry(group_key(
+                config,
+                by,
+                r.get(0)?,
+                &service,
+                was.map(|d| d.agency.as_str()),
+            ))
             .or_default();
-        let target = config.service(&service).map(|s| s.target_wait_secs);
+        // The target in force that day (a month: at its last day); today's only for days closed
+        // before the days were described.
+        let target = match was {
+            Some(d) => Some(d.target_wait_secs),
+            None => config.service(&service).map(|s| s.target_wait_secs),
+        };
         for pair in hist.chunks_exact(8) {
             let secs = u32::from_be_bytes([pair[0], pair[1], pair[2], pair[3]]);
             let n = u32::from_be_bytes([pair[4], pair[5], pair[6], pair[7]]);
@@ -216,6 +277,19 @@ fn add_live(
             },
         };
         let acc = groups.entry(key).or_default();
+        if let Some(s) = svc {
+            // Not closed yet: named as configured now.
+            let today = to.to_string();
+            match by {
+                StatsGroup::Service => acc.name_on(&today, &s.name.id),
+                StatsGroup::Agency => {
+                    if let Some(a) = config.agency(&s.agency) {
+                        acc.name_on(&today, &a.name.id);
+                    }
+                }
+                StatsGroup::Counter | StatsGroup::Officer => {}
+            }
+        }
         acc.issued += 1;
         match status.as_str() {
             "done" => acc.served += 1,

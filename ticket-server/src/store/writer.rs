@@ -248,6 +248,7 @@ fn run(
         }
         let mut events = Vec::new();
         let mut results = Vec::with_capacity(batch.len());
+        let in_force = hall.config().clone();
         // Configurations put into force by this batch, by the seq of their `config_changed`.
         let mut configs: Vec<(u64, Arc<Config>)> = Vec::new();
         for job in &batch {
@@ -265,7 +266,7 @@ fn run(
             Ok(())
         } else {
             let started = Instant::now();
-            let r = log::append_batch(&mut conn, &events, &configs);
+            let r = log::append_batch(&mut conn, &events, &configs, &in_force);
             parts
                 .metrics
                 .observe_commit(started.elapsed(), events.len());

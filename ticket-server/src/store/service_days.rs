@@ -1,0 +1,163 @@
+//! What each service was on each closed day (table `service_days`, migration 0005): its names,
+//! agency and target wait, as configured when the day closed.
+//!
+//! Figures and names of a closed day must not change because the configuration did: removing a
+//! service once turned its past `within_target` into 0.0, its name into its id and its id into a
+//! fake agency. So the writer describes every service of the days a `day_started` closes, in the
+//! same transaction, and reports read the description of the day instead of the configuration.
+//! A service removed during the day is described as the newest stored configuration that still
+//! had it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use super::StoreError;
+use crate::config::{raw, Config};
+
+/// One service on one day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceDay {
+    pub name: String,
+    pub agency: String,
+    pub agency_name: String,
+    pub target_wait_secs: u32,
+}
+
+fn of_config(config: &Config, service: &str) -> Option<ServiceDay> {
+    let s = config.service(service)?;
+    Some(ServiceDay {
+        name: s.name.id.clone(),
+        agency: s.agency.clone(),
+        agency_name: config
+            .agency(&s.agency)
+            .map_or_else(|| s.agency.clone(), |a| a.name.id.clone()),
+        target_wait_secs: s.target_wait_secs,
+    })
+}
+
+fn of_document(doc: &raw::File, service: &str) -> Option<ServiceDay> {
+    let s = doc.services.iter().find(|s| s.id == service)?;
+    Some(ServiceDay {
+        name: s.name_id.clone(),
+        agency: s.agency.clone(),
+        agency_name: doc
+            .agencies
+            .iter()
+            .find(|a| a.id == s.agency)
+            .map_or_else(|| s.agency.clone(), |a| a.name_id.clone()),
+        target_wait_secs: s.target_wait_minutes.saturating_mul(60),
+    })
+}
+
+/// Describe the services of the days that a `day_started` for `new_day` closes, as `config` (in
+/// force now, at their end) has them. Called inside the transaction that logs the event.
+pub fn describe_closed_days(
+    tx: &Connection,
+    config: &Config,
+    new_day: NaiveDate,
+) -> Result<(), StoreError> {
+    // Exactly the days the rollup is about to roll (see 0003): after the last rolled day, before
+    // the new one. Days closed before this table existed stay undescribed.
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT day, service FROM tickets
+         WHERE day > (SELECT COALESCE(MAX(period), '') FROM stats_rolled WHERE level = 'd')
+           AND day < ?1",
+    )?;
+    let pairs = stmt
+        .query_map([new_day.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO service_days
+             (day, service, name, agency, agency_name, target_wait_secs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut removed: BTreeMap<String, Option<ServiceDay>> = BTreeMap::new();
+    for (day, service) in pairs {
+        let described = match of_config(config, &service) {
+            Some(d) => Some(d),
+            None => match removed.get(&service) {
+                Some(d) => d.clone(),
+                None => {
+                    let d = newest_stored(tx, &service)?;
+                    removed.insert(service.clone(), d.clone());
+                    d
+                }
+            },
+        };
+        // A service no configuration ever named (only a hand-edited database) stays undescribed.
+        if let Some(d) = described {
+            insert.execute(params![
+                day,
+                service,
+                d.name,
+                d.agency,
+                d.agency_name,
+                d.target_wait_secs
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The service as the newest stored configuration that had it.
+fn newest_stored(conn: &Connection, service: &str) -> Result<Option<ServiceDay>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT version, document FROM config_versions ORDER BY version DESC")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let version: i64 = r.get(0)?;
+        let document: String = r.get(1)?;
+        let doc: raw::File = serde_json::from_str(&document).map_err(|e| StoreError::Corrupt {
+            seq: u64::try_from(version).unwrap_or_default(),
+            reason: format!("stored configuration: {e}"),
+        })?;
+        if let Some(d) = of_document(&doc, service) {
+            return Ok(Some(d));
+        }
+    }
+    Ok(None)
+}
+
+/// The descriptions of the closed days of a range, for reports.
+#[derive(Default)]
+pub struct Described(BTreeMap<(String, String), ServiceDay>);
+
+impl Described {
+    pub fn load(
+        conn: &Connection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Described, StoreError> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT service, day, name, agency, agency_name, target_wait_secs FROM service_days
+             WHERE day BETWEEN ?1 AND ?2",
+        )?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                ServiceDay {
+                    name: r.get(2)?,
+                    agency: r.get(3)?,
+                    agency_name: r.get(4)?,
+                    target_wait_secs: r.get(5)?,
+                },
+            ))
+        })?;
+        Ok(Described(rows.collect::<Result<_, _>>()?))
+    }
+
+    /// The latest description of `service` on a day from `first` to `last` (YYYY-MM-DD, or a
+    /// month's bounds `YYYY-MM-00`, `YYYY-MM-99`), with its day.
+    pub fn latest(&self, service: &str, first: &str, last: &str) -> Option<(&str, &ServiceDay)> {
+        let lo = (service.to_string(), first.to_string());
+        let hi = (service.to_string(), last.to_string());
+        self.0
+            .range(lo..=hi)
+            .next_back()
+            .map(|((_, day), d)| (day.as_str(), d))
+    }
+}
