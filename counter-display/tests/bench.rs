@@ -18,6 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use antri_testkit::measure::{percentile, rss_kib};
 use common::{Display, Hall, Server};
 use slint::ComponentHandle;
 
@@ -31,17 +32,13 @@ impl Drop for Reaped {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn summary(name: &str, mut v: Vec<Duration>) {
     v.sort();
     println!(
         "{name}: n={} p50={:.2} ms p99={:.2} ms max={:.2} ms",
         v.len(),
-        percentile(&v, 0.5).as_secs_f64() * 1e3,
-        percentile(&v, 0.99).as_secs_f64() * 1e3,
+        percentile(&v, 0.5).unwrap().as_secs_f64() * 1e3,
+        percentile(&v, 0.99).unwrap().as_secs_f64() * 1e3,
         v.last().unwrap().as_secs_f64() * 1e3
     );
 }
@@ -108,19 +105,6 @@ fn event_to_frame() {
     summary("event received -> 1920x1080 frame rendered", event_to_frame);
     summary("officer's click (HTTP) -> frame rendered", click_to_frame);
     display.finish();
-}
-
-fn rss_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 #[test]

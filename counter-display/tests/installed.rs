@@ -9,9 +9,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
+use antri_testkit::wait_for;
 use antri_ui::screen::Area;
 use antri_ui::xvfb::{Installed, Shot, Xvfb};
 use common::{workspace, Hall, Server};
@@ -19,30 +20,15 @@ use common::{workspace, Hall, Server};
 /// Theme.accent: the lit call.
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
 
-fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn save(shot: &Shot, name: &str) {
     let shrink = if shot.width > 2000 && shot.height > 2000 {
         2
     } else {
         1
     };
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    shot.save_png(&dir.join(name), shrink).unwrap();
-    if std::env::var_os("ANTRI_UPDATE_SCREENSHOTS").is_some() {
-        shot.save_png(&workspace().join("docs/screenshots").join(name), shrink)
-            .unwrap();
-    }
+    let path = common::screenshot_path!(name);
+    shot.save_png(&path, shrink).unwrap();
+    common::shots::publish(&path);
 }
 
 /// `mode`: "hall" or "loket" (loket 1).
@@ -55,7 +41,10 @@ fn display_fills_the_screen(mode: &str, width: u32, height: u32) {
         .replace("enabled = true", "enabled = false");
     if mode == "loket" {
         text = text
-            .replace("demo-display-hall-token", "demo-display-loket-1-token")
+            .replace(
+                antri_testkit::DISPLAY_HALL_TOKEN,
+                antri_testkit::DISPLAY_LOKET_1_TOKEN,
+            )
             .replace("mode = \"hall\"", "mode = \"loket\"")
             .replace("# loket = 3", "loket = 1");
     }

@@ -1,16 +1,17 @@
-//! Renders the screens to docs/screenshots/display-*.png from the demo building, as the README
-//! shows them: hall mode with few and with many lokets, loket mode called and on break. Each
-//! picture is also checked for what a visitor must see in it.
+//! Renders the screens to `$CARGO_TARGET_TMPDIR/screenshots/display-*.png` (and docs/screenshots/
+//! with `ANTRI_UPDATE_SCREENSHOTS=1`) from the demo building, as the README shows them: hall mode
+//! with few and with many lokets, loket mode called and on break. Each picture is also checked for
+//! what a visitor must see in it.
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use antri_wire::client::StreamItem;
 use antri_wire::event::StreamMessage;
 use antri_wire::{CounterState, EventKind, PauseReason};
 use chrono::{DateTime, Utc};
+use common::shots::Picture;
 use counter_display::adapter::{self, HallScreen};
 use counter_display::demo;
 use counter_display::worker::Controller;
@@ -18,10 +19,32 @@ use counter_display::{HallWindow, LoketWindow};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 
-fn out(name: &str) -> PathBuf {
-    let dir = common::workspace().join("docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// Save the window's picture under `name`, and check it shows the display: its deep blue ground
+/// and the warm accent of the call (the newest call in hall mode, the loket's number in loket mode).
+fn shot(window: &slint::Window, name: &str) -> Picture {
+    let path = common::screenshot_path!(name);
+    common::screenshot(window, &path);
+    common::shots::publish(&path);
+    Picture::load(&path)
+}
+
+/// Theme.background and Theme.accent.
+const GROUND: [u8; 3] = [0x0b, 0x25, 0x45];
+const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
+
+/// The hall's newest call: the wide warm panel under the header, dark digits on it.
+fn assert_newest_call_lit(p: &Picture) {
+    assert_eq!((p.width, p.height), (1920, 1080));
+    let panel = (60, 160, 1860, 480);
+    let lit = p.share_in(panel, ACCENT, 8);
+    let digits = p.share_in(panel, GROUND, 8);
+    assert!(lit > 0.5, "the newest call's panel is lit: {lit:.3}");
+    assert!(digits > 0.05, "its number is written on it: {digits:.3}");
+    let below = p.share_in((0, 560, 1920, 980), GROUND, 8);
+    assert!(
+        below > 0.2,
+        "the lists below on the deep blue ground: {below:.3}"
+    );
 }
 
 /// The display's local clock at 09:41:00 WIB on the demo day.
@@ -107,7 +130,7 @@ fn screenshots_of_hall_and_loket_modes() {
         value(&window, "Menunggu KTP").is_some(),
         "per service in a small building"
     );
-    common::screenshot(window.window(), &out("display-hall-few.png"));
+    assert_newest_call_lit(&shot(window.window(), "display-hall-few.png"));
 
     // The server gone for longer than a few seconds: the picture stays, with a discreet mark.
     let mut gone = few;
@@ -123,7 +146,7 @@ fn screenshots_of_hall_and_loket_modes() {
         value(&window, "Panggilan terbaru").as_deref(),
         Some("KTP-012 ke loket 3")
     );
-    common::screenshot(window.window(), &out("display-hall-offline.png"));
+    assert_newest_call_lit(&shot(window.window(), "display-hall-offline.png"));
 
     // Hall, a big building: 32 lokets and 64 services page, waiting is per agency.
     let calls: Vec<(String, usize, u32)> = (1..=32u32)
@@ -171,7 +194,16 @@ fn screenshots_of_hall_and_loket_modes() {
         value(&window, "Menunggu Kantor Imigrasi").is_some(),
         "per agency in a big building"
     );
-    common::screenshot(window.window(), &out("display-hall-many.png"));
+    // Steady: the panel outlined, the number in the warm colour, the loket in white.
+    let p = shot(window.window(), "display-hall-many.png");
+    let panel = (60, 160, 1860, 480);
+    let number = p.share_in(panel, ACCENT, 8);
+    let loket = p.share_in(panel, [0xff, 0xff, 0xff], 8);
+    assert!(
+        (0.05..0.4).contains(&number),
+        "the number, warm on the dark panel: {number:.3}"
+    );
+    assert!(loket > 0.02, "the loket in white: {loket:.3}");
     screen.next_page();
     assert!(value(&window, "Loket 11").is_some() && value(&window, "Loket 1").is_none());
 
@@ -187,7 +219,14 @@ fn screenshots_of_hall_and_loket_modes() {
         value(&window, "Status loket").as_deref(),
         Some("Silakan ke loket ini")
     );
-    common::screenshot(window.window(), &out("display-loket.png"));
+    // The number called here, dark on the warm band across the middle.
+    let p = shot(window.window(), "display-loket.png");
+    assert_eq!((p.width, p.height), (1024, 600));
+    let band = (0, 170, 1024, 470);
+    let lit = p.share_in(band, ACCENT, 8);
+    let digits = p.share_in(band, GROUND, 8);
+    assert!(lit > 0.5, "the called number's band is lit: {lit:.3}");
+    assert!(digits > 0.1, "the number is written on it: {digits:.3}");
 
     let mut paused = hall(6, 8, &[], Some(3));
     let mut c3 = demo::building(6, 8).counters[2].clone();
@@ -211,5 +250,13 @@ fn screenshots_of_hall_and_loket_modes() {
         Some("Mohon menunggu")
     );
     assert_eq!(value(&window, "Nomor dilayani").as_deref(), Some(""));
-    common::screenshot(window.window(), &out("display-loket-paused.png"));
+    // On a break nothing is lit: white words on the deep blue ground.
+    let p = shot(window.window(), "display-loket-paused.png");
+    let band = (0, 170, 1024, 470);
+    let ground = p.share_in(band, GROUND, 8);
+    let lit = p.share_in(band, ACCENT, 8);
+    let words = p.share_in(band, [0xff, 0xff, 0xff], 8);
+    assert!(ground > 0.6, "the middle is deep blue: {ground:.3}");
+    assert!(lit < 0.01, "nothing is lit: {lit:.3}");
+    assert!(words > 0.02, "the break is written: {words:.3}");
 }

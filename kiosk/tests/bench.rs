@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use antri_testkit::measure::{percentile, rss_kib};
 use common::*;
 use kiosk::controller::Timings;
 
@@ -39,15 +40,15 @@ fn tap_to_last_printer_byte() {
     assert_eq!(last.len(), N, "every ticket went out");
     issue.sort();
     last.sort();
-    let pct = |v: &[Duration], p: usize| v[(v.len() * p / 100).min(v.len() - 1)];
+    let pct = |v: &[Duration], p: f64| percentile(v, p).unwrap();
     println!(
         "tickets: {N}\ntap -> server answer:     p50 {:?}  p95 {:?}  max {:?}\n\
          tap -> last printer byte: p50 {:?}  p95 {:?}  max {:?}",
-        pct(&issue, 50),
-        pct(&issue, 95),
+        pct(&issue, 0.5),
+        pct(&issue, 0.95),
         issue[N - 1],
-        pct(&last, 50),
-        pct(&last, 95),
+        pct(&last, 0.5),
+        pct(&last, 0.95),
         last[N - 1]
     );
 }
@@ -60,20 +61,6 @@ impl Drop for Reaped {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// (VmRSS, VmHWM) of a process, in KiB.
-fn rss_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 #[test]
@@ -139,7 +126,7 @@ fn start_and_memory() {
 
     // Live updates: another kiosk issues tickets and an officer calls them; each one changes the
     // waiting counts this kiosk shows.
-    let other = antri_wire::client::Client::new(&server.url(), Some("demo-kiosk-2-token".into()));
+    let other = antri_wire::client::Client::new(&server.url(), Some(KIOSK_2_TOKEN.into()));
     let issued = block_on(async {
         // Round-robin over the open services, so no single daily quota runs out.
         let services = other.services().await.expect("services");

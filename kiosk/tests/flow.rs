@@ -95,7 +95,8 @@ fn take_ticket(
         "the header's time {header:?}"
     );
     let code = url.rsplit('/').next().unwrap().to_string();
-    let track = block_on(server.client().track(&code)).expect("tracking code resolves");
+    let track =
+        block_on(server.client(Some(KIOSK_TOKEN)).track(&code)).expect("tracking code resolves");
     assert_eq!(track.estimated_wait, wait, "the tracking page's words");
     // Follow the QR code: the tracking page's API knows this ticket.
     assert_eq!(track.number, number);
@@ -122,14 +123,30 @@ fn visitor_gets_a_printed_ticket_over_tcp() {
         wait_report(&server, antri_wire::PrinterStatus::Ok).printer,
         antri_wire::PrinterStatus::Ok
     );
-    // The emulator's picture of the ticket, for the README.
-    let out = workspace().join("docs/screenshots/ticket-80mm.png");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    // The emulator's picture of the ticket, for the README: white paper, black print, 80 mm
+    // (576 dots) wide; and the photo of it, the paper on a dark desk.
+    let out = screenshot_path!("ticket-80mm.png");
     std::fs::copy(emu.receipt_png(&id), &out).unwrap();
-    ticket_photo(
-        &out,
-        &workspace().join("docs/screenshots/ticket-80mm-photo.png"),
-    );
+    let paper = shots::Picture::load(&out);
+    assert_eq!(paper.width, 576, "the printer's 576 dots");
+    assert_printed(&paper);
+    shots::publish(&out);
+    let photo = screenshot_path!("ticket-80mm-photo.png");
+    ticket_photo(&out, &photo);
+    let shown = shots::Picture::load(&photo);
+    assert_eq!(shown.width, paper.width + 180);
+    // The desk's corner, then the paper near the top-left of the print.
+    assert!(shown.pixel(5, 5).iter().all(|c| *c < 80), "a dark desk");
+    assert!(shown.pixel(92, 100).iter().all(|c| *c > 200), "warm paper");
+    shots::publish(&photo);
+}
+
+/// A ticket as printed: mostly white paper, with a fair share of black print.
+fn assert_printed(paper: &shots::Picture) {
+    let white = paper.share([255, 255, 255], 30);
+    let ink = paper.dark_share(100);
+    assert!(white > 0.6, "mostly paper: {white:.2}");
+    assert!(ink > 0.02, "something is printed: {ink:.3}");
 }
 
 #[test]
@@ -147,8 +164,10 @@ fn visitor_gets_a_printed_ticket_over_a_serial_pty() {
             "line too long for 58 mm: {line:?}"
         );
     }
-    let out = workspace().join("docs/screenshots/ticket-58mm.png");
+    let out = screenshot_path!("ticket-58mm.png");
     std::fs::copy(emu.receipt_png(&id), &out).unwrap();
+    assert_printed(&shots::Picture::load(&out));
+    shots::publish(&out);
 }
 
 #[test]
@@ -169,7 +188,12 @@ fn counts_stay_live_while_the_visitor_looks_and_an_idle_kiosk_resets() {
     assert_eq!(ktp_waiting(&ui), 0);
     // Two visitors at other kiosks take KTP tickets meanwhile.
     for _ in 0..2 {
-        block_on(server.client().issue("ktp", antri_wire::Category::Regular)).unwrap();
+        block_on(
+            server
+                .client(Some(KIOSK_TOKEN))
+                .issue("ktp", antri_wire::Category::Regular),
+        )
+        .unwrap();
     }
     ui.pump_until("the list to show 2 waiting", Duration::from_secs(10), |u| {
         ktp_waiting(u) == 2

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use antri_ui::screen::Area;
 use antri_ui::xvfb::{Installed, Shot, Xvfb};
-use common::{wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
+use common::{screenshot_path, shots, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
 
 /// Theme.accent: the kiosk's primary buttons.
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
@@ -25,13 +25,9 @@ fn save(shot: &Shot, name: &str) {
     } else {
         1
     };
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    shot.save_png(&dir.join(name), shrink).unwrap();
-    if std::env::var_os("ANTRI_UPDATE_SCREENSHOTS").is_some() {
-        shot.save_png(&workspace().join("docs/screenshots").join(name), shrink)
-            .unwrap();
-    }
+    let path = screenshot_path!(name);
+    shot.save_png(&path, shrink).unwrap();
+    shots::publish(&path);
 }
 
 /// The example config, as a technician would install it, pointed at this server and printer.

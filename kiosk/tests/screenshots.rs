@@ -1,7 +1,9 @@
 //! Every kiosk screen, standing (1080x1920) and lying (1920x1080), in Bahasa Indonesia and
-//! English, rendered by Slint's software renderer to docs/screenshots/kiosk-*.png while a visitor
-//! taps through against the real server and the emulated printer. The README shows them; a
-//! person looks at them as an elderly first-time visitor would.
+//! English, rendered by Slint's software renderer to `$CARGO_TARGET_TMPDIR/screenshots/kiosk-*.png`
+//! (and to docs/screenshots/ with `ANTRI_UPDATE_SCREENSHOTS=1`) while a visitor taps through
+//! against the real server and the emulated printer. The README shows them; a person looks at them
+//! as an elderly first-time visitor would. Each picture is checked for what it shows: the kiosk's
+//! deep blue ground, white text, and the warm accent of the primary buttons.
 
 mod common;
 
@@ -44,12 +46,41 @@ const EN: Words = Words {
     paper_out: "Printer: out of paper",
 };
 
+/// Theme.background, Theme.accent (primary buttons) and white text.
+const GROUND: [u8; 3] = [0x0b, 0x25, 0x45];
+const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
+const WHITE: [u8; 3] = [0xff, 0xff, 0xff];
+
 fn shot(ui: &Ui, orientation: &str, lang: &str, name: &str) -> PathBuf {
-    let path = workspace().join(format!(
-        "docs/screenshots/kiosk-{orientation}-{lang}-{name}.png"
-    ));
+    let path = screenshot_path!(&format!("kiosk-{orientation}-{lang}-{name}.png"));
     ui.snapshot(&path);
+    shots::publish(&path);
     path
+}
+
+/// The picture is the whole window of the orientation and shows a kiosk screen: the deep blue
+/// ground, white text on it, and the warm accent — a large area of it (the big button, the number,
+/// the service tiles) on the screens that have one.
+fn assert_kiosk_screen(path: &std::path::Path, (w, h): (u32, u32)) {
+    let p = shots::Picture::load(path);
+    let name = path.display().to_string();
+    assert_eq!((p.width, p.height), (w, h), "{name}");
+    let ground = p.share(GROUND, 8);
+    let text = p.share(WHITE, 8);
+    let accent = p.share(ACCENT, 8);
+    assert!(ground > 0.2, "{name}: deep blue ground {ground:.3}");
+    assert!(text > 0.005, "{name}: white text {text:.4}");
+    let warm = [
+        "-1-start",
+        "-3-services",
+        "-4-who",
+        "-6-printed",
+        "-7-start",
+    ]
+    .iter()
+    .any(|s| name.contains(s));
+    let want = if warm { 0.09 } else { 0.002 };
+    assert!(accent > want, "{name}: warm accent {accent:.4}");
 }
 
 fn speak(ui: &Ui, w: &Words) {
@@ -166,11 +197,12 @@ fn every_screen_in_both_orientations_and_languages() {
         }
     }
     for p in &written {
-        assert!(
-            std::fs::metadata(p).unwrap().len() > 10_000,
-            "{} looks empty",
-            p.display()
-        );
+        let size = if p.to_string_lossy().contains("portrait") {
+            (1080, 1920)
+        } else {
+            (1920, 1080)
+        };
+        assert_kiosk_screen(p, size);
     }
 }
 

@@ -110,8 +110,12 @@ fn a_service_that_ran_out_of_quota_meanwhile_is_refused_with_the_reason() {
     ui.tap("Ambil nomor antrian");
     ui.tap(AGENCY);
     // Another kiosk takes the last ticket while this visitor reads the list.
-    block_on(server.client().issue("kk", antri_wire::Category::Regular))
-        .expect("the last KK ticket");
+    block_on(
+        server
+            .client(Some(KIOSK_TOKEN))
+            .issue("kk", antri_wire::Category::Regular),
+    )
+    .expect("the last KK ticket");
     ui.tap("Kartu Keluarga");
     let before = emu.receipts().len();
     ui.tap("Umum");

@@ -1,12 +1,9 @@
-//! Real parts for the display's tests: the ticket server in-process on 127.0.0.1 (stoppable and
-//! restartable on the same port and database), officers acting through the shared client, and the
-//! display itself — the real worker loop, speech queue and Slint screens under the testing backend
-//! — read back through accessible labels.
-#![allow(dead_code)] // each test file uses a different part of this kit
+//! Real parts for the display's tests beyond the shared kit (`antri-testkit`: the ticket server
+//! in-process, stoppable and restartable on the same port and database; Slint's testing backend):
+//! officers acting through the shared client, and the display itself — the real worker loop,
+//! speech queue and Slint screens under the testing backend — read back through accessible labels.
+#![allow(dead_code, unused_imports)] // each test file uses a different part of this kit
 
-use std::net::SocketAddr;
-use std::net::TcpListener as StdListener;
-use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -21,104 +18,11 @@ use counter_display::HallWindow;
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 
-pub const DISPLAY_TOKEN: &str = "demo-display-hall-token";
-pub const KIOSK_TOKEN: &str = "demo-kiosk-1-token";
-/// Services are open on a Tuesday at 09:00 WIB in the sample building.
-pub const OPEN_TUESDAY: &str = "2026-11-24T09:00:00+07:00";
-
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-// ---- the ticket server ----------------------------------------------------------------------
-
-/// The real ticket server on its own runtime thread.
-pub struct Server {
-    pub addr: SocketAddr,
-    pub dir: tempfile::TempDir,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    pub fn start() -> Server {
-        let mut s = Server {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            dir: tempfile::tempdir().expect("temp dir"),
-            stop: None,
-            thread: None,
-        };
-        s.run(StdListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-        s
-    }
-
-    fn run(&mut self, listener: StdListener) {
-        self.addr = listener.local_addr().unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let db_path = self.dir.path().join("antri.db");
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                use ticket_server::clock::Clock;
-                use ticket_server::server::{run, ServerOptions};
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let start: chrono::DateTime<chrono::FixedOffset> = OPEN_TUESDAY.parse().unwrap();
-                let opts = ServerOptions {
-                    config: ticket_server::config::Config::example(),
-                    db_path,
-                    clock: Clock::starting_at(start),
-                };
-                run(listener, opts, async move {
-                    let _ = rx.await;
-                })
-                .await
-                .expect("ticket server runs");
-            });
-            // Dropping the runtime ends the open event streams: the display sees the server gone.
-        });
-        self.stop = Some(tx);
-        self.thread = Some(thread);
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn stop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            t.join().expect("server thread ends");
-        }
-    }
-
-    /// Back on the same address and database, as after a restart.
-    pub fn restart(&mut self) {
-        self.stop();
-        let listener = StdListener::bind(self.addr).expect("rebind the same port");
-        self.run(listener);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
+pub use antri_testkit::ui::{init_ui, snapshot as screenshot};
+pub use antri_testkit::{
+    block_on, screenshot_path, shots, workspace, Server, DISPLAY_HALL_TOKEN as DISPLAY_TOKEN,
+    KIOSK_TOKEN, PASSWORD,
+};
 
 /// The hall's staff: a kiosk issuing tickets and the officers of lokets `1..=lokets` (in the
 /// sample building officer `petugasN` acts on lokets 2N-1 and 2N).
@@ -135,7 +39,7 @@ impl Hall {
             let mut v = Vec::new();
             for i in 1..=lokets.div_ceil(2) {
                 let login = anon
-                    .login(&format!("petugas{i}"), "antri")
+                    .login(&antri_testkit::officer_name(i), PASSWORD)
                     .await
                     .expect("officer logs in");
                 v.push(anon.with_token(login.token));
@@ -331,28 +235,4 @@ impl Display {
         let spoken = self.spoken.try_iter().collect();
         (spoken, self.wav_dir)
     }
-}
-
-/// Slint's testing backend with the software renderer, so windows can be snapshotted to PNG, and
-/// mock time, so nothing on screen moves by itself between two looks.
-pub fn init_ui() {
-    let _ = slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
-        i_slint_backend_testing::TestingBackendOptions {
-            mock_time: true,
-            threading: false,
-            renderer_name: Some("software".into()),
-        },
-    )));
-}
-
-/// Save the window's pixels as a PNG.
-pub fn screenshot(window: &slint::Window, path: &Path) {
-    let shot = window.take_snapshot().expect("snapshot");
-    let (w, h) = (shot.width(), shot.height());
-    let file = std::fs::File::create(path).expect("create png");
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut wr = enc.write_header().unwrap();
-    wr.write_image_data(shot.as_bytes()).unwrap();
 }

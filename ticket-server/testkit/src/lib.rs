@@ -1,0 +1,58 @@
+//! One test kit for every Antri crate (not shipped: `publish = false`):
+//!
+//! - [`demo`]: the sample building's device tokens, users and password, and its open Tuesday;
+//! - [`server`]: the real ticket server in-process on 127.0.0.1 — [`Server`] on its own runtime
+//!   thread (stop, restart on the same port and database, a config tweak, a clock start) for
+//!   synchronous tests, [`InProcess`] on the caller's runtime for `#[tokio::test]`s;
+//! - [`block_on`] and [`wait_for`];
+//! - [`measure`]: a process's RSS, percentiles;
+//! - [`shots`]: where screenshots go (`$CARGO_TARGET_TMPDIR/screenshots/`, and `docs/screenshots/`
+//!   with `ANTRI_UPDATE_SCREENSHOTS=1`) and what a picture shows (its pixels);
+//! - `ui` (feature `ui`): Slint's testing backend, and a window's picture;
+//! - `kiosk_ui` (feature `kiosk`): the kiosk's real UI, worker and printer driver under Slint's
+//!   testing backend, tapped by the accessible labels a visitor reads.
+
+pub mod demo;
+pub mod measure;
+pub mod server;
+pub mod shots;
+
+#[cfg(feature = "kiosk")]
+pub mod kiosk_ui;
+#[cfg(feature = "ui")]
+pub mod ui;
+
+pub use demo::*;
+pub use server::{InProcess, Server};
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The workspace root (for `assets/`, `docs/`, `.venv/`).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Run `f` to completion on a fresh current-thread runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Wait for something outside the process (a child program starting, a file appearing). These
+/// are other programs' clocks, which a test cannot pass in; the deadline only bounds the test.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
