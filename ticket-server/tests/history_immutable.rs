@@ -174,3 +174,62 @@ async fn removing_renaming_and_moving_services_leaves_a_closed_day_as_it_was() {
     assert_eq!(today["rows"][0]["label"], "KTP-el (baru)", "{today}");
     server.stop().await;
 }
+
+/// The same while the day is still open: a service removed today keeps its name, agency and
+/// target in today's figures, and in the closed day's after midnight.
+#[tokio::test]
+async fn a_service_removed_today_keeps_its_figures_today_and_after_the_day_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("antri.db");
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&db, Config::example(), clock.clone()).await;
+    let kiosk = server.client(Some(KIOSK));
+    kiosk.issue("kia", Category::Regular).await.unwrap();
+    let p1 = officer(&server.client(None), "petugas1").await;
+    clock.advance(Duration::minutes(2));
+    p1.call_next(1).await.unwrap();
+    p1.counter_action(1, "start").await.unwrap();
+    clock.advance(Duration::minutes(5));
+    p1.counter_action(1, "finish").await.unwrap();
+    let today = |by: &'static str| {
+        let server = &server;
+        async move {
+            // A new login each time: a day passes on the clock below, and sessions expire.
+            let supervisor = officer(&server.client(None), "supervisor").await;
+            get(
+                server,
+                supervisor.token().unwrap(),
+                &format!("/api/v1/stats?from=2026-11-24&to=2026-11-24&by={by}"),
+            )
+            .await
+        }
+    };
+    let (by_service, by_agency) = (today("service").await, today("agency").await);
+    assert_eq!(by_service["rows"][0]["label"], "Kartu Identitas Anak");
+    assert_eq!(by_service["rows"][0]["within_target"], 1.0);
+    assert_eq!(by_agency["rows"][0]["key"], "dukcapil");
+
+    let admin = officer(&server.client(None), "admin").await;
+    let adm = admin.token().unwrap().to_string();
+    let config = get(&server, &adm, "/api/v1/admin/config").await;
+    let mut counters = config["document"]["counters"].clone();
+    for c in counters.as_array_mut().unwrap() {
+        c["services"].as_array_mut().unwrap().retain(|s| s != "kia");
+    }
+    put(&server, &adm, "counters", counters).await;
+    let mut services = config["document"]["services"].clone();
+    services
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["id"] != "kia");
+    put(&server, &adm, "services", services).await;
+
+    assert_eq!(today("service").await, by_service);
+    assert_eq!(today("agency").await, by_agency);
+    // Midnight passes; the closed day reads the same.
+    clock.advance(Duration::hours(24));
+    kiosk.issue("ktp", Category::Regular).await.unwrap();
+    assert_eq!(today("service").await, by_service);
+    assert_eq!(today("agency").await, by_agency);
+    server.stop().await;
+}

@@ -110,6 +110,7 @@ pub fn satisfaction(
     )?;
     // Per group: the latest day a name was known, and that name.
     let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut now = super::service_days::AsConfigured::new(config);
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
     let mut groups: BTreeMap<String, Satisfaction> = BTreeMap::new();
     let mut overall = Satisfaction {
@@ -125,28 +126,26 @@ pub fn satisfaction(
         let n: u32 = r.get(4)?;
         let day: String = r.get(5)?;
         overall.add(score, n);
-        let was = described.latest(&service, &day, &day).map(|(_, d)| d);
+        // A closed day's service as described that day; a day not closed yet's as configured now
+        // (or, removed today, as it was).
+        let was = match described.latest(&service, &day, &day) {
+            Some((_, d)) => Some(d.clone()),
+            None => now.get(conn, &service)?,
+        };
         let key = match by {
             StatsGroup::Service => Some(service.clone()),
-            StatsGroup::Agency => Some(match was {
-                Some(d) => d.agency.clone(),
-                None => config
-                    .service(&service)
-                    .map_or_else(|| service.clone(), |s| s.agency.clone()),
-            }),
+            StatsGroup::Agency => Some(
+                was.as_ref()
+                    .map_or_else(|| service.clone(), |d| d.agency.clone()),
+            ),
             StatsGroup::Counter => counter.map(|c| c.to_string()),
             StatsGroup::Officer => officer,
         };
         let Some(key) = key else { continue };
-        // Named as on the latest day it was rated: a closed day as described, a day not closed
-        // yet as configured now.
+        // Named as on the latest day it was rated.
         let name = match (by, was) {
-            (StatsGroup::Service, Some(d)) => Some(d.name.clone()),
-            (StatsGroup::Agency, Some(d)) => Some(d.agency_name.clone()),
-            (StatsGroup::Service | StatsGroup::Agency, None) => config
-                .service(&service)
-                .is_some()
-                .then(|| label(config, by, &key)),
+            (StatsGroup::Service, Some(d)) => Some(d.name),
+            (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
             _ => None,
         };
         if let Some(name) = name {

@@ -75,21 +75,10 @@ pub fn describe_closed_days(
              (day, service, name, agency, agency_name, target_wait_secs)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut removed: BTreeMap<String, Option<ServiceDay>> = BTreeMap::new();
+    let mut now = AsConfigured::new(config);
     for (day, service) in pairs {
-        let described = match of_config(config, &service) {
-            Some(d) => Some(d),
-            None => match removed.get(&service) {
-                Some(d) => d.clone(),
-                None => {
-                    let d = newest_stored(tx, &service)?;
-                    removed.insert(service.clone(), d.clone());
-                    d
-                }
-            },
-        };
         // A service no configuration ever named (only a hand-edited database) stays undescribed.
-        if let Some(d) = described {
+        if let Some(d) = now.get(tx, &service)? {
             insert.execute(params![
                 day,
                 service,
@@ -101,6 +90,38 @@ pub fn describe_closed_days(
         }
     }
     Ok(())
+}
+
+/// A service as configured now or, once removed, as the newest stored configuration had it: for
+/// the days not closed yet (and the ones being closed).
+pub struct AsConfigured<'a> {
+    config: &'a Config,
+    removed: BTreeMap<String, Option<ServiceDay>>,
+}
+
+impl<'a> AsConfigured<'a> {
+    pub fn new(config: &'a Config) -> AsConfigured<'a> {
+        AsConfigured {
+            config,
+            removed: BTreeMap::new(),
+        }
+    }
+
+    pub fn get(
+        &mut self,
+        conn: &Connection,
+        service: &str,
+    ) -> Result<Option<ServiceDay>, StoreError> {
+        if let Some(d) = of_config(self.config, service) {
+            return Ok(Some(d));
+        }
+        if let Some(d) = self.removed.get(service) {
+            return Ok(d.clone());
+        }
+        let d = newest_stored(conn, service)?;
+        self.removed.insert(service.to_string(), d.clone());
+        Ok(d)
+    }
 }
 
 /// The service as the newest stored configuration that had it.

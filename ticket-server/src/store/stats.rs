@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use super::rollup::{self, Part};
-use super::service_days::Described;
+use super::service_days::{AsConfigured, Described};
 use super::StoreError;
 use crate::config::Config;
 
@@ -254,6 +254,8 @@ fn add_live(
          FROM tickets WHERE day BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+    // A service removed today is still reported as it was, not as an unknown id.
+    let mut now = AsConfigured::new(config);
     while let Some(r) = rows.next()? {
         let service: String = r.get(0)?;
         let counter: Option<u32> = r.get(1)?;
@@ -263,10 +265,12 @@ fn add_live(
         let called: Option<i64> = r.get(5)?;
         let started: Option<i64> = r.get(6)?;
         let finished: Option<i64> = r.get(7)?;
-        let svc = config.service(&service);
+        let svc = now.get(conn, &service)?;
         let key = match by {
             StatsGroup::Service => service.clone(),
-            StatsGroup::Agency => svc.map_or_else(|| service.clone(), |s| s.agency.clone()),
+            StatsGroup::Agency => svc
+                .as_ref()
+                .map_or_else(|| service.clone(), |s| s.agency.clone()),
             StatsGroup::Counter => match counter {
                 Some(c) => c.to_string(),
                 None => continue, // never reached a loket
@@ -277,16 +281,12 @@ fn add_live(
             },
         };
         let acc = groups.entry(key).or_default();
-        if let Some(s) = svc {
+        if let Some(s) = &svc {
             // Not closed yet: named as configured now.
             let today = to.to_string();
             match by {
-                StatsGroup::Service => acc.name_on(&today, &s.name.id),
-                StatsGroup::Agency => {
-                    if let Some(a) = config.agency(&s.agency) {
-                        acc.name_on(&today, &a.name.id);
-                    }
-                }
+                StatsGroup::Service => acc.name_on(&today, &s.name),
+                StatsGroup::Agency => acc.name_on(&today, &s.agency_name),
                 StatsGroup::Counter | StatsGroup::Officer => {}
             }
         }
