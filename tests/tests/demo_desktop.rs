@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use antri_ui::screen::Area;
@@ -105,15 +104,9 @@ fn demo_on_a_desktop(width: u32, height: u32, with_calls: bool) {
     }
     let shot = x.grab().unwrap();
     let name = format!("demo-desktop-{width}x{height}.png");
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    shot.save_png(&dir.join(&name), 1).unwrap();
-    if std::env::var_os("ANTRI_UPDATE_SCREENSHOTS").is_some() {
-        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../docs/screenshots")
-            .join(&name);
-        shot.save_png(&docs, 1).unwrap();
-    }
+    let path = antri_testkit::screenshot_path!(&name);
+    shot.save_png(&path, 1).unwrap();
+    antri_testkit::shots::publish(&path);
 }
 
 #[test]

@@ -51,7 +51,7 @@ fn launcher_starts_and_stops_cleanly_without_a_display() {
     let supervisor = block_on(async {
         let c = Client::new(&demo.url, None);
         let l = c
-            .login("supervisor", "antri")
+            .login(antri_testkit::SUPERVISOR, antri_testkit::PASSWORD)
             .await
             .expect("the printed login works");
         c.with_token(l.token)

@@ -8,126 +8,24 @@
 
 mod common;
 
-use std::rc::Rc;
-use std::sync::{mpsc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use antri_testkit::kiosk_ui::{worker_config, Ui, AGENCY, SERVICE};
+use antri_testkit::{PASSWORD, SUPERVISOR};
 use antri_wire::client::Client;
 use antri_wire::StatsGroup;
 use common::*;
-use i_slint_backend_testing::{ElementHandle, ElementQuery};
-use kiosk::adapter::Kiosk;
-use kiosk::controller::{Command, Controller, Lang, Timings};
+use kiosk::controller::Timings;
 use kiosk::printer::ticket::PaperWidth;
-use kiosk::worker::{self, ToUi, ToWorker, WorkerConfig, WorkerHandle};
-use kiosk::{KioskAdapter, KioskWindow};
-use slint::ComponentHandle;
 
-const AGENCY: &str = "Dinas Kependudukan dan Pencatatan Sipil";
-const SERVICE: &str = "KTP Elektronik";
-
-/// A kiosk as the `kiosk` program wires it (`kiosk::app`), with the worker's messages applied by
-/// this test instead of an event loop.
-struct KioskUi {
-    kiosk: Rc<Kiosk>,
-    rx: mpsc::Receiver<ToUi>,
-    _worker: WorkerHandle,
-}
-
-impl KioskUi {
-    fn start(server: &str, printer_port: u16) -> KioskUi {
-        let _ =
-            slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
-                i_slint_backend_testing::TestingBackendOptions {
-                    mock_time: true,
-                    threading: false,
-                    renderer_name: Some("software".into()),
-                },
-            )));
-        let (tx, rx) = mpsc::channel();
-        let tx = Mutex::new(tx);
-        let worker = worker::spawn(
-            WorkerConfig {
-                server: server.to_string(),
-                token: "demo-kiosk-1-token".into(),
-                printer: format!("tcp:127.0.0.1:{printer_port}").parse().unwrap(),
-                paper: PaperWidth::Mm80,
-                logo: None,
-                footer: vec!["Terima kasih / Thank you".into()],
-                printer_poll: Duration::from_secs(5),
-                services_refresh: Duration::from_secs(30),
-            },
-            move |m| {
-                let _ = tx.lock().unwrap().send(m);
-            },
-        );
-        let window = KioskWindow::new().unwrap();
-        window
-            .window()
-            .set_size(slint::PhysicalSize::new(1080, 1920));
-        window.show().unwrap();
-        let send = worker.sender();
-        let kiosk = Kiosk::new(
-            window,
-            Controller::new(Timings::default(), Lang::Id, Instant::now()),
-            move |cmd, tapped_at| match cmd {
-                Command::Issue { service, category } => {
-                    let _ = send.send(ToWorker::Issue {
-                        service,
-                        category,
-                        tapped_at,
-                    });
-                }
-            },
-        );
-        KioskUi {
-            kiosk,
-            rx,
-            _worker: worker,
-        }
-    }
-
-    fn adapter(&self) -> KioskAdapter<'_> {
-        self.kiosk.window.global::<KioskAdapter>()
-    }
-
-    fn pump_until(&self, what: &str, timeout: Duration, cond: impl Fn(&KioskUi) -> bool) {
-        let deadline = Instant::now() + timeout;
-        while !cond(self) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "timed out waiting for {what}; labels: {:?}",
-                self.labels()
-            );
-            if let Ok(m) = self.rx.recv_timeout(left.min(Duration::from_millis(50))) {
-                self.kiosk.apply(m);
-            }
-        }
-    }
-
-    fn labels(&self) -> Vec<String> {
-        ElementQuery::from_root(&self.kiosk.window)
-            .match_descendants()
-            .find_all()
-            .into_iter()
-            .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
-            .filter(|l| !l.is_empty())
-            .collect()
-    }
-
-    /// Tap the control a visitor reads as `label`.
-    fn tap(&self, label: &str) {
-        ElementHandle::find_by_accessible_label(&self.kiosk.window, label)
-            .next()
-            .unwrap_or_else(|| {
-                panic!(
-                    "no control labelled {label:?}; visible: {:?}",
-                    self.labels()
-                )
-            })
-            .invoke_accessible_default_action();
-    }
+/// A kiosk as the `kiosk` program wires it (`kiosk::app`), printing to the launcher's emulated
+/// printer: no logo, its printer asked for its status every 5 s.
+fn kiosk_ui(server: &str, printer_port: u16) -> Ui {
+    let printer = format!("tcp:127.0.0.1:{printer_port}").parse().unwrap();
+    let mut config = worker_config(server, printer, PaperWidth::Mm80);
+    config.logo = None;
+    config.printer_poll = Duration::from_secs(5);
+    Ui::with_worker(config, Timings::default())
 }
 
 #[test]
@@ -152,17 +50,9 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
     );
 
     // A visitor takes a ticket.
-    let ui = KioskUi::start(&demo.url, demo.printer_port);
-    ui.pump_until("the hall's services", Duration::from_secs(15), |u| {
-        u.adapter().get_server_ok() && u.kiosk.ctl.borrow().hall.services.len() > 1
-    });
-    ui.tap("Ambil nomor antrian");
-    ui.tap(AGENCY);
-    ui.tap(SERVICE);
-    ui.tap("Umum");
-    ui.pump_until("the result screen", Duration::from_secs(15), |u| {
-        u.adapter().get_screen() == 5
-    });
+    let ui = kiosk_ui(&demo.url, demo.printer_port);
+    ui.wait_ready();
+    ui.take_ticket(AGENCY, SERVICE, "Umum");
     assert_eq!(ui.adapter().get_result_kind(), 0, "printed");
     let number = ui.adapter().get_result_number().to_string();
     assert!(number.starts_with("KTP-"), "{number}");
@@ -186,7 +76,7 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
     // An officer at loket 1 (KTP, KIA) calls it, serves it and finishes.
     let officer = block_on(async {
         let c = Client::new(&demo.url, None);
-        let l = c.login("petugas1", "antri").await.unwrap();
+        let l = c.login("petugas1", PASSWORD).await.unwrap();
         let c = c.with_token(l.token);
         c.counter_action(1, "open").await.unwrap();
         c
@@ -217,7 +107,7 @@ fn a_ticket_goes_from_kiosk_to_printer_display_officer_and_dashboard() {
     // The supervisor's figures count it: issued and served, for KTP.
     let supervisor = block_on(async {
         let c = Client::new(&demo.url, None);
-        let l = c.login("supervisor", "antri").await.unwrap();
+        let l = c.login(SUPERVISOR, PASSWORD).await.unwrap();
         c.with_token(l.token)
     });
     let day = DAY.parse().unwrap();

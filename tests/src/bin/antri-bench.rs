@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use antri_testkit::measure::{pct, rss_mb};
+use antri_testkit::{DISPLAY_HALL_TOKEN, KIOSK_TOKEN, PASSWORD};
 use antri_wire::client::{Client, SseParser};
 use antri_wire::Category;
 use clap::Parser;
@@ -39,14 +41,6 @@ struct Args {
     /// Calls made while they listen.
     #[arg(long, default_value_t = 40)]
     calls: usize,
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// fsync after writing 4 KiB: appended (the file grows, as a fresh WAL does) or over existing blocks
@@ -97,15 +91,6 @@ fn sqlite_commit_latency(dir: &Path) -> anyhow::Result<(f64, f64, f64)> {
     let per_sec = 500.0 / started.elapsed().as_secs_f64();
     ms.sort_by(f64::total_cmp);
     Ok((pct(&ms, 0.5), pct(&ms, 0.99), per_sec))
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 struct Server {
@@ -162,7 +147,7 @@ async fn issue_load(url: &str, clients: usize, seconds: u64) -> (f64, Vec<f64>) 
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|k| {
-            let c = Client::new(url, Some("demo-kiosk-1-token".into()));
+            let c = Client::new(url, Some(KIOSK_TOKEN.into()));
             let stop = stop.clone();
             tokio::spawn(async move {
                 let mut lat = Vec::new();
@@ -201,7 +186,7 @@ async fn fanout(url: &str, subscribers: usize, calls: usize) -> anyhow::Result<(
     for _ in 0..subscribers {
         let resp = http
             .get(format!("{url}/api/v1/events"))
-            .bearer_auth("demo-display-hall-token")
+            .bearer_auth(DISPLAY_HALL_TOKEN)
             .send()
             .await?;
         let tx = tx.clone();
@@ -224,9 +209,9 @@ async fn fanout(url: &str, subscribers: usize, calls: usize) -> anyhow::Result<(
     for _ in 0..subscribers {
         ready_rx.recv().await;
     }
-    let kiosk = Client::new(url, Some("demo-kiosk-1-token".into()));
+    let kiosk = Client::new(url, Some(KIOSK_TOKEN.into()));
     let anon = Client::new(url, None);
-    let officer = anon.with_token(anon.login("petugas1", "antri").await?.token);
+    let officer = anon.with_token(anon.login("petugas1", PASSWORD).await?.token);
     for _ in 0..calls {
         kiosk.issue("ktp", Category::Regular).await?;
     }

@@ -17,7 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use antri_testkit::measure::pct;
+use antri_testkit::{PASSWORD, SUPERVISOR};
 use antri_wire::client::Client;
+use chrono::{Datelike, Days, NaiveDate};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -33,77 +36,13 @@ struct Args {
     days: u32,
     /// The last day of the history.
     #[arg(long, default_value = "2026-11-20")]
-    end: Date,
+    end: NaiveDate,
     /// Copies of every loket of the sample building (and its quotas multiplied by as much).
     #[arg(long, default_value_t = 10)]
     lokets_per: u32,
     /// Timed runs per query.
     #[arg(long, default_value_t = 30)]
     runs: usize,
-}
-
-/// A calendar date (this crate has no date library; the days-from-civil algorithm of
-/// H. Hinnant is enough for ranges).
-#[derive(Clone, Copy, Debug)]
-struct Date(i64);
-
-impl std::str::FromStr for Date {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Date, String> {
-        let bad = || format!("not a YYYY-MM-DD date: {s:?}");
-        let mut it = s.split('-').map(|p| p.parse::<i64>().map_err(|_| bad()));
-        let (y, m, d) = (
-            it.next().ok_or_else(bad)??,
-            it.next().ok_or_else(bad)??,
-            it.next().ok_or_else(bad)??,
-        );
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-            return Err(bad());
-        }
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Ok(Date(era * 146_097 + doe - 719_468))
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-impl std::ops::Sub<i64> for Date {
-    type Output = Date;
-    fn sub(self, days: i64) -> Date {
-        Date(self.0 - days)
-    }
-}
-
-impl std::ops::Add<i64> for Date {
-    type Output = Date;
-    fn add(self, days: i64) -> Date {
-        Date(self.0 + days)
-    }
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// The sample building scaled: `k` lokets for each of its lokets, quotas times `k`, 4-digit numbers.
@@ -215,7 +154,7 @@ async fn main() -> anyhow::Result<()> {
         file_mb(&wal)
     );
 
-    let clock = format!("{}T09:00:00+07:00", args.end + 4);
+    let clock = format!("{}T09:00:00+07:00", args.end + Days::new(4));
     let mut child = Command::new(&bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--clock-start", &clock])
         .arg("--config")
@@ -235,26 +174,25 @@ async fn main() -> anyhow::Result<()> {
     let server = Server { child, url };
     let anon = Client::new(&server.url, None);
     let login = anon
-        .login("supervisor", "antri")
+        .login(SUPERVISOR, PASSWORD)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let http = reqwest::Client::new();
 
     let end = args.end;
-    let year_from = end - (args.days as i64 - 1);
+    let days_before = |n: u32| end - Days::new(u64::from(n));
+    let year_from = days_before(args.days.saturating_sub(1));
     // The last whole calendar month before the end.
-    let this_month: Date = format!("{}-01", &end.to_string()[..7])
-        .parse()
-        .map_err(anyhow::Error::msg)?;
-    let prev_month_end = this_month - 1;
-    let prev_month_start: Date = format!("{}-01", &prev_month_end.to_string()[..7])
-        .parse()
-        .map_err(anyhow::Error::msg)?;
+    let prev_month_end = end
+        .with_day(1)
+        .and_then(|first| first.pred_opt())
+        .ok_or_else(|| anyhow::anyhow!("no month before {end}"))?;
+    let prev_month_start = prev_month_end.with_day(1).expect("every month has a day 1");
     let ranges = [
         ("year", year_from, end),
         ("calendar month", prev_month_start, prev_month_end),
-        ("last 30 days", end - 29, end),
-        ("week", end - 6, end),
+        ("last 30 days", days_before(29), end),
+        ("week", days_before(6), end),
     ];
     println!();
     println!("| range | query | rows | p50 ms | p99 ms | max ms |");

@@ -1,7 +1,7 @@
 //! Real parts for the end-to-end tests: the `antri-demo` launcher as a real process (which runs the
 //! ticket server, the `emupos` printer emulator and the hall display program), Xvfb for windows,
 //! and a look at /proc to see which processes it left behind.
-#![allow(dead_code)] // each test file uses a different part of this kit
+#![allow(dead_code, unused_imports)] // each test file uses a different part of this kit
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -9,32 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Services are open on a Tuesday at 09:00 WIB in the sample building.
-pub const OPEN_TUESDAY: &str = "2026-11-24T09:00:00+07:00";
-pub const DAY: &str = "2026-11-24";
-
-/// Wait for something another program does (start, print, exit). These are other programs'
-/// clocks, which a test cannot pass in; the deadline only bounds the test.
-pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        if Instant::now() > deadline {
-            panic!("timed out after {timeout:?} waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
+pub use antri_testkit::{block_on, wait_for, OPEN_TUESDAY, OPEN_TUESDAY_DATE as DAY};
 
 /// Send signal `sig` ("INT", "TERM" or "KILL") to `pid`, through rustix: no unsafe code (the
 /// workspace forbids it) and no `kill` program (a minimal Debian has none).
