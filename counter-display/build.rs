@@ -1,5 +1,12 @@
 //! Compiles the display's Slint UI (with debug info, so tests find elements by accessible label) and
 //! embeds the recorded announcement clips, so the display speaks with no files beside it.
+//!
+//! Every word on the display is an `@tr` string. The display shows Bahasa Indonesia and English
+//! together (everyone reads the same screen), so both are source strings: the Indonesian line's
+//! in Indonesian, the English line's in English, and both are in the program whatever the
+//! language, so no catalogue is bundled (slint-build refuses an empty one). A building that wants
+//! another language would add `ui/translations/<lang>/LC_MESSAGES/counter-display.po` and bundle it
+//! here as the kiosk's build.rs does.
 use std::{env, fmt::Write as _, fs, path::Path};
 
 fn main() {
