@@ -197,6 +197,10 @@ impl Emupos {
             let _ = c.kill();
             let _ = c.wait();
         }
+        // A printer switched off leaves no device behind, as a USB serial adapter's
+        // /dev/serial/by-id link goes when it is unplugged. A stale link would point at a pty
+        // number the kernel soon hands to another test's emulator, and the kiosk would print there.
+        let _ = std::fs::remove_file(self.pty());
     }
 
     /// Power the printer back on: same ports, same pty link name.
