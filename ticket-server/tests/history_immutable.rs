@@ -116,9 +116,14 @@ async fn removing_renaming_and_moving_services_leaves_a_closed_day_as_it_was() {
         (&kia["label"], &kia["within_target"]),
         (&json!("Kartu Identitas Anak"), &json!(1.0))
     );
+    assert_eq!(
+        before["stats by officer"]["rows"][0]["label"], "Siti Rahayu",
+        "{}",
+        before["stats by officer"]
+    );
 
-    // The admin removes KIA, renames KTP and shortens its target, moves KK to another agency and
-    // renames Dukcapil.
+    // The admin removes KIA, renames KTP and shortens its target, moves KK to another agency,
+    // renames Dukcapil and loket 1, and removes the officer who served them all.
     let admin = officer(&server.client(None), "admin").await;
     let adm = admin.token().unwrap().to_string();
     let config = get(&server, &adm, "/api/v1/admin/config").await;
@@ -126,8 +131,17 @@ async fn removing_renaming_and_moving_services_leaves_a_closed_day_as_it_was() {
     let mut counters = doc["counters"].clone();
     for c in counters.as_array_mut().unwrap() {
         c["services"].as_array_mut().unwrap().retain(|s| s != "kia");
+        if c["number"] == 1 {
+            c["name"] = json!("Loket Satu (baru)");
+        }
     }
     put(&server, &adm, "counters", counters).await;
+    let mut users = doc["users"].clone();
+    users
+        .as_array_mut()
+        .unwrap()
+        .retain(|u| u["username"] != "petugas1");
+    put(&server, &adm, "users", users).await;
     let mut services = doc["services"].clone();
     services
         .as_array_mut()

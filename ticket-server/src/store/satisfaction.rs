@@ -142,10 +142,22 @@ pub fn satisfaction(
             StatsGroup::Officer => officer,
         };
         let Some(key) = key else { continue };
-        // Named as on the latest day it was rated.
+        // Named as on the latest day it was rated: a closed day as it was named that day, a day
+        // not closed yet as configured now (or, removed today, as it was).
         let name = match (by, was) {
             (StatsGroup::Service, Some(d)) => Some(d.name),
             (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
+            (StatsGroup::Counter, _) | (StatsGroup::Officer, _) => {
+                let dim = if by == StatsGroup::Counter {
+                    "counter"
+                } else {
+                    "officer"
+                };
+                match described.latest_name(dim, &key, &day, &day) {
+                    Some((_, n)) => Some(n.to_string()),
+                    None => now.name(conn, dim, &key)?,
+                }
+            }
             _ => None,
         };
         if let Some(name) = name {

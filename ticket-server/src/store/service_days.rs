@@ -6,7 +6,8 @@
 //! fake agency. So the writer describes every service of the days a `day_started` closes, in the
 //! same transaction, and reports read the description of the day instead of the configuration.
 //! A service removed during the day is described as the newest stored configuration that still
-//! had it.
+//! had it. The names of its lokets and officers are kept the same way (table `day_names`,
+//! migration 0006).
 
 use std::collections::BTreeMap;
 
@@ -89,6 +90,32 @@ pub fn describe_closed_days(
             ])?;
         }
     }
+    let mut names = tx.prepare_cached(
+        "SELECT DISTINCT day, 'counter', CAST(counter AS TEXT) FROM tickets
+         WHERE day > (SELECT COALESCE(MAX(period), '') FROM stats_rolled WHERE level = 'd')
+           AND day < ?1 AND counter IS NOT NULL
+         UNION
+         SELECT DISTINCT day, 'officer', officer FROM tickets
+         WHERE day > (SELECT COALESCE(MAX(period), '') FROM stats_rolled WHERE level = 'd')
+           AND day < ?1 AND officer IS NOT NULL",
+    )?;
+    let keys = names
+        .query_map([new_day.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO day_names (dim, key, day, name) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (day, dim, key) in keys {
+        if let Some(name) = now.name(tx, &dim, &key)? {
+            insert.execute(params![dim, key, day, name])?;
+        }
+    }
     Ok(())
 }
 
@@ -97,6 +124,8 @@ pub fn describe_closed_days(
 pub struct AsConfigured<'a> {
     config: &'a Config,
     removed: BTreeMap<String, Option<ServiceDay>>,
+    /// Names of removed lokets and officers, by (dim, key).
+    removed_names: BTreeMap<(String, String), Option<String>>,
 }
 
 impl<'a> AsConfigured<'a> {
@@ -104,7 +133,36 @@ impl<'a> AsConfigured<'a> {
         AsConfigured {
             config,
             removed: BTreeMap::new(),
+            removed_names: BTreeMap::new(),
         }
+    }
+
+    /// The name of a loket (`dim` "counter", `key` its number) or an officer ("officer", the
+    /// username).
+    pub fn name(
+        &mut self,
+        conn: &Connection,
+        dim: &str,
+        key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let configured = match dim {
+            "counter" => key
+                .parse()
+                .ok()
+                .and_then(|n| self.config.counter(n))
+                .map(|c| c.name.clone()),
+            _ => self.config.user(key).map(|u| u.name.clone()),
+        };
+        if configured.is_some() {
+            return Ok(configured);
+        }
+        let id = (dim.to_string(), key.to_string());
+        if let Some(n) = self.removed_names.get(&id) {
+            return Ok(n.clone());
+        }
+        let n = newest_stored_name(conn, dim, key)?;
+        self.removed_names.insert(id, n.clone());
+        Ok(n)
     }
 
     pub fn get(
@@ -124,8 +182,11 @@ impl<'a> AsConfigured<'a> {
     }
 }
 
-/// The service as the newest stored configuration that had it.
-fn newest_stored(conn: &Connection, service: &str) -> Result<Option<ServiceDay>, StoreError> {
+/// Every stored configuration, newest first, until `found` finds something in one.
+fn newest_stored_with<T>(
+    conn: &Connection,
+    mut found: impl FnMut(&raw::File) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT version, document FROM config_versions ORDER BY version DESC")?;
     let mut rows = stmt.query([])?;
@@ -136,16 +197,45 @@ fn newest_stored(conn: &Connection, service: &str) -> Result<Option<ServiceDay>,
             seq: u64::try_from(version).unwrap_or_default(),
             reason: format!("stored configuration: {e}"),
         })?;
-        if let Some(d) = of_document(&doc, service) {
-            return Ok(Some(d));
+        if let Some(t) = found(&doc) {
+            return Ok(Some(t));
         }
     }
     Ok(None)
 }
 
+/// A removed loket's or officer's name, as the newest stored configuration that had it.
+fn newest_stored_name(
+    conn: &Connection,
+    dim: &str,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    newest_stored_with(conn, |doc| match dim {
+        "counter" => doc
+            .counters
+            .iter()
+            .find(|c| c.number.to_string() == key)
+            .map(|c| c.name.clone().unwrap_or_else(|| format!("Loket {key}"))),
+        _ => doc
+            .users
+            .iter()
+            .find(|u| u.username == key)
+            .map(|u| u.name.clone()),
+    })
+}
+
+/// The service as the newest stored configuration that had it.
+fn newest_stored(conn: &Connection, service: &str) -> Result<Option<ServiceDay>, StoreError> {
+    newest_stored_with(conn, |doc| of_document(doc, service))
+}
+
 /// The descriptions of the closed days of a range, for reports.
 #[derive(Default)]
-pub struct Described(BTreeMap<(String, String), ServiceDay>);
+pub struct Described {
+    services: BTreeMap<(String, String), ServiceDay>,
+    /// (dim, key, day) → name.
+    names: BTreeMap<(String, String, String), String>,
+}
 
 impl Described {
     pub fn load(
@@ -168,7 +258,32 @@ impl Described {
                 },
             ))
         })?;
-        Ok(Described(rows.collect::<Result<_, _>>()?))
+        let services = rows.collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT dim, key, day, name FROM day_names WHERE day BETWEEN ?1 AND ?2",
+        )?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+            Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
+        })?;
+        let names = rows.collect::<Result<_, _>>()?;
+        Ok(Described { services, names })
+    }
+
+    /// The latest name of a loket ("counter", its number) or an officer ("officer", the username)
+    /// on a day from `first` to `last`, with its day.
+    pub fn latest_name(
+        &self,
+        dim: &str,
+        key: &str,
+        first: &str,
+        last: &str,
+    ) -> Option<(&str, &str)> {
+        let lo = (dim.to_string(), key.to_string(), first.to_string());
+        let hi = (dim.to_string(), key.to_string(), last.to_string());
+        self.names
+            .range(lo..=hi)
+            .next_back()
+            .map(|((_, _, day), name)| (day.as_str(), name.as_str()))
     }
 
     /// The latest description of `service` on a day from `first` to `last` (YYYY-MM-DD, or a
@@ -176,7 +291,7 @@ impl Described {
     pub fn latest(&self, service: &str, first: &str, last: &str) -> Option<(&str, &ServiceDay)> {
         let lo = (service.to_string(), first.to_string());
         let hi = (service.to_string(), last.to_string());
-        self.0
+        self.services
             .range(lo..=hi)
             .next_back()
             .map(|((_, day), d)| (day.as_str(), d))

@@ -177,11 +177,19 @@ fn add_rolled(
         let (first, last) = days_of(part.level, &r.get::<_, String>(2)?);
         // The service as it was on the period's last day it had tickets (see `service_days`).
         let was = described.latest(&service, &first, &last);
+        let key: String = r.get(0)?;
+        // Lokets and officers as they were named on the period's last day they worked.
+        let name = match by {
+            StatsGroup::Counter | StatsGroup::Officer => {
+                described.latest_name(dim(by), &key, &first, &last)
+            }
+            _ => None,
+        };
         let acc = groups
             .entry(group_key(
                 config,
                 by,
-                r.get(0)?,
+                key,
                 &service,
                 was.map(|(_, d)| d.agency.as_str()),
             ))
@@ -192,6 +200,9 @@ fn add_rolled(
                 StatsGroup::Agency => acc.name_on(day, &d.agency_name),
                 StatsGroup::Counter | StatsGroup::Officer => {}
             }
+        }
+        if let Some((day, name)) = name {
+            acc.name_on(day, name);
         }
         acc.issued += r.get::<_, i64>(3)? as u64;
         acc.served += r.get::<_, i64>(4)? as u64;
@@ -280,7 +291,14 @@ fn add_live(
                 None => continue,
             },
         };
+        let name = match by {
+            StatsGroup::Counter | StatsGroup::Officer => now.name(conn, dim(by), &key)?,
+            _ => None,
+        };
         let acc = groups.entry(key).or_default();
+        if let Some(name) = name {
+            acc.name_on(&to.to_string(), &name);
+        }
         if let Some(s) = &svc {
             // Not closed yet: named as configured now.
             let today = to.to_string();
