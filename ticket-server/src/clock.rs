@@ -16,8 +16,17 @@ pub enum Clock {
     System,
     /// The machine's clock shifted by a fixed amount.
     Shifted(Duration),
-    /// Stands still until moved with [`Clock::advance`] (milliseconds since the Unix epoch).
-    Manual(Arc<AtomicI64>),
+    /// Stands still until moved with [`Clock::advance`].
+    Manual(Arc<Manual>),
+}
+
+/// A test's clock: milliseconds since the Unix epoch, and a signal for whoever waits for time to
+/// pass (the day ticker), so moving the clock past midnight rolls the day over at once instead of
+/// after a real-time wait.
+#[derive(Debug, Default)]
+pub struct Manual {
+    ms: AtomicI64,
+    moved: tokio::sync::Notify,
 }
 
 impl Clock {
@@ -28,15 +37,27 @@ impl Clock {
 
     /// A clock that reads `start` until it is moved.
     pub fn manual<Tz: chrono::TimeZone>(start: DateTime<Tz>) -> Clock {
-        Clock::Manual(Arc::new(AtomicI64::new(
-            start.with_timezone(&Utc).timestamp_millis(),
-        )))
+        Clock::Manual(Arc::new(Manual {
+            ms: AtomicI64::new(start.with_timezone(&Utc).timestamp_millis()),
+            moved: tokio::sync::Notify::new(),
+        }))
     }
 
     /// Move a manual clock forward (other clocks run by themselves and ignore this).
     pub fn advance(&self, by: Duration) {
-        if let Clock::Manual(ms) = self {
-            ms.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        if let Clock::Manual(m) = self {
+            m.ms.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+            m.moved.notify_waiters();
+        }
+    }
+
+    /// For a manual clock, a future that completes when it is next moved (it counts from this
+    /// call, not from its first poll, so a move in between is not missed); `None` for the clocks
+    /// that run by themselves (their time passes in real time, which the caller's timer covers).
+    pub fn next_move(&self) -> Option<tokio::sync::futures::Notified<'_>> {
+        match self {
+            Clock::Manual(m) => Some(m.moved.notified()),
+            _ => None,
         }
     }
 
@@ -45,8 +66,8 @@ impl Clock {
         let t = match self {
             Clock::System => Utc::now(),
             Clock::Shifted(d) => Utc::now() + *d,
-            Clock::Manual(ms) => {
-                return DateTime::from_timestamp_millis(ms.load(Ordering::SeqCst))
+            Clock::Manual(m) => {
+                return DateTime::from_timestamp_millis(m.ms.load(Ordering::SeqCst))
                     .unwrap_or_default();
             }
         };

@@ -279,6 +279,9 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 /// turn: an admin may change it while the hall runs.
 async fn day_ticker(writer: Writer, hall: Arc<RwLock<Hall>>, clock: Clock) {
     loop {
+        // Taken before the tick, so a test's clock moved past midnight at any point after it
+        // wakes this loop for another tick.
+        let moved = clock.next_move();
         if writer
             .execute(Command::Tick, Actor::system())
             .await
@@ -302,6 +305,16 @@ async fn day_ticker(writer: Writer, hall: Arc<RwLock<Hall>>, clock: Clock) {
         let until = next_midnight
             .and_then(|m| (m - now).to_std().ok())
             .unwrap_or(Duration::from_secs(60));
-        tokio::time::sleep(until.min(Duration::from_secs(60)) + Duration::from_millis(5)).await;
+        // Until midnight (at most a minute, so a changed zone or a stepped system clock is seen
+        // soon), or until a test moves its manual clock.
+        tokio::select! {
+            _ = tokio::time::sleep(until.min(Duration::from_secs(60)) + Duration::from_millis(5)) => {}
+            _ = async {
+                match moved {
+                    Some(m) => m.await,
+                    None => std::future::pending().await,
+                }
+            } => {}
+        }
     }
 }
