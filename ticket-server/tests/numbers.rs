@@ -259,3 +259,22 @@ fn the_log_after_the_largest_number_is_refused_by_name_not_wrapped() {
         "{body}"
     );
 }
+
+#[test]
+fn a_bad_value_in_a_loket_actions_body_is_named() {
+    let h = hall();
+    let (status, body) = h.rt.block_on(async {
+        let p1 = officer(&antri_wire::client::Client::new(&h.url, None), "petugas1").await;
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/counters/1/pause", h.url))
+            .bearer_auth(p1.token().unwrap())
+            .json(&serde_json::json!({"reason": 5}))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    });
+    assert_eq!(status, 422, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("reason: "), "{message}");
+}

@@ -50,12 +50,21 @@ pub async fn waiting(
     Ok(Json(hall.waiting_tickets(&c.services)))
 }
 
+/// The action's body; a bad value is named by its field (`reason: unknown variant …`).
 fn body<T: DeserializeOwned>(bytes: &Bytes, example: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = if path.is_empty() || path == "." {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        };
         ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
-            format!("{e}; expected a body like {example}"),
+            format!("{message}; expected a body like {example}"),
         )
     })
 }
