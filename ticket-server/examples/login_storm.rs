@@ -25,6 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use antri_testkit::measure::rss_mb;
+use antri_testkit::PASSWORD;
 use clap::Parser;
 
 #[derive(Parser)]
@@ -74,15 +76,6 @@ fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<Server> {
         .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
         .to_string();
     Ok(Server { child, url })
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 async fn password_checks(url: &str) -> anyhow::Result<u64> {
@@ -212,11 +205,11 @@ async fn main() -> anyhow::Result<()> {
         &s,
     );
     let t = Instant::now();
-    let own = login(IpAddr::from([127, 0, 0, 1]), &url, "petugas1", "antri").await;
+    let own = login(IpAddr::from([127, 0, 0, 1]), &url, "petugas1", PASSWORD).await;
     println!(
         "  petugas1 from 127.0.0.1 right after: {own} in {:.0} ms; from 127.0.0.2: {}",
         t.elapsed().as_secs_f64() * 1e3,
-        login(guesser, &url, "petugas1", "antri").await
+        login(guesser, &url, "petugas1", PASSWORD).await
     );
 
     let one = IpAddr::from([127, 0, 0, 3]);
@@ -255,7 +248,7 @@ async fn main() -> anyhow::Result<()> {
         &s,
     );
     let t = Instant::now();
-    let own = login(IpAddr::from([127, 0, 0, 1]), &url, "petugas2", "antri").await;
+    let own = login(IpAddr::from([127, 0, 0, 1]), &url, "petugas2", PASSWORD).await;
     println!(
         "  petugas2 from 127.0.0.1 right after: {own} in {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3

@@ -575,7 +575,7 @@ async fn each_role_boundary_holds() {
     let resp = api
         .http
         .post(format!("{}/api/v1/login", api.url))
-        .json(&serde_json::json!({"username": "petugas2", "password": "antri"}))
+        .json(&serde_json::json!({"username": "petugas2", "password": PASSWORD}))
         .send()
         .await
         .unwrap();

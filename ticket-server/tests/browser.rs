@@ -1,11 +1,11 @@
 //! The pages in a real headless Chromium: an officer logs in and calls the next ticket with one key,
 //! and a display subscriber sees that call; the visitor's tracking page turns to "Silakan menuju
 //! loket" by itself, says the estimated wait in the printed ticket's words and names a priority
-//! ticket's category. Screenshots of both go to docs/screenshots/.
+//! ticket's category. Screenshots of both go to `$CARGO_TARGET_TMPDIR/screenshots/`
+//! (docs/screenshots/ with `ANTRI_UPDATE_SCREENSHOTS=1`).
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use antri_wire::client::StreamItem;
@@ -14,10 +14,12 @@ use antri_wire::{Category, EventKind};
 use common::webdriver::Browser;
 use common::*;
 
-fn screenshot(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/screenshots")
-        .join(name)
+/// The page as it is now, to `$CARGO_TARGET_TMPDIR/screenshots/<name>` (and docs/screenshots/ with
+/// `ANTRI_UPDATE_SCREENSHOTS=1`), after the test has checked what it shows through the page's text.
+async fn screenshot(b: &Browser, name: &str) {
+    let path = antri_testkit::screenshot_path!(name);
+    b.screenshot(&path).await;
+    antri_testkit::shots::publish(&path);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,7 +71,7 @@ async fn officer_calls_next_with_one_key_and_the_display_sees_it() {
     b.press("n").await;
     b.wait_text("#current-number", &first.ticket.number, 10)
         .await;
-    b.screenshot(&screenshot("officer-console.png")).await;
+    screenshot(&b, "officer-console.png").await;
     b.quit().await;
     server.stop().await;
 }
@@ -109,7 +111,7 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
         serde_json::Value::Bool(true),
         "a regular ticket names no category"
     );
-    b.screenshot(&screenshot("tracking-waiting.png")).await;
+    screenshot(&b, "tracking-waiting.png").await;
 
     let officer = officer(&server.client(None), "petugas8").await; // lokets 15 (SKCK) and 16
     officer.call_next(15).await.unwrap();
@@ -118,7 +120,7 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     // The page polls every 5 s.
     let called = b.wait_text("#state", "Silakan menuju loket 15", 12).await;
     assert!(called.contains("Please go to counter 15"));
-    b.screenshot(&screenshot("tracking-called.png")).await;
+    screenshot(&b, "tracking-called.png").await;
 
     // A priority ticket's page names its category; with nobody ahead its wait is "segera", as the
     // paper says.
@@ -140,7 +142,7 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
         waiting.contains("segera\nperkiraan tunggu\nestimated wait: soon"),
         "{waiting}"
     );
-    b.screenshot(&screenshot("tracking-priority.png")).await;
+    screenshot(&b, "tracking-priority.png").await;
     b.quit().await;
     server.stop().await;
 }
@@ -170,7 +172,7 @@ async fn supervisor_sees_the_seeded_day_and_the_xlsx_holds_the_same_figures() {
     assert_eq!(ktp, "KTP Elektronik 4 2 1 7:00 8:00 5:00 10:00 100%");
     let kk = b.text("#history-rows tr[data-key='kk']").await;
     assert_eq!(kk, "Kartu Keluarga 1 1 0 18:00 18:00 2:00 2:00 100%");
-    b.screenshot(&screenshot("dashboard.png")).await;
+    screenshot(&b, "dashboard.png").await;
     b.quit().await;
 
     // The XLSX export opens and holds the same figures as the API.

@@ -1,18 +1,19 @@
 //! The rating tablet, the tracking page's faces, the dashboard's IKM and the admin page, in a real
-//! headless Chromium against a real server and SQLite file. Screenshots go to docs/screenshots/.
+//! headless Chromium against a real server and SQLite file. Screenshots go to
+//! `$CARGO_TARGET_TMPDIR/screenshots/` (docs/screenshots/ with `ANTRI_UPDATE_SCREENSHOTS=1`).
 
 mod common;
-
-use std::path::PathBuf;
 
 use antri_wire::Category;
 use common::webdriver::Browser;
 use common::*;
 
-fn screenshot(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/screenshots")
-        .join(name)
+/// The page as it is now, to `$CARGO_TARGET_TMPDIR/screenshots/<name>` (and docs/screenshots/ with
+/// `ANTRI_UPDATE_SCREENSHOTS=1`), after the test has checked what it shows through the page's text.
+async fn screenshot(b: &Browser, name: &str) {
+    let path = antri_testkit::screenshot_path!(name);
+    b.screenshot(&path).await;
+    antri_testkit::shots::publish(&path);
 }
 
 /// Serve one ticket at `counter` to the end; returns its number.
@@ -57,10 +58,10 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
     for words in ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"] {
         assert!(asked.contains(words), "{asked}");
     }
-    b.screenshot(&screenshot("rating.png")).await;
+    screenshot(&b, "rating.png").await;
     b.click("#ask button.face[data-score='3']").await;
     b.wait_text("#thanks", "Terima kasih!", 10).await;
-    b.screenshot(&screenshot("rating-thanks.png")).await;
+    screenshot(&b, "rating-thanks.png").await;
     // …and is idle again after a few seconds.
     b.wait_text("#idle", "Terima kasih atas kunjungan Anda", 15)
         .await;
@@ -99,8 +100,7 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
         .wait_text("#satisfaction-rows tr[data-key='1']", "Loket 1", 10)
         .await;
     assert!(l1.ends_with(&format!("{expected:.2} B · Baik")), "{l1}");
-    b.screenshot(&screenshot("dashboard-satisfaction.png"))
-        .await;
+    screenshot(&b, "dashboard-satisfaction.png").await;
     b.quit().await;
     server.stop().await;
 }
@@ -133,7 +133,7 @@ async fn the_tracking_page_offers_the_faces_once_the_ticket_is_done() {
     p8.counter_action(15, "finish").await.unwrap();
     // The page polls every 5 s.
     b.wait_text("#state", "Bagaimana pelayanan kami?", 12).await;
-    b.screenshot(&screenshot("tracking-rate.png")).await;
+    screenshot(&b, "tracking-rate.png").await;
     b.click("button.face[data-score='2']").await;
     b.wait_text("#state", "Terima kasih atas penilaian Anda", 10)
         .await;
@@ -189,7 +189,7 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.click("#save").await;
     b.wait_text("#saved", "Tersimpan", 10).await;
     assert!(b.text("#saved").await.contains("ktp: quota 150 → 5"));
-    b.screenshot(&screenshot("admin.png")).await;
+    screenshot(&b, "admin.png").await;
 
     // The kiosk's board shows the new quota without a restart.
     let ktp = server
@@ -310,7 +310,7 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
         b.script("return window.pwned === undefined").await,
         serde_json::Value::Bool(true)
     );
-    b.screenshot(&screenshot("audit.png")).await;
+    screenshot(&b, "audit.png").await;
     b.quit().await;
     server.stop().await;
 }

@@ -185,19 +185,14 @@ async fn subscriber_heals_across_a_server_restart() {
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     };
-    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(ticket_server::server::run(
+    let server = InProcess::serve(
         listener,
-        ticket_server::server::ServerOptions {
-            config: ticket_server::config::Config::example(),
-            db_path: db.clone(),
-            clock: ticket_server::clock::Clock::starting_at(tuesday()),
-        },
-        async {
-            let _ = stop_rx.await;
-        },
-    ));
-    let kiosk = antri_wire::client::Client::new(&format!("http://{addr}"), Some(KIOSK.into()));
+        &db,
+        ticket_server::config::Config::example(),
+        ticket_server::clock::Clock::starting_at(tuesday()),
+        ticket_server::server::Settings::default(),
+    );
+    let kiosk = server.client(Some(KIOSK));
     let t = kiosk.issue("skck", Category::Regular).await.unwrap();
     let StreamMessage::Event(after) = next_message(&mut rx).await else {
         panic!("a resumed stream sends events, not a snapshot")
@@ -208,6 +203,5 @@ async fn subscriber_heals_across_a_server_restart() {
         "nothing missed, nothing repeated"
     );
     assert_eq!(after.kind.ticket().unwrap().number, t.ticket.number);
-    let _ = stop.send(());
-    task.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -5,59 +5,27 @@
 
 mod common;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use antri_wire::client::Client;
 use antri_wire::Category;
-use common::{spawn_binary, tuesday, KIOSK, PASSWORD};
+use common::{spawn_binary, tuesday, InProcess, KIOSK, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::Value;
 use ticket_server::api::hygiene::HttpLimits;
 use ticket_server::auth::AuthOptions;
 use ticket_server::clock::Clock;
 use ticket_server::config::Config;
-use ticket_server::server::{run_with, ServerOptions, Settings};
+use ticket_server::server::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::oneshot;
 
 const GUESSER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
 const OFFICER_PC: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 1));
 
-struct Server {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl Server {
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap().unwrap();
-    }
-}
-
-async fn start(db: &std::path::Path, settings: Settings) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, rx) = oneshot::channel::<()>();
-    let opts = ServerOptions {
-        config: Config::example(),
-        db_path: db.to_path_buf(),
-        clock: Clock::starting_at(tuesday()),
-    };
-    let task = tokio::spawn(run_with(listener, opts, settings, async {
-        let _ = rx.await;
-    }));
-    Server {
-        addr,
-        stop: Some(stop),
-        task,
-    }
+async fn start(db: &std::path::Path, settings: Settings) -> InProcess {
+    let clock = Clock::starting_at(tuesday());
+    InProcess::start_with_settings(db, Config::example(), clock, settings).await
 }
 
 /// An HTTP client whose connections come from `from`.
@@ -468,22 +436,8 @@ async fn exports_neutralise_cells_a_spreadsheet_would_run() {
     );
     let config = Config::from_toml_str(&toml).unwrap();
     assert!(config.services.iter().any(|s| s.name.id.starts_with('=')));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(run_with(
-        listener,
-        ServerOptions {
-            config,
-            db_path: dir.path().join("a.db"),
-            clock: Clock::starting_at(tuesday()),
-        },
-        Settings::default(),
-        async {
-            let _ = rx.await;
-        },
-    ));
-    let url = format!("http://{addr}");
+    let server = common::start_with(&dir.path().join("a.db"), config).await;
+    let url = server.url();
     Client::new(&url, Some(KIOSK.into()))
         .issue("ktp", Category::Regular)
         .await
@@ -531,8 +485,7 @@ async fn exports_neutralise_cells_a_spreadsheet_would_run() {
         labels.iter().any(|l| l.starts_with("'=HYPERLINK")),
         "{labels:?}"
     );
-    let _ = stop.send(());
-    task.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[test]

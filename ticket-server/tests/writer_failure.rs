@@ -12,69 +12,29 @@ use std::time::Duration;
 use antri_wire::client::{ClientError, StreamItem};
 use antri_wire::event::StreamMessage;
 use antri_wire::{Category, EventKind};
-use common::{tuesday, KIOSK};
+use common::{tuesday, InProcess, KIOSK, KIOSK_2};
 use serde_json::Value;
 use ticket_server::clock::Clock;
 use ticket_server::config::Config;
 use ticket_server::queue::Command;
-use ticket_server::server::{run_with, ServerOptions, Settings};
+use ticket_server::server::Settings;
 use ticket_server::store::writer::FaultHook;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::oneshot;
 
 /// A guard against a hang, not a wait: every step below completes by itself.
 const GUARD: Duration = Duration::from_secs(60);
 
-struct Server {
-    url: String,
-    addr: std::net::SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+/// The sample building on a manual clock at Tuesday 09:00, with `settings`.
+async fn start(db: &Path, settings: Settings) -> InProcess {
+    let clock = Clock::manual(tuesday());
+    InProcess::start_with_settings(db, Config::example(), clock, settings).await
 }
 
-impl Server {
-    async fn start(db: &Path, settings: Settings) -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, rx) = oneshot::channel::<()>();
-        let opts = ServerOptions {
-            config: Config::example(),
-            db_path: db.to_path_buf(),
-            clock: Clock::manual(tuesday()),
-        };
-        let task = tokio::spawn(run_with(listener, opts, settings, async {
-            let _ = rx.await;
-        }));
-        Server {
-            url: format!("http://{addr}"),
-            addr,
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    fn client(&self, token: Option<&str>) -> antri_wire::client::Client {
-        antri_wire::client::Client::new(&self.url, token.map(str::to_string))
-    }
-
-    async fn health(&self) -> (u16, Value) {
-        let r = reqwest::get(format!("{}/healthz", self.url)).await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
-    }
-
-    /// Ask it to stop and return how `run_with` ended.
-    async fn stop(mut self) -> anyhow::Result<()> {
-        let _ = self.stop.take().unwrap().send(());
-        self.exited().await
-    }
-
-    /// How `run_with` ended, without asking it to stop.
-    async fn exited(self) -> anyhow::Result<()> {
-        tokio::time::timeout(GUARD, self.task)
-            .await
-            .expect("the server stops")
-            .unwrap()
-    }
+async fn healthz(server: &InProcess) -> (u16, Value) {
+    let r = reqwest::get(format!("{}/healthz", server.url()))
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
 }
 
 fn long_grace() -> Settings {
@@ -96,11 +56,11 @@ fn api_code(e: &ClientError) -> (u16, String) {
 async fn commits_that_keep_failing_make_healthz_503_and_the_server_exit_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("antri.db");
-    let server = Server::start(&db, long_grace()).await;
+    let server = start(&db, long_grace()).await;
     let kiosk = server.client(Some(KIOSK));
     let kept = kiosk.issue("ktp", Category::Regular).await.unwrap();
     assert_eq!(kept.ticket.number, "KTP-001");
-    assert_eq!(server.health().await.0, 200);
+    assert_eq!(healthz(&server).await.0, 200);
 
     // The disk "fails": every insert into the log is refused from now on.
     let sql = rusqlite::Connection::open(&db).unwrap();
@@ -113,7 +73,7 @@ async fn commits_that_keep_failing_make_healthz_503_and_the_server_exit_with_the
         assert_eq!(api_code(&e), (503, "not_stored".into()), "attempt {i}: {e}");
     }
     // It gave up: loud on /healthz, and every write says why.
-    let (status, health) = server.health().await;
+    let (status, health) = healthz(&server).await;
     assert_eq!(status, 503, "{health}");
     assert_eq!(health["status"], "failed");
     let reason = health["reason"].as_str().unwrap();
@@ -126,7 +86,7 @@ async fn commits_that_keep_failing_make_healthz_503_and_the_server_exit_with_the
     assert!(e.to_string().contains("disk on fire"), "{e}");
 
     // Not a clean stop: `main` returns this error, so the process exits non-zero.
-    let ended = server.stop().await.unwrap_err().to_string();
+    let ended = server.shutdown().await.unwrap_err().to_string();
     assert!(
         ended.contains("the writer failed") && ended.contains("disk on fire"),
         "{ended}"
@@ -136,16 +96,16 @@ async fn commits_that_keep_failing_make_healthz_503_and_the_server_exit_with_the
     // nothing it refused (the numbers go on from KTP-001).
     sql.execute_batch("DROP TRIGGER refuse").unwrap();
     drop(sql);
-    let server = Server::start(&db, long_grace()).await;
+    let server = start(&db, long_grace()).await;
     let kiosk = server.client(Some(KIOSK));
-    assert_eq!(server.health().await.0, 200);
+    assert_eq!(healthz(&server).await.0, 200);
     assert_eq!(
         kiosk.track(&kept.tracking_code).await.unwrap().number,
         "KTP-001"
     );
     let next = kiosk.issue("ktp", Category::Regular).await.unwrap();
     assert_eq!(next.ticket.number, "KTP-002");
-    server.stop().await.unwrap();
+    server.shutdown().await.unwrap();
 }
 
 /// A writer that panics on the first ticket for `kk`.
@@ -161,7 +121,7 @@ fn panics_on_kk() -> Option<FaultHook> {
 async fn a_writer_that_panics_makes_healthz_503_and_refuses_writes_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("antri.db");
-    let server = Server::start(
+    let server = start(
         &db,
         Settings {
             writer_fault: panics_on_kk(),
@@ -174,7 +134,7 @@ async fn a_writer_that_panics_makes_healthz_503_and_refuses_writes_with_the_reas
     // The caller whose command was in the dying batch is told, not left hanging.
     let e = kiosk.issue("kk", Category::Regular).await.unwrap_err();
     assert_eq!(api_code(&e), (503, "store_failed".into()), "{e}");
-    let (status, health) = server.health().await;
+    let (status, health) = healthz(&server).await;
     assert_eq!(status, 503, "{health}");
     let reason = health["reason"].as_str().unwrap();
     assert!(
@@ -183,11 +143,11 @@ async fn a_writer_that_panics_makes_healthz_503_and_refuses_writes_with_the_reas
     );
     let e = kiosk.issue("ktp", Category::Regular).await.unwrap_err();
     assert_eq!(api_code(&e), (503, "store_failed".into()), "{e}");
-    let ended = server.stop().await.unwrap_err().to_string();
+    let ended = server.shutdown().await.unwrap_err().to_string();
     assert!(ended.contains("panicked"), "{ended}");
 
     // Restarted (without the fault): what was acknowledged is there.
-    let server = Server::start(&db, Settings::default()).await;
+    let server = start(&db, Settings::default()).await;
     let kiosk = server.client(Some(KIOSK));
     assert_eq!(
         kiosk.track(&kept.tracking_code).await.unwrap().number,
@@ -202,14 +162,14 @@ async fn a_writer_that_panics_makes_healthz_503_and_refuses_writes_with_the_reas
             .number,
         "KK-001"
     );
-    server.stop().await.unwrap();
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_failed_writer_stops_the_server_by_itself() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("antri.db");
-    let server = Server::start(
+    let server = start(
         &db,
         Settings {
             writer_fault: panics_on_kk(),
@@ -241,8 +201,8 @@ fn devices_without_kiosk_2(config: &Value) -> Value {
 async fn a_removed_device_token_stops_working_even_if_the_admin_hangs_up() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("antri.db");
-    let server = Server::start(&db, Settings::default()).await;
-    let kiosk2 = server.client(Some("demo-kiosk-2-token"));
+    let server = start(&db, Settings::default()).await;
+    let kiosk2 = server.client(Some(KIOSK_2));
     kiosk2.issue("ktp", Category::Regular).await.unwrap();
     let admin = server
         .client(None)
@@ -250,7 +210,7 @@ async fn a_removed_device_token_stops_working_even_if_the_admin_hangs_up() {
         .await
         .unwrap();
     let config: Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/admin/config", server.url))
+        .get(format!("{}/api/v1/admin/config", server.url()))
         .bearer_auth(&admin.token)
         .send()
         .await
@@ -290,5 +250,5 @@ async fn a_removed_device_token_stops_working_even_if_the_admin_hangs_up() {
     .expect("the change is committed although its request was abandoned");
     let e = kiosk2.issue("ktp", Category::Regular).await.unwrap_err();
     assert_eq!(api_code(&e).0, 401, "{e}");
-    server.stop().await.unwrap();
+    server.shutdown().await.unwrap();
 }

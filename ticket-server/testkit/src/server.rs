@@ -181,6 +181,18 @@ impl InProcess {
         settings: Settings,
     ) -> InProcess {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        InProcess::serve(listener, db, config, clock, settings)
+    }
+
+    /// On a listener the test bound itself (e.g. the address of a server it stopped, to play a
+    /// restart).
+    pub fn serve(
+        listener: tokio::net::TcpListener,
+        db: &Path,
+        config: Config,
+        clock: Clock,
+        settings: Settings,
+    ) -> InProcess {
         let addr = listener.local_addr().unwrap();
         let (stop, rx) = oneshot::channel::<()>();
         let opts = ServerOptions {
@@ -209,7 +221,16 @@ impl InProcess {
     /// Graceful shutdown; waits until the writer has stopped and returns how the server ended.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap()
+        self.exited().await
+    }
+
+    /// How the server ended, without asking it to stop (e.g. it stops by itself after its writer
+    /// failed). Bounded by a guard against a hang, not a wait: a server stops well within it.
+    pub async fn exited(self) -> anyhow::Result<()> {
+        tokio::time::timeout(Duration::from_secs(60), self.task)
+            .await
+            .expect("the server stops")
+            .unwrap()
     }
 
     /// Graceful shutdown; panics if the server ended with an error.

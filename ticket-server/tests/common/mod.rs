@@ -1,83 +1,36 @@
-//! Starting a real ticket server for a test: in-process on 127.0.0.1:0, or as its own process
-//! (for kill -9).
+//! Starting a real ticket server for a test: in-process on 127.0.0.1:0 (the shared kit's
+//! [`InProcess`], with this crate's short names for the sample credentials), or as its own process
+//! (for kill -9); and a small day with known figures.
 
-#![allow(dead_code)] // each test file uses a different part of this
+#![allow(dead_code, unused_imports)] // each test file uses a different part of this
 
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+pub use antri_testkit::{
+    open_tuesday as tuesday, InProcess, DISPLAY_HALL_TOKEN as DISPLAY, KIOSK_2_TOKEN as KIOSK_2,
+    KIOSK_TOKEN as KIOSK, OPEN_TUESDAY as TUESDAY_MORNING, PASSWORD,
+    RATING_LOKET_1_TOKEN as RATING_1,
+};
 use antri_wire::client::Client;
 use antri_wire::Category;
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::Duration;
 use ticket_server::clock::Clock;
 use ticket_server::config::Config;
-use ticket_server::server::{run, ServerOptions};
-use tokio::sync::oneshot;
-
-/// A Tuesday morning in Jakarta: every service of the sample building is open.
-pub const TUESDAY_MORNING: &str = "2026-11-24T09:00:00+07:00";
-
-pub const KIOSK: &str = "demo-kiosk-1-token";
-pub const DISPLAY: &str = "demo-display-hall-token";
-pub const PASSWORD: &str = "antri";
-/// The sample building's satisfaction tablet at loket 1.
-pub const RATING_1: &str = "demo-rating-loket-1-token";
-
-pub fn tuesday() -> DateTime<FixedOffset> {
-    TUESDAY_MORNING.parse().unwrap()
-}
-
-pub struct InProcess {
-    pub addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl InProcess {
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn client(&self, token: Option<&str>) -> Client {
-        Client::new(&self.url(), token.map(str::to_string))
-    }
-
-    /// Graceful shutdown; waits until the writer has stopped.
-    pub async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap().unwrap();
-    }
-}
 
 pub async fn start_in_process(db: &Path) -> InProcess {
-    start_with(db, Config::example()).await
+    InProcess::start(db).await
 }
 
 pub async fn start_with(db: &Path, config: Config) -> InProcess {
-    start_with_clock(db, config, Clock::starting_at(tuesday())).await
+    InProcess::start_with(db, config).await
 }
 
 pub async fn start_with_clock(db: &Path, config: Config, clock: Clock) -> InProcess {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, rx) = oneshot::channel::<()>();
-    let opts = ServerOptions {
-        config,
-        db_path: db.to_path_buf(),
-        clock,
-    };
-    let task = tokio::spawn(run(listener, opts, async {
-        let _ = rx.await;
-    }));
-    InProcess {
-        addr,
-        stop: Some(stop),
-        task,
-    }
+    InProcess::start_with_clock(db, config, clock).await
 }
 
 /// The real binary, as its own process.
