@@ -201,7 +201,29 @@ fn devices_without_kiosk_2(config: &Value) -> Value {
 async fn a_removed_device_token_stops_working_even_if_the_admin_hangs_up() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("antri.db");
-    let server = start(&db, Settings::default()).await;
+    // The writer holds the admin's change until the admin has gone: the change is then committed
+    // whatever the HTTP server does with the abandoned request. (That a cancelled request still
+    // reaches `auth` is checked exactly by `store::writer`'s own test.)
+    let (reached_tx, reached) = std::sync::mpsc::channel::<()>();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let (reached_tx, release_rx) = (
+        std::sync::Mutex::new(reached_tx),
+        std::sync::Mutex::new(release_rx),
+    );
+    let hold = FaultHook(Arc::new(move |cmd: &Command| {
+        if let Command::Reconfigure { .. } = cmd {
+            let _ = reached_tx.lock().unwrap().send(());
+            let _ = release_rx.lock().unwrap().recv_timeout(GUARD);
+        }
+    }));
+    let server = start(
+        &db,
+        Settings {
+            writer_fault: Some(hold),
+            ..Settings::default()
+        },
+    )
+    .await;
     let kiosk2 = server.client(Some(KIOSK_2));
     kiosk2.issue("ktp", Category::Regular).await.unwrap();
     let admin = server
@@ -231,7 +253,12 @@ async fn a_removed_device_token_stops_working_even_if_the_admin_hangs_up() {
         body.len()
     );
     tcp.write_all(request.as_bytes()).await.unwrap();
+    tokio::task::spawn_blocking(move || reached.recv_timeout(GUARD))
+        .await
+        .unwrap()
+        .expect("the change reaches the writer");
     drop(tcp);
+    release.send(()).unwrap();
 
     // Once the change is on the stream (committed and published), the token is dead.
     tokio::time::timeout(GUARD, async {
