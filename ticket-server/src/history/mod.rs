@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{Category, PauseReason};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 use crate::config::{Config, Service};
 use crate::queue::{Command, Hall, Logged, QueueError, Reply};
@@ -42,7 +42,14 @@ pub enum HistoryError {
     NotEmpty(String),
     #[error("days must be at least 1")]
     NoDays,
+    #[error("days: {0} is out of range; use 1 to {MAX_DAYS}")]
+    TooManyDays(u32),
+    #[error("end: {0} is too early for {1} days of history")]
+    TooEarly(NaiveDate, u32),
 }
+
+/// The longest history one run generates: ten years.
+pub const MAX_DAYS: u32 = 3660;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -92,6 +99,13 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
     if opts.days == 0 {
         return Err(HistoryError::NoDays);
     }
+    if opts.days > MAX_DAYS {
+        return Err(HistoryError::TooManyDays(opts.days));
+    }
+    let start = opts
+        .end
+        .checked_sub_days(chrono::Days::new(u64::from(opts.days) - 1))
+        .ok_or(HistoryError::TooEarly(opts.end, opts.days))?;
     let _lock = store::lock_for_writing(db)?;
     let mut conn = store::open_writer(db)?;
     let (_, max_seq) = log::seq_range(&conn)?;
@@ -127,7 +141,6 @@ pub fn generate(config: Arc<Config>, db: &Path, opts: &Options) -> Result<Report
     let model = Model::new(&config);
     let mut report = Report::default();
     let mut code_counter: u64 = 0;
-    let start = opts.end - Duration::days(opts.days as i64 - 1);
     let mut day = start;
     while day <= opts.end {
         let mut events = Vec::new();
@@ -441,6 +454,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_number_of_days_is_range_checked_before_any_date_arithmetic() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.db");
+        let config = Arc::new(Config::example());
+        let opts = |days, end| Options {
+            days,
+            end,
+            seed: 1,
+            scale: 1.0,
+        };
+        let end = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let err = generate(config.clone(), &db, &opts(4_000_000_000, end)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "days: 4000000000 is out of range; use 1 to 3660"
+        );
+        let err = generate(config, &db, &opts(2, NaiveDate::MIN)).unwrap_err();
+        assert!(err.to_string().starts_with("end: "), "{err}");
+        assert!(!db.exists(), "refused before the database is made");
+    }
+
+    #[test]
     fn tracking_codes_are_unique_and_well_formed() {
         let codes: std::collections::HashSet<String> = (1..200_000).map(tracking_code).collect();
         assert_eq!(codes.len(), 199_999);
@@ -456,7 +491,7 @@ mod tests {
         let w = working_windows(&[ktp], friday);
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
         assert_eq!(w, vec![(t(8, 0), t(11, 30)), (t(13, 0), t(15, 30))]);
-        let sunday = friday + Duration::days(2);
+        let sunday = friday + chrono::Duration::days(2);
         assert!(working_windows(&[ktp], sunday).is_empty());
     }
 }
