@@ -14,9 +14,13 @@ use serde_json::{json, Value};
 pub struct Browser {
     http: reqwest::Client,
     base: String,
-    driver: Child,
+    driver: Driver,
     _profile: tempfile::TempDir,
 }
+
+/// chromedriver, owned from the moment it starts: if the session cannot be made (the test panics
+/// before a `Browser` exists), dropping this still ends it and its chromium.
+struct Driver(Child);
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -25,7 +29,7 @@ impl Browser {
     pub async fn start(width: u32, height: u32) -> Browser {
         assert!(
             Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
-            "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver (.ci/run does)"
+            "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver (tests/setup-tools --all does)"
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -33,13 +37,15 @@ impl Browser {
             .unwrap()
             .port();
         // Its own process group, so a failing test still takes chromium down with it (Drop).
-        let driver = Command::new(CHROMEDRIVER)
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        let driver = Driver(
+            Command::new(CHROMEDRIVER)
+                .process_group(0)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts"),
+        );
         let http = reqwest::Client::new();
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -222,12 +228,12 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
+impl Drop for Driver {
     fn drop(&mut self) {
         // chromedriver and every chromium process it started: the members of its process group,
         // found in /proc and killed one by one (never a whole group by number, so a mistake can
         // never reach beyond them).
-        let group = self.driver.id();
+        let group = self.0.id();
         let me = std::process::id();
         let members: Vec<String> = std::fs::read_dir("/proc")
             .into_iter()
@@ -248,7 +254,7 @@ impl Drop for Browser {
                 let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
