@@ -113,17 +113,23 @@ fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
     let n: i64 = n
         .parse()
         .map_err(|_| format!("{s:?}: a number then s, m, h or d, e.g. 4h"))?;
-    let d = match unit {
-        "s" => chrono::Duration::seconds(n),
-        "m" => chrono::Duration::minutes(n),
-        "h" => chrono::Duration::hours(n),
-        "d" => chrono::Duration::days(n),
+    let secs_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
         _ => return Err(format!("{s:?}: the unit is s, m, h or d, e.g. 4h")),
     };
     if n <= 0 {
         return Err(format!("{s:?}: must be longer than nothing"));
     }
-    Ok(d)
+    // Range-checked before any arithmetic: chrono panics on a duration out of its range, and a
+    // session longer than a year is a mistake, not a policy.
+    const YEAR: i64 = 366 * 86_400;
+    match n.checked_mul(secs_per_unit) {
+        Some(secs) if secs <= YEAR => Ok(chrono::Duration::seconds(secs)),
+        _ => Err(format!("{s:?}: at most a year (366d)")),
+    }
 }
 
 impl Default for ServeArgs {
@@ -329,4 +335,27 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )
         .await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_are_read_and_range_checked_without_panicking() {
+        assert_eq!(parse_duration("4h"), Ok(chrono::Duration::hours(4)));
+        assert_eq!(parse_duration("90m"), Ok(chrono::Duration::minutes(90)));
+        assert_eq!(parse_duration("366d"), Ok(chrono::Duration::days(366)));
+        for (bad, says) in [
+            ("9999999999999999h", "at most a year"),
+            ("367d", "at most a year"),
+            ("0h", "longer than nothing"),
+            ("4w", "the unit"),
+            ("h", "a number"),
+            ("99999999999999999999s", "a number"),
+        ] {
+            let e = parse_duration(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
 }
