@@ -19,18 +19,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{percentile, rss_kib};
+use antri_testkit::process::Reaped;
 use common::{Display, Hall, Server};
 use slint::ComponentHandle;
-
-/// A child process killed when the benchmark ends, even by a failed assertion.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn summary(name: &str, mut v: Vec<Duration>) {
     v.sort();

@@ -18,6 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{percentile, rss_kib};
+use antri_testkit::process::Reaped;
 use common::*;
 use kiosk::controller::Timings;
 
@@ -51,16 +52,6 @@ fn tap_to_last_printer_byte() {
         pct(&last, 0.95),
         last[N - 1]
     );
-}
-
-/// A child process killed when the benchmark ends, even by a failed assertion.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

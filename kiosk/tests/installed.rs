@@ -12,6 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use antri_testkit::process::Reaped;
 use antri_ui::screen::Area;
 use antri_ui::xvfb::{Installed, Shot, Xvfb};
 use common::{screenshot_path, shots, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
@@ -44,16 +45,6 @@ fn kiosk_config(dir: &Path, server: &Server, printer: &Emupos) -> PathBuf {
     assert!(text.contains(KIOSK_TOKEN));
     std::fs::write(&path, text).unwrap();
     path
-}
-
-/// Kills the window manager when dropped.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// The unit's kiosk on a `width`×`height` screen: covers it, shows the button, opens on a touch.

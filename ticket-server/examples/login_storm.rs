@@ -17,15 +17,14 @@
 //! target/release/examples/login_storm --server target/release/ticket-server`
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::rss_mb;
+use antri_testkit::process::{serve_command, ServerProcess};
 use antri_testkit::PASSWORD;
 use clap::Parser;
 
@@ -42,40 +41,13 @@ struct Args {
     guesses: usize,
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<Server> {
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--clock-start",
-            "2026-11-24T08:00:00+07:00",
-            "--db",
-        ])
-        .arg(dir.join("bench.db"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
-        .to_string();
-    Ok(Server { child, url })
+fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<ServerProcess> {
+    ServerProcess::start(
+        serve_command(bin, "2026-11-24T08:00:00+07:00")
+            .arg("--db")
+            .arg(dir.join("bench.db"))
+            .env("RUST_LOG", "error"),
+    )
 }
 
 async fn password_checks(url: &str) -> anyhow::Result<u64> {
@@ -180,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
     let bin = args.server;
     let dir = tempfile::tempdir()?;
     let server = start_server(&bin, dir.path())?;
-    let pid = server.child.id();
+    let pid = server.pid();
     let url = server.url.clone();
     // Settle: the first requests allocate what a server always holds.
     for _ in 0..3 {

@@ -161,20 +161,7 @@ impl Emupos {
 
     /// Completed receipts (their ids), oldest first.
     pub fn receipts(&self) -> Vec<String> {
-        let mut ids: Vec<String> = std::fs::read_dir(self.receipts_dir())
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .filter_map(|e| {
-                        e.file_name()
-                            .to_str()
-                            .and_then(|n| n.strip_suffix(".json"))
-                            .map(String::from)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort();
-        ids
+        antri_testkit::receipts(&self.receipts_dir())
     }
 
     pub fn receipt_text(&self, id: &str) -> String {

@@ -13,14 +13,15 @@
 //!
 //! Run: `cargo build --release -p ticket-server -p antri-tests && target/release/antri-bench`
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{pct, rss_mb};
+use antri_testkit::process::{serve_command, ServerProcess};
 use antri_testkit::{DISPLAY_HALL_TOKEN, KIOSK_TOKEN, PASSWORD};
 use antri_wire::client::{Client, SseParser};
 use antri_wire::Category;
@@ -93,19 +94,7 @@ fn sqlite_commit_latency(dir: &Path) -> anyhow::Result<(f64, f64, f64)> {
     Ok((pct(&ms, 0.5), pct(&ms, 0.99), per_sec))
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<Server> {
+fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<ServerProcess> {
     // The sample building without daily quotas, so the load is not cut short by them.
     let example = Command::new(bin).arg("example-config").output()?.stdout;
     let config: String = String::from_utf8(example)?
@@ -115,29 +104,14 @@ fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<Server> {
         .collect();
     let config_path = dir.join("bench.toml");
     std::fs::write(&config_path, config)?;
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--clock-start",
-            "2026-11-24T08:00:00+07:00",
-            "--config",
-        ])
-        .arg(&config_path)
-        .arg("--db")
-        .arg(dir.join("bench.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
-        .to_string();
-    Ok(Server { child, url })
+    ServerProcess::start(
+        serve_command(bin, "2026-11-24T08:00:00+07:00")
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--db")
+            .arg(dir.join("bench.db"))
+            .env("RUST_LOG", "warn"),
+    )
 }
 
 const SERVICES: [&str; 6] = ["ktp", "kk", "skck", "pkb", "npwp", "jkn-daftar"];
@@ -266,7 +240,7 @@ async fn main() -> anyhow::Result<()> {
     println!("plain SQLite one-row commit (WAL, synchronous=FULL, 500 in a row): p50 {sq50:.2} ms, p99 {sq99:.2} ms, {sq_rate:.0}/s");
 
     let server = start_server(&bin, dir.path())?;
-    let pid = server.child.id();
+    let pid = server.pid();
     tokio::time::sleep(Duration::from_millis(500)).await;
     println!("server idle RSS: {:.1} MB", rss_mb(pid));
 

@@ -12,12 +12,12 @@
 //! Run: `cargo build --release -p ticket-server -p antri-tests &&
 //!       target/release/antri-stats-bench --db /tmp/antri-year.db`
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::pct;
+use antri_testkit::process::{serve_command, ServerProcess};
 use antri_testkit::{PASSWORD, SUPERVISOR};
 use antri_wire::client::Client;
 use chrono::{Datelike, Days, NaiveDate};
@@ -83,16 +83,21 @@ fn bench_config(example: &str, k: u32) -> String {
     out
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The ranges timed, each ending at `end` but the calendar month: the whole history of `days`
+/// days, the last whole calendar month before `end`, the last 30 days and the last week.
+fn ranges(end: NaiveDate, days: u32) -> anyhow::Result<[(&'static str, NaiveDate, NaiveDate); 4]> {
+    let days_before = |n: u32| end - Days::new(u64::from(n));
+    let prev_month_end = end
+        .with_day(1)
+        .and_then(|first| first.pred_opt())
+        .ok_or_else(|| anyhow::anyhow!("no month before {end}"))?;
+    let prev_month_start = prev_month_end.with_day(1).expect("every month has a day 1");
+    Ok([
+        ("year", days_before(days.saturating_sub(1)), end),
+        ("calendar month", prev_month_start, prev_month_end),
+        ("last 30 days", days_before(29), end),
+        ("week", days_before(6), end),
+    ])
 }
 
 fn file_mb(p: &Path) -> f64 {
@@ -155,23 +160,14 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let clock = format!("{}T09:00:00+07:00", args.end + Days::new(4));
-    let mut child = Command::new(&bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--clock-start", &clock])
-        .arg("--config")
-        .arg(&config_path)
-        .arg("--db")
-        .arg(&args.db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| anyhow::anyhow!("server said {line:?}"))?
-        .to_string();
-    let server = Server { child, url };
+    let server = ServerProcess::start(
+        serve_command(&bin, &clock)
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--db")
+            .arg(&args.db)
+            .env("RUST_LOG", "warn"),
+    )?;
     let anon = Client::new(&server.url, None);
     let login = anon
         .login(SUPERVISOR, PASSWORD)
@@ -179,21 +175,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let http = reqwest::Client::new();
 
-    let end = args.end;
-    let days_before = |n: u32| end - Days::new(u64::from(n));
-    let year_from = days_before(args.days.saturating_sub(1));
-    // The last whole calendar month before the end.
-    let prev_month_end = end
-        .with_day(1)
-        .and_then(|first| first.pred_opt())
-        .ok_or_else(|| anyhow::anyhow!("no month before {end}"))?;
-    let prev_month_start = prev_month_end.with_day(1).expect("every month has a day 1");
-    let ranges = [
-        ("year", year_from, end),
-        ("calendar month", prev_month_start, prev_month_end),
-        ("last 30 days", days_before(29), end),
-        ("week", days_before(6), end),
-    ];
+    let ranges = ranges(args.end, args.days)?;
     println!();
     println!("| range | query | rows | p50 ms | p99 ms | max ms |");
     println!("|---|---|---:|---:|---:|---:|");
@@ -248,4 +230,25 @@ async fn main() -> anyhow::Result<()> {
     }
     drop(server);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_of_a_year_to_the_20th_of_november() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let r = ranges(d("2026-11-20"), 365).unwrap();
+        assert_eq!(r[0], ("year", d("2025-11-21"), d("2026-11-20")));
+        assert_eq!(r[1], ("calendar month", d("2026-10-01"), d("2026-10-31")));
+        assert_eq!(r[2], ("last 30 days", d("2026-10-22"), d("2026-11-20")));
+        assert_eq!(r[3], ("week", d("2026-11-14"), d("2026-11-20")));
+        // Across a year and a leap day.
+        let r = ranges(d("2024-03-01"), 2).unwrap();
+        assert_eq!(r[0].1, d("2024-02-29"));
+        assert_eq!(r[1], ("calendar month", d("2024-02-01"), d("2024-02-29")));
+        let r = ranges(d("2026-01-15"), 1).unwrap();
+        assert_eq!(r[1], ("calendar month", d("2025-12-01"), d("2025-12-31")));
+    }
 }

@@ -9,7 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use antri_testkit::{block_on, wait_for, OPEN_TUESDAY, OPEN_TUESDAY_DATE as DAY};
+pub use antri_testkit::{block_on, receipts, wait_for, OPEN_TUESDAY, OPEN_TUESDAY_DATE as DAY};
 
 /// Send signal `sig` ("INT", "TERM" or "KILL") to `pid`, through rustix: no unsafe code (the
 /// workspace forbids it) and no `kill` program (a minimal Debian has none).
@@ -220,22 +220,4 @@ pub fn word_after(text: &str, label: &str) -> Option<String> {
         .find(|l| l.trim_start().starts_with(label))
         .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
         .map(String::from)
-}
-
-/// Completed tickets saved by the printer emulator (their ids), oldest first.
-pub fn receipts(dir: &Path) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    e.file_name()
-                        .to_str()
-                        .and_then(|n| n.strip_suffix(".json"))
-                        .map(String::from)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
-    ids
 }

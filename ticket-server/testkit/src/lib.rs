@@ -4,8 +4,9 @@
 //! - [`server`]: the real ticket server in-process on 127.0.0.1 — [`Server`] on its own runtime
 //!   thread (stop, restart on the same port and database, a config tweak, a clock start) for
 //!   synchronous tests, [`InProcess`] on the caller's runtime for `#[tokio::test]`s;
-//! - [`block_on`] and [`wait_for`];
+//! - [`block_on`] and [`wait_for`]; [`receipts`], the tickets the printer emulator saved;
 //! - [`measure`]: a process's RSS, percentiles;
+//! - [`process`]: child processes killed when the test ends, the `ticket-server` binary on its own;
 //! - [`shots`]: where screenshots go (`$CARGO_TARGET_TMPDIR/screenshots/`, and `docs/screenshots/`
 //!   with `ANTRI_UPDATE_SCREENSHOTS=1`) and what a picture shows (its pixels);
 //! - `ui` (feature `ui`): Slint's testing backend, and a window's picture;
@@ -14,6 +15,7 @@
 
 pub mod demo;
 pub mod measure;
+pub mod process;
 pub mod server;
 pub mod shots;
 
@@ -55,4 +57,23 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The tickets the printer emulator (`emupos`) has finished saving in `dir` (their ids: each has
+/// `<id>.json`, `.txt` and `.png`), oldest first; none for a missing folder.
+pub fn receipts(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_suffix(".json"))
+                        .map(String::from)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
 }

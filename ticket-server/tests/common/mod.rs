@@ -6,9 +6,8 @@
 
 pub mod webdriver;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 pub use antri_testkit::{
     open_tuesday as tuesday, InProcess, DISPLAY_HALL_TOKEN as DISPLAY, KIOSK_2_TOKEN as KIOSK_2,
@@ -40,30 +39,17 @@ pub struct Process {
 }
 
 pub fn spawn_binary(db: &Path) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ticket-server"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--clock-start",
+    let (child, url) = antri_testkit::process::listening(
+        antri_testkit::process::serve_command(
+            Path::new(env!("CARGO_BIN_EXE_ticket-server")),
             TUESDAY_MORNING,
-            "--db",
-        ])
+        )
+        .arg("--db")
         .arg(db)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the ticket-server binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
+        .stderr(Stdio::inherit()),
+    )
+    .expect("the ticket-server binary starts and listens");
     Process { child, url }
 }
 
