@@ -21,14 +21,7 @@ use common::{workspace, Hall, Server};
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
 
 fn save(shot: &Shot, name: &str) {
-    let shrink = if shot.width > 2000 && shot.height > 2000 {
-        2
-    } else {
-        1
-    };
-    let path = common::screenshot_path!(name);
-    shot.save_png(&path, shrink).unwrap();
-    common::shots::publish(&path);
+    antri_testkit::xvfb::save(shot, &common::screenshot_path!(name));
 }
 
 /// `mode`: "hall" or "loket" (loket 1).
@@ -65,14 +58,7 @@ fn display_fills_the_screen(mode: &str, width: u32, height: u32) {
         width,
         height,
     };
-    let windows = wait_for(
-        "the window to cover the screen",
-        Duration::from_secs(30),
-        || {
-            let w = x.windows().unwrap();
-            w.contains(&screen).then_some(w)
-        },
-    );
+    let windows = antri_testkit::xvfb::until_a_window_covers(&x, width, height);
     assert_eq!(windows, vec![screen], "{}", display.log());
 
     // A call to loket 1: the hall and the loket's own display both show it, lit.

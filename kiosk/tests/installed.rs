@@ -15,20 +15,13 @@ use std::time::Duration;
 use antri_testkit::process::Reaped;
 use antri_ui::screen::Area;
 use antri_ui::xvfb::{Installed, Shot, Xvfb};
-use common::{screenshot_path, shots, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
+use common::{screenshot_path, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
 
 /// Theme.accent: the kiosk's primary buttons.
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
 
 fn save(shot: &Shot, name: &str) {
-    let shrink = if shot.width > 2000 && shot.height > 2000 {
-        2
-    } else {
-        1
-    };
-    let path = screenshot_path!(name);
-    shot.save_png(&path, shrink).unwrap();
-    shots::publish(&path);
+    antri_testkit::xvfb::save(shot, &screenshot_path!(name));
 }
 
 /// The example config, as a technician would install it, pointed at this server and printer.
@@ -83,14 +76,7 @@ fn kiosk_fills_the_screen(width: u32, height: u32, window_manager: bool) {
         width,
         height,
     };
-    let windows = wait_for(
-        "the window to cover the screen",
-        Duration::from_secs(30),
-        || {
-            let w = x.windows().unwrap();
-            w.contains(&screen).then_some(w)
-        },
-    );
+    let windows = antri_testkit::xvfb::until_a_window_covers(&x, width, height);
     assert_eq!(windows, vec![screen], "{}", kiosk.log());
 
     // The start screen with its button, once the kiosk has the hall from the server.
