@@ -21,7 +21,7 @@ use common::{workspace, Hall, Server};
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
 
 fn save(shot: &Shot, name: &str) {
-    antri_testkit::xvfb::save(shot, &common::screenshot_path!(name));
+    antri_testkit_ui::xvfb::save(shot, &common::screenshot_path!(name));
 }
 
 /// `mode`: "hall" or "loket" (loket 1).
@@ -58,7 +58,7 @@ fn display_fills_the_screen(mode: &str, width: u32, height: u32) {
         width,
         height,
     };
-    let windows = antri_testkit::xvfb::until_a_window_covers(&x, width, height);
+    let windows = antri_testkit_ui::xvfb::until_a_window_covers(&x, width, height);
     assert_eq!(windows, vec![screen], "{}", display.log());
 
     // A call to loket 1: the hall and the loket's own display both show it, lit.

@@ -21,7 +21,7 @@ use common::{screenshot_path, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
 
 fn save(shot: &Shot, name: &str) {
-    antri_testkit::xvfb::save(shot, &screenshot_path!(name));
+    antri_testkit_ui::xvfb::save(shot, &screenshot_path!(name));
 }
 
 /// The example config, as a technician would install it, pointed at this server and printer.
@@ -76,7 +76,7 @@ fn kiosk_fills_the_screen(width: u32, height: u32, window_manager: bool) {
         width,
         height,
     };
-    let windows = antri_testkit::xvfb::until_a_window_covers(&x, width, height);
+    let windows = antri_testkit_ui::xvfb::until_a_window_covers(&x, width, height);
     assert_eq!(windows, vec![screen], "{}", kiosk.log());
 
     // The start screen with its button, once the kiosk has the hall from the server.

@@ -10,8 +10,8 @@ mod common;
 
 use std::time::Duration;
 
-use antri_testkit::kiosk_ui::{worker_config, Ui, AGENCY, SERVICE};
 use antri_testkit::{PASSWORD, SUPERVISOR};
+use antri_testkit_ui::kiosk_ui::{worker_config, Ui, AGENCY, SERVICE};
 use antri_wire::client::Client;
 use antri_wire::StatsGroup;
 use common::*;

@@ -18,11 +18,11 @@ use counter_display::HallWindow;
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 
-pub use antri_testkit::ui::{init_ui, snapshot as screenshot};
 pub use antri_testkit::{
     block_on, screenshot_path, shots, workspace, Server, DISPLAY_HALL_TOKEN as DISPLAY_TOKEN,
     KIOSK_TOKEN, PASSWORD,
 };
+pub use antri_testkit_ui::ui::{init_ui, snapshot as screenshot};
 
 /// The hall's staff: a kiosk issuing tickets and the officers of lokets `1..=lokets` (in the
 /// sample building officer `petugasN` acts on lokets 2N-1 and 2N).

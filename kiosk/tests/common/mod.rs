@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Proc, Stdio};
 use std::time::{Duration, Instant};
 
-pub use antri_testkit::kiosk_ui::{init_ui, logo, TicketTiming, Ui, AGENCY, SERVICE};
 pub use antri_testkit::shots::save_png;
 pub use antri_testkit::{
     block_on, screenshot_path, shots, wait_for, workspace, Server, DISPLAY_HALL_TOKEN,
     KIOSK_2_TOKEN, KIOSK_TOKEN, OPEN_TUESDAY,
 };
+pub use antri_testkit_ui::kiosk_ui::{init_ui, logo, TicketTiming, Ui, AGENCY, SERVICE};
 use antri_wire::{DeviceReport, PrinterStatus};
 use kiosk::printer::uri::PrinterUri;
 

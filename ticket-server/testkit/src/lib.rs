@@ -9,23 +9,15 @@
 //! - [`process`]: child processes killed when the test ends, the `ticket-server` binary on its own;
 //! - [`shots`]: where screenshots go (`$CARGO_TARGET_TMPDIR/screenshots/`, and `docs/screenshots/`
 //!   with `ANTRI_UPDATE_SCREENSHOTS=1`) and what a picture shows (its pixels);
-//! - `xvfb` (feature `xvfb`): a program's window on a bare X server, waited on and photographed;
-//! - `ui` (feature `ui`): Slint's testing backend, and a window's picture;
-//! - `kiosk_ui` (feature `kiosk`): the kiosk's real UI, worker and printer driver under Slint's
-//!   testing backend, tapped by the accessible labels a visitor reads.
+//!
+//! No UI here, so the server's tests link none: Slint's testing backend, Xvfb and the kiosk UI
+//! driver are in `antri-testkit-ui` (`ticket-server/testkit-ui`).
 
 pub mod demo;
 pub mod measure;
 pub mod process;
 pub mod server;
 pub mod shots;
-
-#[cfg(feature = "kiosk")]
-pub mod kiosk_ui;
-#[cfg(feature = "ui")]
-pub mod ui;
-#[cfg(feature = "xvfb")]
-pub mod xvfb;
 
 pub use demo::*;
 pub use server::{InProcess, Server};

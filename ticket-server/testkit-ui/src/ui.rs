@@ -19,5 +19,5 @@ pub fn init_ui() {
 pub fn snapshot(window: &slint::Window, path: &Path) {
     window.request_redraw();
     let shot = window.take_snapshot().expect("snapshot");
-    crate::shots::save_png(path, shot.width(), shot.height(), shot.as_bytes());
+    antri_testkit::shots::save_png(path, shot.width(), shot.height(), shot.as_bytes());
 }

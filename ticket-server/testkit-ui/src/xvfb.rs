@@ -1,5 +1,5 @@
 //! A program as installed, on a bare X server ([`antri_ui::xvfb`]): its window waited on, and the
-//! root window's picture saved like every other screenshot ([`crate::shots`]).
+//! root window's picture saved like every other screenshot ([`antri_testkit::shots`]).
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub fn save(shot: &Shot, path: &Path) {
         1
     };
     shot.save_png(path, shrink).unwrap();
-    crate::shots::publish(path);
+    antri_testkit::shots::publish(path);
 }
 
 /// Wait (up to 30 s) until a window covers the whole `width`×`height` screen; the windows then.
@@ -27,7 +27,7 @@ pub fn until_a_window_covers(x: &Xvfb, width: u32, height: u32) -> Vec<Area> {
         width,
         height,
     };
-    crate::wait_for(
+    antri_testkit::wait_for(
         "the window to cover the screen",
         Duration::from_secs(30),
         || {

@@ -18,8 +18,8 @@ use kiosk::worker::{self, ToUi, ToWorker, WorkerConfig, WorkerHandle};
 use kiosk::{KioskAdapter, KioskWindow};
 use slint::ComponentHandle;
 
-use crate::demo::KIOSK_TOKEN;
 pub use crate::ui::init_ui;
+use antri_testkit::KIOSK_TOKEN;
 
 /// The sample building's first agency and its first service, as a visitor reads them.
 pub const AGENCY: &str = "Dinas Kependudukan dan Pencatatan Sipil";
@@ -27,7 +27,7 @@ pub const SERVICE: &str = "KTP Elektronik";
 
 /// The logo the sample kiosk prints (`assets/printer/logo.png`).
 pub fn logo(paper: PaperWidth) -> Logo {
-    let bytes = std::fs::read(crate::workspace().join("assets/printer/logo.png")).unwrap();
+    let bytes = std::fs::read(antri_testkit::workspace().join("assets/printer/logo.png")).unwrap();
     Logo::from_png(&bytes, paper).unwrap()
 }
 
