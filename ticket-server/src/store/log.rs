@@ -148,6 +148,17 @@ pub fn append_batch(
                         })?;
                     let document = serde_json::to_string(config.document.as_ref())
                         .expect("configuration documents always serialise");
+                    // The first change ever also keeps what it replaced (the file), as version 0:
+                    // a restart later that day must rebuild the day from the configuration it
+                    // began with, not from the newest one (see `load_hall`).
+                    let before = serde_json::to_string(in_force.document.as_ref())
+                        .expect("configuration documents always serialise");
+                    tx.execute(
+                        "INSERT INTO config_versions (version, at, actor_id, section, document)
+                         SELECT 0, ?1, 'file', 'all', ?2
+                         WHERE NOT EXISTS (SELECT 1 FROM config_versions)",
+                        params![e.at.to_rfc3339(), before],
+                    )?;
                     in_force = config.as_ref();
                     config_version.execute(params![
                         *version as i64,
@@ -248,8 +259,15 @@ pub fn decode_public(seq: i64, payload: &str) -> Result<Event, StoreError> {
 
 /// Rebuild the hall from the log: the current day's events (from its `day_started`) and the
 /// latest status of each device. Ticket ids and sequence numbers continue over the whole history.
+///
+/// Each configuration is applied where it took effect, as the running hall did: the day starts
+/// from the version in force before its `day_started` (the file's, kept as version 0 at the first
+/// admin change; `config` for a database from before that), and each `config_changed` of the day
+/// puts its version into force at its own sequence number. So a restart rebuilds exactly the hall
+/// that was running, priority streaks and all. Last, `config` (what the server starts with) is put
+/// into force: a no-op when it is the newest version, a reconfiguration at the restart when the
+/// file changed meanwhile.
 pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreError> {
-    let mut hall = Hall::new(config);
     let max_seq: i64 =
         conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?;
     let max_id: i64 =
@@ -265,14 +283,52 @@ pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreEr
             OR seq IN (SELECT MAX(seq) FROM events WHERE type = 'device_status' GROUP BY actor_id)
          ORDER BY seq",
     )?;
+    let at_day_start = conn
+        .query_row(
+            "SELECT version, document FROM config_versions WHERE version < ?1
+             ORDER BY version DESC LIMIT 1",
+            [day_start],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
+        )
+        .optional()?;
+    let mut hall = Hall::new(match at_day_start {
+        Some((version, document)) => stored_config(version, &document)?,
+        None => config.clone(),
+    });
+    let mut version_doc =
+        conn.prepare("SELECT document FROM config_versions WHERE version = ?1")?;
     let mut rows = stmt.query([day_start])?;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let payload: String = row.get(1)?;
-        hall.apply(&decode_logged(seq, &payload)?);
+        let entry = decode_logged(seq, &payload)?;
+        hall.apply(&entry);
+        if let EventKind::ConfigChanged { version, .. } = &entry.event.kind {
+            let document: Option<String> = version_doc
+                .query_row([*version as i64], |r| r.get(0))
+                .optional()?;
+            // A version missing from the table (never, since both are written in one
+            // transaction) leaves the hall as it is rather than refusing to start.
+            if let Some(document) = document {
+                hall.reconfigure(stored_config(*version, &document)?);
+            }
+        }
     }
     hall.resume_from(max_seq as u64, max_id as u64 + 1);
+    hall.reconfigure(config);
     Ok(hall)
+}
+
+/// A stored configuration version, read back.
+fn stored_config(version: u64, document: &str) -> Result<Arc<Config>, StoreError> {
+    serde_json::from_str(document)
+        .map_err(|e| e.to_string())
+        .and_then(|doc| Config::from_document(doc).map_err(|e| e.to_string()))
+        .map(Arc::new)
+        .map_err(|reason| StoreError::Corrupt {
+            seq: version,
+            reason: format!("stored configuration version {version}: {reason}"),
+        })
 }
 
 /// The newest configuration an admin saved: (version, when, by whom, document as JSON).
