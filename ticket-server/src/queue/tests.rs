@@ -16,7 +16,14 @@ use crate::config::Config;
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$twFTHR0PCNfi8jADRqxzdA$E/poOyBTa0FKckXlJ/3nfcLMkrfQdYs7fQV8/U8+d0k";
 
 /// A small building open around the clock, so every command is about the queue, not the hours.
-fn config(zone: &str, priority: &str) -> Arc<Config> {
+pub(crate) fn config(zone: &str, priority: &str) -> Arc<Config> {
+    config_with(zone, priority, 2, &["s1", "s2"])
+}
+
+/// [`config`] with another ratio and other services at loket 1: what an admin may change mid-day.
+pub(crate) fn config_with(zone: &str, priority: &str, ratio: u32, loket_1: &[&str]) -> Arc<Config> {
+    let loket_1: Vec<String> = loket_1.iter().map(|s| format!("\"{s}\"")).collect();
+    let loket_1 = loket_1.join(", ");
     let days: String = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .iter()
         .map(|d| format!("{d} = \"00:00-23:59\"\n"))
@@ -28,7 +35,7 @@ name = "Uji"
 timezone = "{zone}"
 [queue]
 priority = "{priority}"
-regular_per_priority = 2
+regular_per_priority = {ratio}
 [hours]
 {days}
 [[agencies]]
@@ -58,7 +65,7 @@ name_en = "S3"
 target_wait_minutes = 10
 [[counters]]
 number = 1
-services = ["s1", "s2"]
+services = [{loket_1}]
 [[counters]]
 number = 2
 services = ["s2", "s3"]
@@ -76,20 +83,20 @@ counters = [1, 2, 3]
     Arc::new(Config::from_toml_str(&toml).expect("test config is valid"))
 }
 
-fn officer() -> Actor {
+pub(crate) fn officer() -> Actor {
     Actor {
         kind: ActorKind::User,
         id: "p".into(),
     }
 }
 
-fn start() -> DateTime<Utc> {
+pub(crate) fn start() -> DateTime<Utc> {
     // 2026-11-24 20:00 UTC: 03:00–05:00 the next morning in Indonesia, so runs cross midnight soon.
     Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).unwrap()
 }
 
 #[derive(Clone, Debug)]
-enum Op {
+pub(crate) enum Op {
     Issue(usize, bool),
     CallNext(u32),
     CallSpecific(u32, usize),
@@ -103,7 +110,7 @@ enum Op {
     Cancel(usize),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     let c = 1u32..=3;
     prop_oneof![
         4 => (0usize..3, any::<bool>()).prop_map(|(s, p)| Op::Issue(s, p)),
@@ -122,7 +129,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 const SERVICES: [&str; 3] = ["s1", "s2", "s3"];
 
-fn to_command(op: &Op, issued: &[TicketView]) -> Command {
+pub(crate) fn to_command(op: &Op, issued: &[TicketView]) -> Command {
     let nth = |i: usize| issued.get(i % issued.len().max(1));
     match op {
         Op::Issue(s, p) => Command::Issue {

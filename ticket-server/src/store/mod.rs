@@ -21,6 +21,8 @@ pub mod backup;
 pub mod log;
 pub mod migrations;
 pub mod record;
+#[cfg(test)]
+mod replay_tests;
 pub mod rollup;
 pub mod satisfaction;
 pub mod service_days;
