@@ -13,15 +13,9 @@ use ticket_server::clock::Clock;
 use ticket_server::config::Config;
 
 async fn get(server: &InProcess, token: &str, path: &str) -> Value {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", server.url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200, "{path}");
-    let text = resp.text().await.unwrap();
-    serde_json::from_str(&text).unwrap_or(Value::String(text))
+    let (status, body) = server.get_json(path, Some(token)).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
 }
 
 /// Every report of Tuesday, as a supervisor reads them.

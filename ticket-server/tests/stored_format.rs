@@ -171,21 +171,14 @@ async fn a_database_written_by_this_version_is_migrated_and_read() {
     let db = dir.path().join("antri.db");
     std::fs::copy(fixtures().join("antri-v1.db"), &db).expect("the golden database is checked in");
     let server = start_with_clock(&db, Config::example(), Clock::manual(wednesday_morning())).await;
-    let url = server.url();
-    let http = reqwest::Client::new();
     let supervisor = officer(&server.client(None), "supervisor").await;
     let token = supervisor.token().unwrap().to_string();
 
     // The whole log, served as the golden file's entries say (and without their codes).
-    let log: Value = http
-        .get(format!("{url}/api/v1/log?after=0&limit=1000"))
-        .bearer_auth(&token)
-        .send()
+    let log: Value = server
+        .get_json("/api/v1/log?after=0&limit=1000", Some(&token))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     let lines = lines();
     let expected: Vec<Value> = lines
         .iter()
@@ -211,26 +204,18 @@ async fn a_database_written_by_this_version_is_migrated_and_read() {
                 .map(str::to_string)
         })
         .unwrap();
-    let tracked: Value = http
-        .get(format!("{url}/api/v1/track/{code}"))
-        .send()
+    let tracked: Value = server
+        .get_json(&format!("/api/v1/track/{code}"), None)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     assert_eq!(tracked["number"], "KTP-001");
-    let stats: Value = http
-        .get(format!(
-            "{url}/api/v1/stats?from=2026-11-24&to=2026-11-24&by=service"
-        ))
-        .bearer_auth(&token)
-        .send()
+    let stats: Value = server
+        .get_json(
+            "/api/v1/stats?from=2026-11-24&to=2026-11-24&by=service",
+            Some(&token),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     let ktp = stats["rows"]
         .as_array()
         .unwrap()
@@ -244,14 +229,7 @@ async fn a_database_written_by_this_version_is_migrated_and_read() {
         "{ktp}"
     );
     // The admin's change is still the configuration in force, and today goes on from it.
-    let services: Value = http
-        .get(format!("{url}/api/v1/services"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let services: Value = server.get_json("/api/v1/services", None).await.1;
     let ktp = services["services"]
         .as_array()
         .unwrap()

@@ -218,6 +218,20 @@ impl InProcess {
         Client::new(&self.url(), token.map(str::to_string))
     }
 
+    /// `GET path` (e.g. `/api/v1/stats?…`) as the holder of `token` (or nobody): the status and
+    /// the body as JSON (a body that is not JSON, a CSV export say, as a JSON string).
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = reqwest::Client::new().get(format!("{}{path}", self.url()));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, body)
+    }
+
     /// Graceful shutdown; waits until the writer has stopped and returns how the server ended.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         let _ = self.stop.take().unwrap().send(());
