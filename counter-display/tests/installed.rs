@@ -13,9 +13,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use antri_testkit::wait_for;
-use antri_ui::screen::Area;
-use antri_ui::xvfb::{Installed, Shot, Xvfb};
-use common::{workspace, Hall, Server};
+use antri_testkit_ui::xvfb::start_as_installed;
+use antri_ui::xvfb::{Shot, Xvfb};
+use common::{Hall, Server};
 
 /// Theme.accent: the lit call.
 const ACCENT: [u8; 3] = [0xff, 0xc8, 0x45];
@@ -44,22 +44,13 @@ fn display_fills_the_screen(mode: &str, width: u32, height: u32) {
     let config = server.dir.path().join("display.toml");
     std::fs::write(&config, text).unwrap();
     let x = Xvfb::start(width, height).unwrap();
-    let display = Installed::start(
-        &workspace().join("assets/systemd/antri-display.service"),
+    let display = start_as_installed(
+        "antri-display.service",
         "ANTRI_DISPLAY_CONFIG",
         &config,
         Path::new(env!("CARGO_BIN_EXE_counter-display")),
         &x,
-    )
-    .unwrap();
-    let screen = Area {
-        x: 0,
-        y: 0,
-        width,
-        height,
-    };
-    let windows = antri_testkit_ui::xvfb::until_a_window_covers(&x, width, height);
-    assert_eq!(windows, vec![screen], "{}", display.log());
+    );
 
     // A call to loket 1: the hall and the loket's own display both show it, lit.
     let hall = Hall::new(&server, 1);

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use antri_testkit::process::Reaped;
-use antri_ui::screen::Area;
-use antri_ui::xvfb::{Installed, Shot, Xvfb};
+use antri_testkit_ui::xvfb::start_as_installed;
+use antri_ui::xvfb::{Shot, Xvfb};
 use common::{screenshot_path, wait_for, workspace, Emupos, Server, KIOSK_TOKEN};
 
 /// Theme.accent: the kiosk's primary buttons.
@@ -62,22 +62,13 @@ fn kiosk_fills_the_screen(width: u32, height: u32, window_manager: bool) {
         );
         wm
     });
-    let kiosk = Installed::start(
-        &workspace().join("assets/systemd/antri-kiosk.service"),
+    let kiosk = start_as_installed(
+        "antri-kiosk.service",
         "ANTRI_KIOSK_CONFIG",
         &config,
         Path::new(env!("CARGO_BIN_EXE_kiosk")),
         &x,
-    )
-    .unwrap();
-    let screen = Area {
-        x: 0,
-        y: 0,
-        width,
-        height,
-    };
-    let windows = antri_testkit_ui::xvfb::until_a_window_covers(&x, width, height);
-    assert_eq!(windows, vec![screen], "{}", kiosk.log());
+    );
 
     // The start screen with its button, once the kiosk has the hall from the server.
     let (shot, button) = wait_for("the take-a-number button", Duration::from_secs(30), || {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use antri_ui::screen::Area;
-use antri_ui::xvfb::{Shot, Xvfb};
+use antri_ui::xvfb::{Installed, Shot, Xvfb};
 
 /// Save the root window's picture at `path` (a 4K screen at half size), and publish it to
 /// docs/screenshots/ with `ANTRI_UPDATE_SCREENSHOTS=1`.
@@ -19,20 +19,34 @@ pub fn save(shot: &Shot, path: &Path) {
     antri_testkit::shots::publish(path);
 }
 
-/// Wait (up to 30 s) until a window covers the whole `width`×`height` screen; the windows then.
-pub fn until_a_window_covers(x: &Xvfb, width: u32, height: u32) -> Vec<Area> {
+/// Start `binary` the way the shipped systemd unit `unit` (a file in assets/systemd/) starts its
+/// program, its config (named in `config_var`) replaced by `config`, on `x`; and wait (up to 30 s)
+/// until its window, alone, covers the whole screen. The program's log is in the failure message.
+pub fn start_as_installed(
+    unit: &str,
+    config_var: &str,
+    config: &Path,
+    binary: &Path,
+    x: &Xvfb,
+) -> Installed {
+    let unit = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/systemd")
+        .join(unit);
+    let program = Installed::start(&unit, config_var, config, binary, x).unwrap();
     let screen = Area {
         x: 0,
         y: 0,
-        width,
-        height,
+        width: x.width,
+        height: x.height,
     };
-    antri_testkit::wait_for(
+    let windows = antri_testkit::wait_for(
         "the window to cover the screen",
         Duration::from_secs(30),
         || {
             let w = x.windows().unwrap();
             w.contains(&screen).then_some(w)
         },
-    )
+    );
+    assert_eq!(windows, vec![screen], "{}", program.log());
+    program
 }
