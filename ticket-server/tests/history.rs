@@ -52,9 +52,22 @@ struct Fact {
     service: String,
     status: String,
     issued: i64,
+    counter: Option<u32>,
+    officer: Option<String>,
+    /// One per stay in a queue: the issue's, then one per transfer.
+    stays: Vec<Stay>,
+}
+
+/// A ticket's time in one service's queue, as the dashboard defines it: its wait runs from the
+/// stay's start (issue or transfer) to its first call; its service time from start to the end of
+/// the stay, if it was finished or transferred away while served.
+#[derive(Default, Clone, Debug)]
+struct Stay {
+    service: String,
+    queued: i64,
     first_call: Option<i64>,
     started: Option<i64>,
-    finished: Option<i64>,
+    served_until: Option<i64>,
     counter: Option<u32>,
     officer: Option<String>,
 }
@@ -63,6 +76,9 @@ fn facts(events: &[Event]) -> Vec<Fact> {
     let mut by_id: BTreeMap<u64, Fact> = BTreeMap::new();
     for e in events {
         let Some(t) = e.kind.ticket() else { continue };
+        if matches!(e.kind, EventKind::TicketRated { .. }) {
+            continue;
+        }
         let at = e.at.timestamp();
         let f = by_id.entry(t.id).or_default();
         f.service = t.service.clone();
@@ -74,19 +90,42 @@ fn facts(events: &[Event]) -> Vec<Fact> {
         if let Some(c) = t.counter {
             f.counter = Some(c);
         }
-        if e.actor.kind == ActorKind::User {
-            f.officer = Some(e.actor.id.clone());
+        let user = (e.actor.kind == ActorKind::User).then(|| e.actor.id.clone());
+        if user.is_some() {
+            f.officer = user.clone();
+        }
+        if let EventKind::TicketIssued { .. } = &e.kind {
+            f.day = Some(t.day);
+            f.issued = at;
+            f.stays.push(Stay {
+                service: t.service.clone(),
+                queued: at,
+                ..Stay::default()
+            });
+            continue;
+        }
+        let stay = f.stays.last_mut().unwrap();
+        if user.is_some() {
+            stay.officer = user;
         }
         match &e.kind {
-            EventKind::TicketIssued { .. } => {
-                f.day = Some(t.day);
-                f.issued = at;
+            EventKind::TicketCalled { counter, .. } => {
+                stay.first_call.get_or_insert(at);
+                stay.counter = Some(*counter);
             }
-            EventKind::TicketCalled { recall: false, .. } => {
-                f.first_call.get_or_insert(at);
+            EventKind::TicketServing { counter, .. } => {
+                stay.started.get_or_insert(at);
+                stay.counter = Some(*counter);
             }
-            EventKind::TicketServing { .. } => f.started = Some(at),
-            EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. } => f.finished = Some(at),
+            EventKind::TicketDone { .. } => stay.served_until = Some(at),
+            EventKind::TicketTransferred { .. } => {
+                stay.served_until = Some(at);
+                f.stays.push(Stay {
+                    service: t.service.clone(),
+                    queued: at,
+                    ..Stay::default()
+                });
+            }
             _ => {}
         }
     }
@@ -110,42 +149,46 @@ fn expected(
     to: NaiveDate,
     by: StatsGroup,
 ) -> BTreeMap<String, StatsRow> {
-    let mut groups: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+    let key = |service: &str, counter: Option<u32>, officer: &Option<String>| match by {
+        StatsGroup::Service => Some(service.to_string()),
+        StatsGroup::Agency => Some(config.service(service).unwrap().agency.clone()),
+        StatsGroup::Counter => counter.map(|c| c.to_string()),
+        StatsGroup::Officer => officer.clone(),
+    };
+    let mut tickets: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+    let mut stays: BTreeMap<String, Vec<&Stay>> = BTreeMap::new();
     for f in facts {
         let day = f.day.unwrap();
         if day < from || day > to {
             continue;
         }
-        let key = match by {
-            StatsGroup::Service => Some(f.service.clone()),
-            StatsGroup::Agency => Some(config.service(&f.service).unwrap().agency.clone()),
-            StatsGroup::Counter => f.counter.map(|c| c.to_string()),
-            StatsGroup::Officer => f.officer.clone(),
-        };
-        if let Some(k) = key {
-            groups.entry(k).or_default().push(f);
+        if let Some(k) = key(&f.service, f.counter, &f.officer) {
+            tickets.entry(k).or_default().push(f);
+        }
+        for s in &f.stays {
+            if let Some(k) = key(&s.service, s.counter, &s.officer) {
+                stays.entry(k).or_default().push(s);
+            }
         }
     }
-    groups
-        .into_iter()
-        .map(|(key, fs)| {
-            let mut waits: Vec<u32> = fs
+    let keys: std::collections::BTreeSet<String> =
+        tickets.keys().chain(stays.keys()).cloned().collect();
+    keys.into_iter()
+        .map(|key| {
+            let fs = tickets.get(&key).map_or(&[][..], |v| v.as_slice());
+            let ss = stays.get(&key).map_or(&[][..], |v| v.as_slice());
+            let wait = |s: &Stay| s.first_call.map(|c| (c - s.queued).max(0) as u32);
+            let mut waits: Vec<u32> = ss.iter().filter_map(|s| wait(s)).collect();
+            let within = ss
                 .iter()
-                .filter_map(|f| f.first_call.map(|c| (c - f.issued).max(0) as u32))
-                .collect();
-            let within = fs
-                .iter()
-                .filter(|f| {
-                    f.first_call.is_some_and(|c| {
-                        (c - f.issued).max(0) as u32
-                            <= config.service(&f.service).unwrap().target_wait_secs
-                    })
+                .filter(|s| {
+                    wait(s)
+                        .is_some_and(|w| w <= config.service(&s.service).unwrap().target_wait_secs)
                 })
                 .count();
-            let mut services: Vec<u32> = fs
+            let mut services: Vec<u32> = ss
                 .iter()
-                .filter(|f| f.status == "done")
-                .filter_map(|f| Some((f.finished? - f.started?).max(0) as u32))
+                .filter_map(|s| Some((s.served_until? - s.started?).max(0) as u32))
                 .collect();
             let count = |s: &str| fs.iter().filter(|f| f.status == s).count() as u64;
             let row = StatsRow {
@@ -345,6 +388,23 @@ fn migrating_an_existing_history_builds_the_rollup() {
         StatsGroup::Counter,
         StatsGroup::Officer,
     ];
+    // A database of schema version 2 knew one stay per ticket (the definitions before migration
+    // 7, which keeps them for what it finds). The figures such a database showed, computed from
+    // the projection alone (no rollup yet):
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DELETE FROM visits;
+             INSERT INTO visits
+             SELECT id, 0, day, service, issued_at, first_called_at, counter, officer, started_at,
+                    CASE WHEN status IN ('done', 'no_show') THEN finished_at END,
+                    CASE WHEN status IN ('done', 'no_show', 'cancelled', 'expired') THEN status END
+               FROM tickets;
+             DELETE FROM stats_counts; DELETE FROM stats_hist; DELETE FROM stats_hourly;
+             DELETE FROM stats_rolled;",
+        )
+        .unwrap();
+    }
     let before: Vec<_> = {
         let conn = ticket_server::store::open_reader(&db).unwrap();
         groups
@@ -357,7 +417,7 @@ fn migrating_an_existing_history_builds_the_rollup() {
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TABLE day_names; DROP TABLE service_days; DROP TABLE sessions; DROP TABLE auth_key;
+            "DROP TABLE visits; DROP TABLE day_names; DROP TABLE service_days; DROP TABLE sessions; DROP TABLE auth_key;
              DROP TRIGGER stats_roll_on_day_start; DROP TRIGGER stats_roll; DROP INDEX tickets_open;
              DROP VIEW stats_values; DROP VIEW stats_facts;
              DROP TABLE stats_roll_request; DROP TABLE stats_hourly; DROP TABLE stats_hist;

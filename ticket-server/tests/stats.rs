@@ -124,3 +124,103 @@ async fn numbering_restarts_at_local_midnight_and_history_stays() {
     assert_eq!(old.status, antri_wire::TicketStatus::Expired);
     server.stop().await;
 }
+
+/// A ticket transferred from KTP to KK waits in two queues and is served twice: each wait counts
+/// for the queue it was spent in and is judged against that service's target, and both service
+/// times count — the same today (live) and once the day is closed (rolled up).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transferred_ticket_counts_each_stay_where_it_was_spent() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(tuesday());
+    let mut config = Config::example();
+    // KK promises 5 minutes, KTP keeps its 30.
+    let mut doc = config.document.as_ref().clone();
+    doc.services
+        .iter_mut()
+        .find(|s| s.id == "kk")
+        .unwrap()
+        .target_wait_minutes = 5;
+    config = Config::from_document(doc).unwrap();
+    let server = start_with_clock(&dir.path().join("antri.db"), config, clock.clone()).await;
+    let kiosk = server.client(Some(KIOSK));
+    let p1 = officer(&server.client(None), "petugas1").await;
+    let min = |m| clock.advance(Duration::minutes(m));
+
+    kiosk.issue("ktp", Category::Regular).await.unwrap();
+    min(10); // 09:10 called at loket 1 after 10 min in the KTP queue
+    p1.call_next(1).await.unwrap();
+    min(1); // 09:11 served at loket 1 for 2 min, then sent on to KK
+    p1.counter_action(1, "start").await.unwrap();
+    min(2);
+    p1.transfer(1, "kk").await.unwrap();
+    min(7); // 09:20 called at loket 2 after 7 min in the KK queue (over its 5-min target)
+    p1.call_next(2).await.unwrap();
+    min(1);
+    p1.counter_action(2, "start").await.unwrap();
+    min(4); // 09:25 done after 4 min
+    p1.counter_action(2, "finish").await.unwrap();
+
+    let sup = officer(&server.client(None), "supervisor").await;
+    let day = tuesday().date_naive();
+    let check = |rows: Vec<StatsRow>, by: &str| {
+        let ktp = row(&rows, "ktp");
+        assert_eq!(
+            (
+                ktp.issued,
+                ktp.served,
+                ktp.wait_median_secs,
+                ktp.service_median_secs
+            ),
+            (0, 0, Some(600), Some(120)),
+            "{by}: KTP keeps the wait and the service spent there"
+        );
+        assert_eq!(ktp.within_target, Some(1.0), "{by}: 10 min within KTP's 30");
+        let kk = row(&rows, "kk");
+        assert_eq!(
+            (
+                kk.issued,
+                kk.served,
+                kk.wait_median_secs,
+                kk.service_median_secs
+            ),
+            (1, 1, Some(420), Some(240)),
+            "{by}: counts follow the ticket to where it ended"
+        );
+        assert_eq!(kk.within_target, Some(0.0), "{by}: 7 min against KK's 5");
+    };
+    check(
+        sup.stats(day, day, StatsGroup::Service).await.unwrap().rows,
+        "live",
+    );
+    let by_counter = sup.stats(day, day, StatsGroup::Counter).await.unwrap().rows;
+    assert_eq!(row(&by_counter, "1").service_median_secs, Some(120));
+    assert_eq!(row(&by_counter, "2").wait_median_secs, Some(420));
+
+    // The next morning the day is rolled up; its figures do not move.
+    clock.advance(Duration::hours(24));
+    kiosk.issue("ktp", Category::Regular).await.unwrap();
+    let sup = officer(&server.client(None), "supervisor").await; // yesterday's session expired
+    check(
+        sup.stats(day, day, StatsGroup::Service).await.unwrap().rows,
+        "rolled up",
+    );
+    let again = sup.stats(day, day, StatsGroup::Counter).await.unwrap().rows;
+    assert_eq!(again, by_counter);
+
+    // The supervisor reads these definitions beside the figures, in both languages.
+    let page = reqwest::get(format!("{}/dashboard", server.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for words in [
+        "Definisi · Definitions",
+        "dibandingkan dengan target layanan itu sendiri",
+        "judged against that service's own",
+        "adds two service times",
+    ] {
+        assert!(page.contains(words), "the dashboard does not say {words:?}");
+    }
+    server.stop().await;
+}

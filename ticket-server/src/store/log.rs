@@ -7,7 +7,7 @@ use antri_wire::{Event, EventKind, TicketView};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::record::Record;
-use super::{service_days, StoreError};
+use super::{projection, service_days, StoreError};
 use crate::config::Config;
 use crate::queue::{Hall, Logged};
 
@@ -28,14 +28,14 @@ pub fn type_name(kind: &EventKind) -> &'static str {
     }
 }
 
-fn status_name(t: &TicketView) -> String {
+pub(super) fn status_name(t: &TicketView) -> String {
     serde_json::to_value(t.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
 }
 
-fn actor_kind_name(kind: ActorKind) -> &'static str {
+pub(super) fn actor_kind_name(kind: ActorKind) -> &'static str {
     match kind {
         ActorKind::User => "user",
         ActorKind::Device => "device",
@@ -66,166 +66,45 @@ pub fn append_batch(
 ) -> Result<(), StoreError> {
     let mut in_force = in_force;
     let tx = conn.transaction()?;
-    {
-        let mut rating = tx.prepare_cached(
-            "INSERT INTO ratings (ticket_id, seq, day, service, counter, score, actor_kind, actor_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut config_version = tx.prepare_cached(
-            "INSERT INTO config_versions (version, at, actor_id, section, document)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO events (seq, at, day, type, actor_kind, actor_id, ticket_id, payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO tickets (id, day, number, issued_service, service, category, status,
-                                  tracking_code, device, issued_at, first_called_at, started_at,
-                                  finished_at, counter, officer, calls, view)
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, NULL, NULL, NULL, 0, ?10)
-             ON CONFLICT(id) DO NOTHING",
-        )?;
-        let mut update = tx.prepare_cached(
-            "UPDATE tickets SET service = ?2, status = ?3, calls = ?4, view = ?5,
-                 counter = COALESCE(?6, counter),
-                 first_called_at = COALESCE(first_called_at, ?7),
-                 started_at = COALESCE(?8, started_at),
-                 finished_at = COALESCE(?9, finished_at),
-                 officer = COALESCE(?10, officer)
-             WHERE id = ?1",
-        )?;
-        for logged in events {
-            // The store's own versioned form (see `record`), which keeps the tracking code of an
-            // issued ticket; what is served is converted from it to the public `Event`, which has
-            // no place for it.
-            let payload = Record::of(logged).encode();
-            let e = &logged.event;
-            let ticket = e.kind.ticket();
-            if let EventKind::DayStarted { day, .. } = &e.kind {
-                // Before the rollup (the event's trigger) reads them.
-                service_days::describe_closed_days(&tx, in_force, *day)?;
-            }
-            insert.execute(params![
-                e.seq as i64,
-                e.at.to_rfc3339(),
-                e.at.date_naive().to_string(),
-                type_name(&e.kind),
-                actor_kind_name(e.actor.kind),
-                e.actor.id,
-                ticket.map(|t| t.id as i64),
-                payload,
-            ])?;
-            match &e.kind {
-                EventKind::TicketRated {
-                    ticket,
-                    counter,
-                    score,
-                } => {
-                    rating.execute(params![
-                        ticket.id as i64,
-                        e.seq as i64,
-                        e.at.date_naive().to_string(),
-                        ticket.service,
-                        counter,
-                        score,
-                        actor_kind_name(e.actor.kind),
-                        e.actor.id,
-                    ])?;
-                    // The ticket itself did not change.
-                    continue;
-                }
-                EventKind::ConfigChanged {
-                    version, section, ..
-                } => {
-                    let config = configs
-                        .iter()
-                        .find(|(v, _)| v == version)
-                        .map(|(_, c)| c)
-                        .ok_or_else(|| StoreError::Corrupt {
-                            seq: e.seq,
-                            reason: "a configuration change without its configuration".into(),
-                        })?;
-                    let document = serde_json::to_string(config.document.as_ref())
-                        .expect("configuration documents always serialise");
-                    // The first change ever also keeps what it replaced (the file), as version 0:
-                    // a restart later that day must rebuild the day from the configuration it
-                    // began with, not from the newest one (see `load_hall`).
-                    let before = serde_json::to_string(in_force.document.as_ref())
-                        .expect("configuration documents always serialise");
-                    tx.execute(
-                        "INSERT INTO config_versions (version, at, actor_id, section, document)
-                         SELECT 0, ?1, 'file', 'all', ?2
-                         WHERE NOT EXISTS (SELECT 1 FROM config_versions)",
-                        params![e.at.to_rfc3339(), before],
-                    )?;
-                    in_force = config.as_ref();
-                    config_version.execute(params![
-                        *version as i64,
-                        e.at.to_rfc3339(),
-                        e.actor.id,
-                        section,
-                        document,
-                    ])?;
-                }
-                _ => {}
-            }
-            if let EventKind::DayStarted { day, .. } = &e.kind {
-                // Tickets of earlier days that were never finished end here.
-                tx.execute(
-                    "UPDATE tickets SET status = 'expired'
-                     WHERE day < ?1 AND status IN ('waiting', 'called', 'serving')",
-                    [day.to_string()],
-                )?;
-            }
-            let Some(t) = ticket else { continue };
-            let view = serde_json::to_string(t).expect("tickets always serialise");
-            let at = e.at.timestamp();
-            if let EventKind::TicketIssued { .. } = e.kind {
-                upsert.execute(params![
-                    t.id as i64,
-                    t.day.to_string(),
-                    t.number,
-                    t.service,
-                    t.category.as_str(),
-                    status_name(t),
-                    logged
-                        .tracking_code
-                        .as_deref()
-                        .ok_or_else(|| StoreError::Corrupt {
-                            seq: e.seq,
-                            reason: "an issued ticket without its tracking code".into(),
-                        })?,
-                    (e.actor.kind == ActorKind::Device).then_some(&e.actor.id),
-                    t.issued_at.timestamp(),
-                    view,
-                ])?;
-                continue;
-            }
-            let officer = (e.actor.kind == ActorKind::User).then_some(&e.actor.id);
-            let (called, started, finished) = match e.kind {
-                EventKind::TicketCalled { recall: false, .. } => (Some(at), None, None),
-                EventKind::TicketServing { .. } => (None, Some(at), None),
-                EventKind::TicketDone { .. } | EventKind::TicketNoShow { .. } => {
-                    (None, None, Some(at))
-                }
-                _ => (None, None, None),
-            };
-            update.execute(params![
-                t.id as i64,
-                t.service,
-                status_name(t),
-                t.calls,
-                view,
-                t.counter,
-                called,
-                started,
-                finished,
-                officer,
-            ])?;
+    for logged in events {
+        let e = &logged.event;
+        if let EventKind::DayStarted { day, .. } = &e.kind {
+            // Before the rollup (the event's trigger) reads them.
+            service_days::describe_closed_days(&tx, in_force, *day)?;
         }
+        insert_event(&tx, logged)?;
+        match &e.kind {
+            EventKind::ConfigChanged {
+                version, section, ..
+            } => in_force = projection::keep_config(&tx, e, configs, in_force, *version, section)?,
+            EventKind::DayStarted { day, .. } => projection::expire_before(&tx, *day)?,
+            _ => {}
+        }
+        projection::project_ticket(&tx, logged)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// The entry itself, in the store's own versioned form (see `record`), which keeps the tracking
+/// code of an issued ticket; what is served is converted from it to the public `Event`, which has
+/// no place for it.
+fn insert_event(tx: &Connection, logged: &Logged) -> Result<(), StoreError> {
+    let e = &logged.event;
+    tx.prepare_cached(
+        "INSERT INTO events (seq, at, day, type, actor_kind, actor_id, ticket_id, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        e.seq as i64,
+        e.at.to_rfc3339(),
+        e.at.date_naive().to_string(),
+        type_name(&e.kind),
+        actor_kind_name(e.actor.kind),
+        e.actor.id,
+        e.kind.ticket().map(|t| t.id as i64),
+        Record::of(logged).encode(),
+    ])?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_sessions.sql"),
     include_str!("migrations/0005_service_days.sql"),
     include_str!("migrations/0006_day_names.sql"),
+    include_str!("migrations/0007_visits.sql"),
 ];
 
 /// The schema version this build writes.

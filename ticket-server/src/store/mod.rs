@@ -20,6 +20,7 @@
 pub mod backup;
 pub mod log;
 pub mod migrations;
+mod projection;
 pub mod record;
 #[cfg(test)]
 mod replay_tests;

@@ -1,7 +1,11 @@
 //! Statistics over a date range.
 //!
-//! Wait = first call − issue; service time = finish − start (tickets that were finished). Medians
-//! and 90th percentiles are exact (nearest-rank).
+//! The definitions (stated on the dashboard too): counts are one per ticket, under the service,
+//! loket and officer it ended with. Waits and service times are one per *stay* in a queue (a
+//! transferred ticket stays in two): wait = stay began (issue or transfer) → first call of that
+//! stay, judged against that stay's service's target; service time = start → end of that stay
+//! (finished, or transferred away while served). Medians and 90th percentiles are exact
+//! (nearest-rank).
 //!
 //! Closed days come from the rollup ([`super::rollup`]: counts and per-second histograms per day
 //! and per finished month, written in the same transaction that starts a new day); the days not
@@ -251,7 +255,8 @@ fn add_rolled(
     Ok(())
 }
 
-/// Days not rolled up yet, straight from the projection.
+/// Days not rolled up yet, straight from the projection: counts per ticket, waits and service
+/// times per stay (`visits`), as the rollup counts them when the day closes.
 fn add_live(
     conn: &Connection,
     config: &Config,
@@ -260,73 +265,110 @@ fn add_live(
     to: NaiveDate,
     groups: &mut BTreeMap<String, Acc>,
 ) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT service, counter, officer, status, issued_at, first_called_at, started_at, finished_at
-         FROM tickets WHERE day BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
     // A service removed today is still reported as it was, not as an unknown id.
     let mut now = AsConfigured::new(config);
+    let days = params![from.to_string(), to.to_string()];
+    let mut tickets = conn.prepare_cached(
+        "SELECT service, counter, officer, status FROM tickets WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = tickets.query(days)?;
     while let Some(r) = rows.next()? {
         let service: String = r.get(0)?;
-        let counter: Option<u32> = r.get(1)?;
-        let officer: Option<String> = r.get(2)?;
-        let status: String = r.get(3)?;
-        let issued_at: i64 = r.get(4)?;
-        let called: Option<i64> = r.get(5)?;
-        let started: Option<i64> = r.get(6)?;
-        let finished: Option<i64> = r.get(7)?;
-        let svc = now.get(conn, &service)?;
-        let key = match by {
-            StatsGroup::Service => service.clone(),
-            StatsGroup::Agency => svc
-                .as_ref()
-                .map_or_else(|| service.clone(), |s| s.agency.clone()),
-            StatsGroup::Counter => match counter {
-                Some(c) => c.to_string(),
-                None => continue, // never reached a loket
-            },
-            StatsGroup::Officer => match officer {
-                Some(o) => o,
-                None => continue,
-            },
+        let Some(acc) = live_group(
+            conn,
+            &mut now,
+            by,
+            to,
+            &service,
+            r.get(1)?,
+            r.get(2)?,
+            groups,
+        )?
+        else {
+            continue;
         };
-        let name = match by {
-            StatsGroup::Counter | StatsGroup::Officer => now.name(conn, dim(by), &key)?,
-            _ => None,
-        };
-        let acc = groups.entry(key).or_default();
-        if let Some(name) = name {
-            acc.name_on(&to.to_string(), &name);
-        }
-        if let Some(s) = &svc {
-            // Not closed yet: named as configured now.
-            let today = to.to_string();
-            match by {
-                StatsGroup::Service => acc.name_on(&today, &s.name),
-                StatsGroup::Agency => acc.name_on(&today, &s.agency_name),
-                StatsGroup::Counter | StatsGroup::Officer => {}
-            }
-        }
         acc.issued += 1;
-        match status.as_str() {
+        match r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)? {
             "done" => acc.served += 1,
             "no_show" => acc.no_shows += 1,
             "cancelled" => acc.cancelled += 1,
             _ => {}
         }
-        if let Some(c) = called {
-            let wait = (c - issued_at).max(0) as u32;
+    }
+    let mut visits = conn.prepare_cached(
+        "SELECT service, counter, officer, called_at - queued_at,
+                CASE WHEN outcome IN ('done', 'transferred') THEN ended_at - started_at END
+         FROM visits WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = visits.query(days)?;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(0)?;
+        let target = now.get(conn, &service)?.map(|s| s.target_wait_secs);
+        let Some(acc) = live_group(
+            conn,
+            &mut now,
+            by,
+            to,
+            &service,
+            r.get(1)?,
+            r.get(2)?,
+            groups,
+        )?
+        else {
+            continue;
+        };
+        if let Some(wait) = r.get::<_, Option<i64>>(3)? {
+            let wait = wait.max(0) as u32;
             acc.waits.add(wait, 1);
-            if svc.is_some_and(|s| wait <= s.target_wait_secs) {
+            if target.is_some_and(|t| wait <= t) {
                 acc.within += 1;
             }
         }
-        if let (Some(s), Some(f), "done") = (started, finished, status.as_str()) {
-            acc.service_times.add((f - s).max(0) as u32, 1);
+        if let Some(secs) = r.get::<_, Option<i64>>(4)? {
+            acc.service_times.add(secs.max(0) as u32, 1);
         }
     }
     Ok(())
+}
+
+/// The group a live fact belongs to (none: a ticket that never reached a loket or an officer, by
+/// loket or officer), named as configured now since its day is not closed.
+#[allow(clippy::too_many_arguments)] // one fact's coordinates, read by both of add_live's scans
+fn live_group<'a>(
+    conn: &Connection,
+    now: &mut AsConfigured,
+    by: StatsGroup,
+    to: NaiveDate,
+    service: &str,
+    counter: Option<u32>,
+    officer: Option<String>,
+    groups: &'a mut BTreeMap<String, Acc>,
+) -> Result<Option<&'a mut Acc>, StoreError> {
+    let svc = now.get(conn, service)?;
+    let key = match by {
+        StatsGroup::Service => service.to_string(),
+        StatsGroup::Agency => svc
+            .as_ref()
+            .map_or_else(|| service.to_string(), |s| s.agency.clone()),
+        StatsGroup::Counter => match counter {
+            Some(c) => c.to_string(),
+            None => return Ok(None),
+        },
+        StatsGroup::Officer => match officer {
+            Some(o) => o,
+            None => return Ok(None),
+        },
+    };
+    let name = match by {
+        StatsGroup::Counter | StatsGroup::Officer => now.name(conn, dim(by), &key)?,
+        StatsGroup::Service => svc.as_ref().map(|s| s.name.clone()),
+        StatsGroup::Agency => svc.as_ref().map(|s| s.agency_name.clone()),
+    };
+    let acc = groups.entry(key).or_default();
+    if let Some(name) = name {
+        acc.name_on(&to.to_string(), &name);
+    }
+    Ok(Some(acc))
 }
 
 fn label(config: &Config, by: StatsGroup, key: &str) -> String {
