@@ -241,6 +241,9 @@ fn tracking_code(n: u64) -> String {
     code
 }
 
+// Longer than most: one discrete-event loop whose arms all push onto the same agenda and draw
+// from the same seeded rng in a fixed order, which the generator's determinism depends on. The
+// decisions themselves live in `next_for_free_loket`, `lokets_of` and `model`.
 #[allow(clippy::too_many_arguments)]
 fn simulate_day(
     config: &Arc<Config>,
@@ -262,33 +265,7 @@ fn simulate_day(
             .find(|d| d.kind == antri_wire::DeviceKind::Kiosk)
             .map_or("kiosk-1".to_string(), |d| d.id.clone()),
     };
-    let lokets: Vec<Loket> = config
-        .counters
-        .iter()
-        .map(|c| {
-            let services: Vec<&Service> = c
-                .services
-                .iter()
-                .filter_map(|s| config.service(s))
-                .collect();
-            let officer = config
-                .users
-                .iter()
-                .find(|u| u.role == antri_wire::Role::Officer && u.counters.contains(&c.number))
-                .map_or(format!("petugas-loket-{}", c.number), |u| {
-                    u.username.clone()
-                });
-            Loket {
-                number: c.number,
-                officer: Actor {
-                    kind: ActorKind::User,
-                    id: officer,
-                },
-                windows: working_windows(&services, date),
-            }
-        })
-        .filter(|l| !l.windows.is_empty())
-        .collect();
+    let lokets = lokets_of(config, date);
     let by_number: HashMap<u32, &Loket> = lokets.iter().map(|l| (l.number, l)).collect();
     // The service of the ticket each loket has in hand.
     let mut in_hand: HashMap<u32, usize> = HashMap::new();
@@ -337,57 +314,45 @@ fn simulate_day(
             }
             Action::Free(n) => {
                 let l = by_number[&n];
-                // Which window are we in, and how long is left of it?
-                let Some(&(_, end)) = l.windows.iter().find(|(a, z)| *a <= local && local < *z)
-                else {
-                    match l.windows.iter().find(|(a, _)| *a > local) {
-                        // Between windows: a break. Pause (if working) and come back after it.
-                        Some(&(next, _)) => {
-                            let _ = run(
-                                hall,
-                                Command::Pause {
-                                    counter: n,
-                                    reason: if date.weekday() == chrono::Weekday::Fri {
-                                        PauseReason::Prayer
-                                    } else {
-                                        PauseReason::Break
-                                    },
-                                    note: None,
-                                },
-                                &l.officer,
-                            );
-                            let back = at(next).timestamp() + rng.range(0, 120) as i64;
-                            push(&mut agenda, back, Action::Resume(n));
+                match next_for_free_loket(l, local, date) {
+                    Free::Pause { reason, back } => {
+                        let _ = run(
+                            hall,
+                            Command::Pause {
+                                counter: n,
+                                reason,
+                                note: None,
+                            },
+                            &l.officer,
+                        );
+                        let back = at(back).timestamp() + rng.range(0, 120) as i64;
+                        push(&mut agenda, back, Action::Resume(n));
+                    }
+                    Free::Close => {
+                        let _ = run(hall, Command::Close(n), &l.officer);
+                    }
+                    Free::Wait(end) => push(&mut agenda, at(end).timestamp(), Action::Free(n)),
+                    Free::Call(end) => {
+                        let left = (at(end).timestamp() - t).max(0) as u32;
+                        match run(hall, Command::CallNext(n), &l.officer) {
+                            Ok(Reply::Counter(r)) => {
+                                let Some(ticket) = r.ticket else { continue };
+                                let service = config
+                                    .services
+                                    .iter()
+                                    .position(|s| s.id == ticket.service)
+                                    .unwrap_or(0);
+                                in_hand.insert(n, service);
+                                let (action, after) = model.at_loket(rng, left);
+                                push(&mut agenda, t + after as i64, action_for(n, action));
+                            }
+                            Ok(_) => {}
+                            Err(QueueError::QueueEmpty(_)) => {
+                                push(&mut agenda, t + rng.range(30, 120) as i64, Action::Free(n))
+                            }
+                            Err(_) => push(&mut agenda, t + 60, Action::Free(n)),
                         }
-                        None => {
-                            let _ = run(hall, Command::Close(n), &l.officer);
-                        }
                     }
-                    continue;
-                };
-                let left = (at(end).timestamp() - t).max(0) as u32;
-                // Not worth calling someone who cannot be finished before the break or closing.
-                if left < 240 {
-                    push(&mut agenda, at(end).timestamp(), Action::Free(n));
-                    continue;
-                }
-                match run(hall, Command::CallNext(n), &l.officer) {
-                    Ok(Reply::Counter(r)) => {
-                        let Some(ticket) = r.ticket else { continue };
-                        let service = config
-                            .services
-                            .iter()
-                            .position(|s| s.id == ticket.service)
-                            .unwrap_or(0);
-                        in_hand.insert(n, service);
-                        let (action, after) = model.at_loket(rng, left);
-                        push(&mut agenda, t + after as i64, action_for(n, action));
-                    }
-                    Ok(_) => {}
-                    Err(QueueError::QueueEmpty(_)) => {
-                        push(&mut agenda, t + rng.range(30, 120) as i64, Action::Free(n))
-                    }
-                    Err(_) => push(&mut agenda, t + 60, Action::Free(n)),
                 }
             }
             Action::Recall(n) => {
@@ -438,6 +403,74 @@ fn simulate_day(
         }
     }
     report
+}
+
+/// The lokets that work on `date`, each with its officer and working windows.
+fn lokets_of(config: &Config, date: NaiveDate) -> Vec<Loket> {
+    config
+        .counters
+        .iter()
+        .map(|c| {
+            let services: Vec<&Service> = c
+                .services
+                .iter()
+                .filter_map(|s| config.service(s))
+                .collect();
+            let officer = config
+                .users
+                .iter()
+                .find(|u| u.role == antri_wire::Role::Officer && u.counters.contains(&c.number))
+                .map_or(format!("petugas-loket-{}", c.number), |u| {
+                    u.username.clone()
+                });
+            Loket {
+                number: c.number,
+                officer: Actor {
+                    kind: ActorKind::User,
+                    id: officer,
+                },
+                windows: working_windows(&services, date),
+            }
+        })
+        .filter(|l| !l.windows.is_empty())
+        .collect()
+}
+
+/// What a loket that has just become free does at `local`.
+enum Free {
+    /// Between working windows: a break (prayer on Fridays) until `back`.
+    Pause {
+        reason: PauseReason,
+        back: NaiveTime,
+    },
+    /// After its last window.
+    Close,
+    /// Too close to the window's end to serve anyone: wait for it.
+    Wait(NaiveTime),
+    /// Call the next ticket; the window ends at the time given.
+    Call(NaiveTime),
+}
+
+fn next_for_free_loket(l: &Loket, local: NaiveTime, date: NaiveDate) -> Free {
+    let Some(&(_, end)) = l.windows.iter().find(|(a, z)| *a <= local && local < *z) else {
+        return match l.windows.iter().find(|(a, _)| *a > local) {
+            Some(&(back, _)) => Free::Pause {
+                reason: if date.weekday() == chrono::Weekday::Fri {
+                    PauseReason::Prayer
+                } else {
+                    PauseReason::Break
+                },
+                back,
+            },
+            None => Free::Close,
+        };
+    };
+    // Not worth calling someone who cannot be finished before the break or closing.
+    if (end - local).num_seconds() < 240 {
+        Free::Wait(end)
+    } else {
+        Free::Call(end)
+    }
 }
 
 fn action_for(n: u32, a: model::Next) -> Action {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use antri_wire::event::ActorKind;
-use antri_wire::{Event, EventKind};
+use antri_wire::{Event, EventKind, TicketView};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
@@ -81,64 +81,16 @@ pub(super) fn project_ticket(tx: &Connection, logged: &Logged) -> Result<(), Sto
     let Some(t) = e.kind.ticket() else {
         return Ok(());
     };
-    let view = serde_json::to_string(t).expect("tickets always serialise");
-    let at = e.at.timestamp();
-    let officer = (e.actor.kind == ActorKind::User).then_some(e.actor.id.as_str());
     match &e.kind {
-        EventKind::TicketRated {
-            ticket,
-            counter,
-            score,
-        } => {
-            tx.prepare_cached(
-                "INSERT INTO ratings (ticket_id, seq, day, service, counter, score, actor_kind,
-                                      actor_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                ticket.id as i64,
-                e.seq as i64,
-                e.at.date_naive().to_string(),
-                ticket.service,
-                counter,
-                score,
-                actor_kind_name(e.actor.kind),
-                e.actor.id,
-            ])?;
+        EventKind::TicketRated { counter, score, .. } => {
             // The ticket itself did not change.
-            return Ok(());
+            return project_rating(tx, e, t, *counter, *score);
         }
-        EventKind::TicketIssued { .. } => {
-            let code = logged
-                .tracking_code
-                .as_deref()
-                .ok_or_else(|| StoreError::Corrupt {
-                    seq: e.seq,
-                    reason: "an issued ticket without its tracking code".into(),
-                })?;
-            tx.prepare_cached(
-                "INSERT INTO tickets (id, day, number, issued_service, service, category, status,
-                                      tracking_code, device, issued_at, view)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                t.id as i64,
-                t.day.to_string(),
-                t.number,
-                t.service,
-                t.category.as_str(),
-                status_name(t),
-                code,
-                (e.actor.kind == ActorKind::Device).then_some(&e.actor.id),
-                t.issued_at.timestamp(),
-                view,
-            ])?;
-            open_visit(tx, t.id, &t.day, &t.service, t.issued_at.timestamp())?;
-            return Ok(());
-        }
+        EventKind::TicketIssued { .. } => return project_issue(tx, logged, t),
         _ => {}
     }
+    let at = e.at.timestamp();
+    let officer = (e.actor.kind == ActorKind::User).then_some(e.actor.id.as_str());
     let (called, started, finished) = match e.kind {
         EventKind::TicketCalled { recall: false, .. } => (Some(at), None, None),
         EventKind::TicketServing { .. } => (None, Some(at), None),
@@ -159,7 +111,7 @@ pub(super) fn project_ticket(tx: &Connection, logged: &Logged) -> Result<(), Sto
         t.service,
         status_name(t),
         t.calls,
-        view,
+        serde_json::to_string(t).expect("tickets always serialise"),
         t.counter,
         called,
         started,
@@ -167,6 +119,61 @@ pub(super) fn project_ticket(tx: &Connection, logged: &Logged) -> Result<(), Sto
         officer,
     ])?;
     project_visit(tx, e, officer)
+}
+
+fn project_rating(
+    tx: &Connection,
+    e: &Event,
+    ticket: &TicketView,
+    counter: Option<u32>,
+    score: u8,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO ratings (ticket_id, seq, day, service, counter, score, actor_kind, actor_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        ticket.id as i64,
+        e.seq as i64,
+        e.at.date_naive().to_string(),
+        ticket.service,
+        counter,
+        score,
+        actor_kind_name(e.actor.kind),
+        e.actor.id,
+    ])?;
+    Ok(())
+}
+
+/// A new ticket's row (with its tracking code, which only the store keeps) and its first stay.
+fn project_issue(tx: &Connection, logged: &Logged, t: &TicketView) -> Result<(), StoreError> {
+    let e = &logged.event;
+    let code = logged
+        .tracking_code
+        .as_deref()
+        .ok_or_else(|| StoreError::Corrupt {
+            seq: e.seq,
+            reason: "an issued ticket without its tracking code".into(),
+        })?;
+    tx.prepare_cached(
+        "INSERT INTO tickets (id, day, number, issued_service, service, category, status,
+                              tracking_code, device, issued_at, view)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        t.id as i64,
+        t.day.to_string(),
+        t.number,
+        t.service,
+        t.category.as_str(),
+        status_name(t),
+        code,
+        (e.actor.kind == ActorKind::Device).then_some(&e.actor.id),
+        t.issued_at.timestamp(),
+        serde_json::to_string(t).expect("tickets always serialise"),
+    ])?;
+    open_visit(tx, t.id, &t.day, &t.service, t.issued_at.timestamp())
 }
 
 fn open_visit(

@@ -93,6 +93,49 @@ pub struct Report {
 
 /// Satisfaction of the ratings given between `from` and `to` (local days, inclusive), grouped
 /// like the statistics: by service, agency, loket (where the ticket was served) or officer.
+/// A rating's group, and its name on the rating's day: a closed day's service, loket or officer as
+/// described that day; a day not closed yet's as configured now (or, removed today, as it was).
+fn group_of(
+    conn: &Connection,
+    described: &super::service_days::Described,
+    now: &mut super::service_days::AsConfigured,
+    by: StatsGroup,
+    (service, counter, officer): (&str, Option<u32>, Option<String>),
+    day: &str,
+) -> Result<Option<(String, Option<String>)>, StoreError> {
+    let was = match described.latest(service, day, day) {
+        Some((_, d)) => Some(d.clone()),
+        None => now.get(conn, service)?,
+    };
+    let key = match by {
+        StatsGroup::Service => Some(service.to_string()),
+        StatsGroup::Agency => Some(
+            was.as_ref()
+                .map_or_else(|| service.to_string(), |d| d.agency.clone()),
+        ),
+        StatsGroup::Counter => counter.map(|c| c.to_string()),
+        StatsGroup::Officer => officer,
+    };
+    let Some(key) = key else { return Ok(None) };
+    let name = match (by, was) {
+        (StatsGroup::Service, Some(d)) => Some(d.name),
+        (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
+        (StatsGroup::Counter, _) | (StatsGroup::Officer, _) => {
+            let dim = if by == StatsGroup::Counter {
+                "counter"
+            } else {
+                "officer"
+            };
+            match described.latest_name(dim, &key, day, day) {
+                Some((_, n)) => Some(n.to_string()),
+                None => now.name(conn, dim, &key)?,
+            }
+        }
+        _ => None,
+    };
+    Ok(Some((key, name)))
+}
+
 pub fn satisfaction(
     conn: &Connection,
     config: &Config,
@@ -126,39 +169,16 @@ pub fn satisfaction(
         let n: u32 = r.get(4)?;
         let day: String = r.get(5)?;
         overall.add(score, n);
-        // A closed day's service as described that day; a day not closed yet's as configured now
-        // (or, removed today, as it was).
-        let was = match described.latest(&service, &day, &day) {
-            Some((_, d)) => Some(d.clone()),
-            None => now.get(conn, &service)?,
-        };
-        let key = match by {
-            StatsGroup::Service => Some(service.clone()),
-            StatsGroup::Agency => Some(
-                was.as_ref()
-                    .map_or_else(|| service.clone(), |d| d.agency.clone()),
-            ),
-            StatsGroup::Counter => counter.map(|c| c.to_string()),
-            StatsGroup::Officer => officer,
-        };
-        let Some(key) = key else { continue };
-        // Named as on the latest day it was rated: a closed day as it was named that day, a day
-        // not closed yet as configured now (or, removed today, as it was).
-        let name = match (by, was) {
-            (StatsGroup::Service, Some(d)) => Some(d.name),
-            (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
-            (StatsGroup::Counter, _) | (StatsGroup::Officer, _) => {
-                let dim = if by == StatsGroup::Counter {
-                    "counter"
-                } else {
-                    "officer"
-                };
-                match described.latest_name(dim, &key, &day, &day) {
-                    Some((_, n)) => Some(n.to_string()),
-                    None => now.name(conn, dim, &key)?,
-                }
-            }
-            _ => None,
+        let Some((key, name)) = group_of(
+            conn,
+            &described,
+            &mut now,
+            by,
+            (&service, counter, officer),
+            &day,
+        )?
+        else {
+            continue;
         };
         if let Some(name) = name {
             if names.get(&key).is_none_or(|(d, _)| *d <= day) {

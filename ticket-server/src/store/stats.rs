@@ -213,6 +213,19 @@ fn add_rolled(
         acc.no_shows += r.get::<_, i64>(5)? as u64;
         acc.cancelled += r.get::<_, i64>(6)? as u64;
     }
+    add_rolled_hists(conn, config, described, by, part, groups)
+}
+
+/// A rolled-up part's wait and service-time histograms, each wait judged against the target its
+/// service had then.
+fn add_rolled_hists(
+    conn: &Connection,
+    config: &Config,
+    described: &Described,
+    by: StatsGroup,
+    part: &Part,
+    groups: &mut BTreeMap<String, Acc>,
+) -> Result<(), StoreError> {
     let mut hists = conn.prepare_cached(
         "SELECT key, service, kind = 'wait', hist, period FROM stats_hist
          WHERE level = ?1 AND dim = ?2 AND period BETWEEN ?3 AND ?4",

@@ -38,7 +38,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::events::Hub;
 use crate::metrics::Metrics;
-use crate::queue::{Command, Hall, QueueError, Reply};
+use crate::queue::{Command, Hall, Logged, QueueError, Reply};
 
 /// The most commands that share one commit.
 pub const MAX_BATCH: usize = 1024;
@@ -279,18 +279,7 @@ fn run(
                     // Before anyone sees the change: a removed token stops working no later.
                     hook(newest);
                 }
-                if !events.is_empty() {
-                    let mut p = published.write().unwrap_or_else(|e| e.into_inner());
-                    for e in &events {
-                        p.apply(e);
-                        // At the same point in the sequence as the deciding hall did.
-                        if let Some((_, c)) = configs.iter().find(|(v, _)| *v == e.seq) {
-                            p.reconfigure(c.clone());
-                        }
-                    }
-                    drop(p);
-                    parts.hub.publish(events.iter().map(|l| &l.event));
-                }
+                publish(&published, &parts, &events, &configs);
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.reply.send(result.map_err(WriteError::from));
                 }
@@ -315,6 +304,28 @@ fn run(
         }
     }
     Ok(())
+}
+
+/// Committed events reach the readers' hall and the subscribers, in order.
+fn publish(
+    published: &RwLock<Hall>,
+    parts: &WriterParts,
+    events: &[Logged],
+    configs: &[(u64, Arc<Config>)],
+) {
+    if events.is_empty() {
+        return;
+    }
+    let mut p = published.write().unwrap_or_else(|e| e.into_inner());
+    for e in events {
+        p.apply(e);
+        // At the same point in the sequence as the deciding hall did.
+        if let Some((_, c)) = configs.iter().find(|(v, _)| *v == e.seq) {
+            p.reconfigure(c.clone());
+        }
+    }
+    drop(p);
+    parts.hub.publish(events.iter().map(|l| &l.event));
 }
 
 #[cfg(test)]
