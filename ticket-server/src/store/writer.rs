@@ -194,7 +194,7 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
         .name("antri-writer".into())
         .spawn(move || {
             let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                run(conn, hall, shared, &mut rx, parts, &hook)
+                run(conn, hall, shared, &mut rx, parts, &hook, &failure_tx)
             }));
             let failed = match ran {
                 Ok(outcome) => outcome.err(),
@@ -235,6 +235,7 @@ fn run(
     rx: &mut mpsc::Receiver<Job>,
     parts: WriterParts,
     on_config: &OnceLock<ConfigHook>,
+    failure_tx: &watch::Sender<Option<String>>,
 ) -> Result<(), String> {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut failed_in_a_row = 0;
@@ -287,6 +288,14 @@ fn run(
             Err(e) => {
                 tracing::error!(error = %e, events = events.len(), "commit failed; nothing of this batch was stored");
                 hall = published.read().unwrap_or_else(|e| e.into_inner()).clone();
+                failed_in_a_row += 1;
+                let gave_up = (failed_in_a_row >= MAX_FAILED_COMMITS)
+                    .then(|| format!("{failed_in_a_row} commits in a row failed; the last: {e}"));
+                if let Some(reason) = &gave_up {
+                    // Before the last callers hear "not stored": whoever asks next (/healthz, a
+                    // retry) already finds the writer failed.
+                    failure_tx.send_replace(Some(reason.clone()));
+                }
                 for (job, result) in batch.drain(..).zip(results) {
                     let answer = match result {
                         Err(rejected) => Err(WriteError::Rejected(rejected)),
@@ -294,11 +303,8 @@ fn run(
                     };
                     let _ = job.reply.send(answer);
                 }
-                failed_in_a_row += 1;
-                if failed_in_a_row >= MAX_FAILED_COMMITS {
-                    return Err(format!(
-                        "{failed_in_a_row} commits in a row failed; the last: {e}"
-                    ));
+                if let Some(reason) = gave_up {
+                    return Err(reason);
                 }
             }
         }
