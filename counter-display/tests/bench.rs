@@ -14,12 +14,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{percentile, rss_kib};
-use antri_testkit::process::Reaped;
+use antri_testkit_ui::xvfb::spawn_logged;
 use common::{Display, Hall, Server};
 use slint::ComponentHandle;
 
@@ -121,18 +121,11 @@ fn rss_after_10000_calls() {
         ),
     )
     .unwrap();
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_counter-display"))
-            .arg("--config")
-            .arg(&config)
-            .env("DISPLAY", &xvfb.display)
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            // The display logs (tracing) to stdout.
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    // It logs (tracing) to stdout, where its timings are read.
+    let mut child = spawn_logged(
+        Path::new(env!("CARGO_BIN_EXE_counter-display")),
+        &config,
+        &xvfb,
     );
     let pid = child.0.id();
     // Count what the display reports for each call: announced, or (queue full) shown only.

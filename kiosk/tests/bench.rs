@@ -13,12 +13,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{percentile, rss_kib};
-use antri_testkit::process::Reaped;
+use antri_testkit_ui::xvfb::spawn_logged;
 use common::*;
 use kiosk::controller::Timings;
 
@@ -77,19 +77,8 @@ fn start_and_memory() {
     .unwrap();
 
     let spawned = Instant::now();
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_kiosk"))
-            .arg("--config")
-            .arg(&config)
-            .env("DISPLAY", &xvfb.display)
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            // The kiosk logs (tracing) to stdout.
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    // It logs (tracing) to stdout, where its timings are read.
+    let mut child = spawn_logged(Path::new(env!("CARGO_BIN_EXE_kiosk")), &config, &xvfb);
     let pid = child.0.id();
     let log = child.0.stdout.take().unwrap();
     let (line_tx, line_rx) = mpsc::channel::<(Instant, String)>();

@@ -50,3 +50,20 @@ pub fn start_as_installed(
     assert_eq!(windows, vec![screen], "{}", program.log());
     program
 }
+
+/// Start `binary --config <config>` on `x` for a benchmark, its log (tracing, info, no colour)
+/// piped to the caller through the child's stdout, where the benchmark reads its timings.
+pub fn spawn_logged(binary: &Path, config: &Path, x: &Xvfb) -> antri_testkit::process::Reaped {
+    antri_testkit::process::Reaped(
+        std::process::Command::new(binary)
+            .arg("--config")
+            .arg(config)
+            .env("DISPLAY", &x.display)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
