@@ -7,6 +7,7 @@
 //!   writer thread that group-commits.
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
+//! - [`booking`]: online booking's rules: the NIK, sessions, when booking opens, check-in.
 //! - [`auth`]: users, devices, sessions (kept hashed in the database), login throttling.
 //! - [`security`]: sample or weak secrets refused on a LAN; `public_url` checked for the QR codes.
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
@@ -15,6 +16,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod booking;
 pub mod clock;
 pub mod config;
 pub mod events;

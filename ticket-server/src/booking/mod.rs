@@ -1,0 +1,11 @@
+//! Online booking (reservasi): the rules that need no I/O.
+//!
+//! - [`nik`]: the visitor's NIK checked for its structure, masked for the officer, and hashed
+//!   under the building's key for the one-booking-per-person checks; never kept in clear.
+//! - [`plan`]: a service's booking settings (sessions, online seats, when booking opens, the
+//!   check-in window, what a late visitor gets, closed dates) and the rules of time they imply.
+//!
+//! The booking desk itself (seats, the booking page, check-in at the kiosk) builds on these.
+
+pub mod nik;
+pub mod plan;
