@@ -5,7 +5,10 @@
 //! - [`plan`]: a service's booking settings (sessions, online seats, when booking opens, the
 //!   check-in window, what a late visitor gets, closed dates) and the rules of time they imply.
 //!
-//! The booking desk itself (seats, the booking page, check-in at the kiosk) builds on these.
+//! - [`desk`]: seats and the per-person rules, decided one at a time like the hall.
+//!
+//! The booking page, the store and check-in at the kiosk build on these.
 
+pub mod desk;
 pub mod nik;
 pub mod plan;
