@@ -23,6 +23,7 @@ const DASHBOARD_HTML: &str = include_str!("dashboard.html");
 const TRACK_HTML: &str = include_str!("track.html");
 const ADMIN_HTML: &str = include_str!("admin.html");
 const RATE_HTML: &str = include_str!("rate.html");
+const BOOKING_HTML: &str = include_str!("booking.html");
 
 /// `(name, content type, content)` of every static file.
 const STATIC: &[(&str, &str, &str)] = &[
@@ -91,6 +92,16 @@ const STATIC: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("static/track.js"),
     ),
+    (
+        "booking.css",
+        "text/css; charset=utf-8",
+        include_str!("static/booking.css"),
+    ),
+    (
+        "booking.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/booking.js"),
+    ),
 ];
 
 fn page(html: &'static str) -> Response {
@@ -111,6 +122,11 @@ pub async fn dashboard() -> Response {
 
 pub async fn admin() -> Response {
     page(ADMIN_HTML)
+}
+
+/// `GET /booking`: the public booking page; everything it shows comes from `/api/v1/booking…`.
+pub async fn booking() -> Response {
+    page(BOOKING_HTML)
 }
 
 /// `GET /rate/{loket}`: the rating tablet's page. The page itself is public; the tablet's device
