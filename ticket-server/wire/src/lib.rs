@@ -4,6 +4,7 @@
 //!   request/response bodies of `/api/v1`.
 //! - [`event`]: the live event stream — one [`event::Event`] per entry of the server's log, each with
 //!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
+//! - [`booking`]: online booking: the public booking page's answers and requests, and check-in.
 //! - [`calendar`]: Indonesian and English day and month names, and the time of day as `09.05 WIB`,
 //!   for every date and time a visitor reads.
 //! - [`wait`]: the estimated wait in words ("segera", "sekitar 12 menit"), one rule for the kiosk,
@@ -13,6 +14,7 @@
 //!
 //! The server, kiosk and counter-display all depend on this crate, so a type is defined once.
 
+pub mod booking;
 pub mod calendar;
 pub mod event;
 pub mod types;

@@ -1,0 +1,129 @@
+//! Online booking on the wire: what the public booking page reads and sends, and what a kiosk
+//! gets when a visitor checks in with a booking code.
+//!
+//! No NIK in clear ever leaves the server: a booking shows its masked form (`3271********0001`),
+//! which the officer compares with the KTP. The booking code is the visitor's key, like a ticket's
+//! tracking code: it is in the answers to its holder only, never in an event.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::types::{IssuedTicket, Text};
+
+/// `GET /api/v1/booking`: the agencies and services that take bookings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookingCatalog {
+    pub building: String,
+    /// How long a booking's masked NIK and phone number are kept after the visit.
+    pub retention_days: u32,
+    pub agencies: Vec<BookingAgency>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookingAgency {
+    pub id: String,
+    pub name: Text,
+    pub services: Vec<Named>,
+}
+
+/// An agency or a service: its id and its name in both languages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name: Text,
+}
+
+/// `GET /api/v1/booking/services/{service}/days`: the dates a visitor may look at, each session
+/// with what is left.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookingDays {
+    pub service: String,
+    pub days: Vec<BookingDay>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookingDay {
+    pub date: NaiveDate,
+    pub sessions: Vec<SessionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub index: u32,
+    /// Local times, "08:00".
+    pub from: String,
+    pub to: String,
+    pub seats_left: u32,
+    pub state: SessionState,
+    /// When booking opens (local), for a session not open yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    Open,
+    Full,
+    NotYet,
+    /// Started, or the date is closed.
+    Over,
+}
+
+/// `POST /api/v1/bookings`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookRequest {
+    pub service: String,
+    pub date: NaiveDate,
+    pub session: u32,
+    /// As typed; checked for its structure and never stored in clear.
+    pub nik: String,
+    /// For reminders, kept only with `reminders` true.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub reminders: bool,
+}
+
+/// `POST /api/v1/bookings/{code}/reschedule`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RescheduleRequest {
+    pub date: NaiveDate,
+    pub session: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Active,
+    CheckedIn,
+    Cancelled,
+    NoShow,
+}
+
+/// A booking as its holder sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookingView {
+    pub code: String,
+    pub status: BookingStatus,
+    pub service: Named,
+    pub agency: Named,
+    pub date: NaiveDate,
+    pub session: u32,
+    pub from: String,
+    pub to: String,
+    /// The check-in window at the kiosk, local "HH:MM".
+    pub checkin_from: String,
+    pub checkin_until: String,
+    pub nik_masked: String,
+    pub reminders: bool,
+}
+
+/// `POST /api/v1/bookings/{code}/check-in` (a kiosk): the ticket, placed at the session's start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckedIn {
+    pub issued: IssuedTicket,
+    /// "09:00–10:00", printed on the ticket.
+    pub session: String,
+    pub nik_masked: String,
+}
