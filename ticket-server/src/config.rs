@@ -497,10 +497,39 @@ fn hours(raw: &raw::Hours, at: &str, errs: &mut Vec<String>) -> Hours {
     out
 }
 
+/// Check a whole document. Each section has its own validator, called in the file's order so the
+/// problems are listed as an operator reads the file; a later section gets what it refers to from
+/// the earlier ones (services name agencies, lokets name services, users and devices name lokets).
 fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let mut errs = Vec::new();
     let document = Arc::new(raw.clone());
+    let building = building(&raw, &mut errs);
+    let queue = queue_policy(&raw.queue, &mut errs);
+    let agencies = agencies(&raw.agencies, &mut errs);
+    let agency_ids: HashSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
+    let services = services(&raw, &building.hours, &agency_ids, &mut errs);
+    let service_ids: HashSet<&str> = services.iter().map(|s| s.id.as_str()).collect();
+    let counters = counters(&raw.counters, &service_ids, &mut errs);
+    let numbers: HashSet<u32> = counters.iter().map(|c| c.number).collect();
+    let users = users(&raw.users, &numbers, &mut errs);
+    let devices = devices(&raw.devices, &numbers, &mut errs);
+    if !errs.is_empty() {
+        return Err(ConfigError::Invalid(errs));
+    }
+    Ok(Config {
+        building,
+        queue,
+        agencies,
+        services,
+        counters,
+        users,
+        devices,
+        document,
+    })
+}
 
+/// `[building]` and the building's `[hours]`.
+fn building(raw: &raw::File, errs: &mut Vec<String>) -> Building {
     let zone = Zone::parse(&raw.building.timezone).unwrap_or_else(|| {
         errs.push(format!(
             "building.timezone: \"{}\" is not an Indonesian time zone; use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
@@ -518,17 +547,25 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             raw.building.public_url
         ));
     }
-    let building_hours = hours(&raw.hours, "hours", &mut errs);
+    Building {
+        name: raw.building.name.clone(),
+        zone,
+        public_url,
+        hours: hours(&raw.hours, "hours", errs),
+    }
+}
 
+/// `[queue]`.
+fn queue_policy(raw: &raw::Queue, errs: &mut Vec<String>) -> QueuePolicy {
     let ratio_ok = in_range(
         "queue.regular_per_priority",
-        raw.queue.regular_per_priority,
+        raw.regular_per_priority,
         &limits::REGULAR_PER_PRIORITY,
-        &mut errs,
+        errs,
     );
-    let priority = match raw.queue.priority.as_str() {
+    let priority = match raw.priority.as_str() {
         "first" => PriorityPolicy::First,
-        "ratio" if ratio_ok => PriorityPolicy::Ratio(raw.queue.regular_per_priority),
+        "ratio" if ratio_ok => PriorityPolicy::Ratio(raw.regular_per_priority),
         "ratio" => PriorityPolicy::First,
         other => {
             errs.push(format!(
@@ -539,35 +576,52 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     };
     in_range(
         "queue.number_digits",
-        raw.queue.number_digits,
+        raw.number_digits,
         &limits::NUMBER_DIGITS,
-        &mut errs,
+        errs,
     );
-
-    let mut agencies = Vec::new();
-    let mut agency_ids = HashSet::new();
-    for (i, a) in raw.agencies.iter().enumerate() {
-        if !is_slug(&a.id) {
-            errs.push(format!(
-                "agencies[{i}].id: \"{}\" must be lowercase letters, digits, - or _",
-                a.id
-            ));
-        }
-        if !agency_ids.insert(a.id.clone()) {
-            errs.push(format!("agencies[{i}].id: \"{}\" is used twice", a.id));
-        }
-        agencies.push(Agency {
-            id: a.id.clone(),
-            name: Text {
-                id: a.name_id.clone(),
-                en: a.name_en.clone(),
-            },
-        });
+    QueuePolicy {
+        priority,
+        number_digits: raw.number_digits,
     }
+}
 
-    let mut services = Vec::new();
-    let mut service_ids = HashSet::new();
+/// `[[agencies]]`.
+fn agencies(raw: &[raw::Agency], errs: &mut Vec<String>) -> Vec<Agency> {
+    let mut ids = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if !is_slug(&a.id) {
+                errs.push(format!(
+                    "agencies[{i}].id: \"{}\" must be lowercase letters, digits, - or _",
+                    a.id
+                ));
+            }
+            if !ids.insert(a.id.as_str()) {
+                errs.push(format!("agencies[{i}].id: \"{}\" is used twice", a.id));
+            }
+            Agency {
+                id: a.id.clone(),
+                name: Text {
+                    id: a.name_id.clone(),
+                    en: a.name_en.clone(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// `[[services]]`: each checked alone, then prefixes and ids across them.
+fn services(
+    raw: &raw::File,
+    building_hours: &Hours,
+    agency_ids: &HashSet<&str>,
+    errs: &mut Vec<String>,
+) -> Vec<Service> {
+    let mut ids = HashSet::new();
     let mut prefixes = HashMap::new();
+    let mut services = Vec::new();
     for (i, s) in raw.services.iter().enumerate() {
         let at = format!("services[{i}]");
         if !is_slug(&s.id) {
@@ -576,10 +630,10 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
                 s.id
             ));
         }
-        if !service_ids.insert(s.id.clone()) {
+        if !ids.insert(s.id.as_str()) {
             errs.push(format!("{at}.id: \"{}\" is used twice", s.id));
         }
-        if !agency_ids.contains(&s.agency) {
+        if !agency_ids.contains(s.agency.as_str()) {
             errs.push(format!(
                 "{at}.agency: \"{}\" is not one of the agencies",
                 s.agency
@@ -593,72 +647,81 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
                 "{at}.prefix: \"{}\" must be 1–3 capital letters A–Z",
                 s.prefix
             ));
-        } else if let Some(other) = prefixes.insert(s.prefix.clone(), s.id.clone()) {
+        } else if let Some(other) = prefixes.insert(s.prefix.as_str(), s.id.as_str()) {
             errs.push(format!(
                 "{at}.prefix: \"{}\" is already the prefix of service \"{other}\"",
                 s.prefix
             ));
         }
-        match s.quota {
-            Some(0) => errs.push(format!(
-                "{at}.quota: 0 would never issue a ticket; leave it out for no limit"
-            )),
-            Some(q) => {
-                in_range(&format!("{at}.quota"), q, &limits::QUOTA, &mut errs);
-            }
-            None => {}
-        }
-        for (field, minutes) in [
-            ("target_wait_minutes", s.target_wait_minutes),
-            ("service_minutes", s.service_minutes),
-        ] {
-            in_range(
-                &format!("{at}.{field}"),
-                minutes,
-                &limits::MINUTES,
-                &mut errs,
-            );
-        }
-        let hours = match &s.hours {
-            Some(h) => {
-                let mut h = h.clone();
-                // A service's own hours without breaks keep the building's breaks.
-                if h.breaks.is_empty() {
-                    h.breaks = raw.hours.breaks.clone();
-                }
-                self::hours(&h, &format!("{at}.hours"), &mut errs)
-            }
-            None => building_hours.clone(),
-        };
-        services.push(Service {
-            id: s.id.clone(),
-            agency: s.agency.clone(),
-            prefix: s.prefix.clone(),
-            name: Text {
-                id: s.name_id.clone(),
-                en: s.name_en.clone(),
-            },
-            quota: s.quota,
-            // In range (checked above) these cannot overflow; out of range the file is refused.
-            target_wait_secs: s.target_wait_minutes.saturating_mul(60),
-            service_secs: s.service_minutes.saturating_mul(60),
-            hours,
-        });
+        services.push(service(&at, s, raw, building_hours, errs));
     }
+    services
+}
 
-    let mut counters = Vec::new();
+/// One service's numbers and hours (what does not depend on the other services).
+fn service(
+    at: &str,
+    s: &raw::Service,
+    raw: &raw::File,
+    building_hours: &Hours,
+    errs: &mut Vec<String>,
+) -> Service {
+    match s.quota {
+        Some(0) => errs.push(format!(
+            "{at}.quota: 0 would never issue a ticket; leave it out for no limit"
+        )),
+        Some(q) => {
+            in_range(&format!("{at}.quota"), q, &limits::QUOTA, errs);
+        }
+        None => {}
+    }
+    for (field, minutes) in [
+        ("target_wait_minutes", s.target_wait_minutes),
+        ("service_minutes", s.service_minutes),
+    ] {
+        in_range(&format!("{at}.{field}"), minutes, &limits::MINUTES, errs);
+    }
+    let hours = match &s.hours {
+        Some(h) => {
+            let mut h = h.clone();
+            // A service's own hours without breaks keep the building's breaks.
+            if h.breaks.is_empty() {
+                h.breaks = raw.hours.breaks.clone();
+            }
+            self::hours(&h, &format!("{at}.hours"), errs)
+        }
+        None => building_hours.clone(),
+    };
+    Service {
+        id: s.id.clone(),
+        agency: s.agency.clone(),
+        prefix: s.prefix.clone(),
+        name: Text {
+            id: s.name_id.clone(),
+            en: s.name_en.clone(),
+        },
+        quota: s.quota,
+        // In range (checked above) these cannot overflow; out of range the file is refused.
+        target_wait_secs: s.target_wait_minutes.saturating_mul(60),
+        service_secs: s.service_minutes.saturating_mul(60),
+        hours,
+    }
+}
+
+/// `[[counters]]` (lokets).
+fn counters(
+    raw: &[raw::Counter],
+    service_ids: &HashSet<&str>,
+    errs: &mut Vec<String>,
+) -> Vec<Counter> {
     let mut numbers = HashSet::new();
-    for (i, c) in raw.counters.iter().enumerate() {
+    let mut counters = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
         let at = format!("counters[{i}]");
         if c.number == 0 {
             errs.push(format!("{at}.number: lokets are numbered from 1"));
         } else {
-            in_range(
-                &format!("{at}.number"),
-                c.number,
-                &limits::COUNTER,
-                &mut errs,
-            );
+            in_range(&format!("{at}.number"), c.number, &limits::COUNTER, errs);
         }
         if !numbers.insert(c.number) {
             errs.push(format!("{at}.number: loket {} is defined twice", c.number));
@@ -669,7 +732,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             ));
         }
         for s in &c.services {
-            if !service_ids.contains(s) {
+            if !service_ids.contains(s.as_str()) {
                 errs.push(format!("{at}.services: \"{s}\" is not one of the services"));
             }
         }
@@ -682,12 +745,16 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             services: c.services.clone(),
         });
     }
+    counters
+}
 
-    let mut users = Vec::new();
+/// `[[users]]`.
+fn users(raw: &[raw::User], numbers: &HashSet<u32>, errs: &mut Vec<String>) -> Vec<User> {
     let mut usernames = HashSet::new();
-    for (i, u) in raw.users.iter().enumerate() {
+    let mut users = Vec::new();
+    for (i, u) in raw.iter().enumerate() {
         let at = format!("users[{i}]");
-        if !usernames.insert(u.username.clone()) {
+        if !usernames.insert(u.username.as_str()) {
             errs.push(format!("{at}.username: \"{}\" is used twice", u.username));
         }
         let role = match u.role.as_str() {
@@ -724,13 +791,17 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             counters: u.counters.clone(),
         });
     }
+    users
+}
 
-    let mut devices = Vec::new();
-    let mut device_ids = HashSet::new();
+/// `[[devices]]`: kiosks, displays and rating tablets.
+fn devices(raw: &[raw::Device], numbers: &HashSet<u32>, errs: &mut Vec<String>) -> Vec<Device> {
+    let mut ids = HashSet::new();
     let mut tokens = HashSet::new();
-    for (i, d) in raw.devices.iter().enumerate() {
+    let mut devices = Vec::new();
+    for (i, d) in raw.iter().enumerate() {
         let at = format!("devices[{i}]");
-        if !device_ids.insert(d.id.clone()) {
+        if !ids.insert(d.id.as_str()) {
             errs.push(format!("{at}.id: \"{}\" is used twice", d.id));
         }
         let kind = match d.kind.as_str() {
@@ -759,7 +830,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         if d.token.chars().count() < 16 {
             errs.push(format!("{at}.token: must be at least 16 characters"));
         }
-        if !tokens.insert(d.token.clone()) {
+        if !tokens.insert(d.token.as_str()) {
             errs.push(format!(
                 "{at}.token: the same token is given to another device"
             ));
@@ -772,28 +843,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
             counter: d.counter,
         });
     }
-
-    if !errs.is_empty() {
-        return Err(ConfigError::Invalid(errs));
-    }
-    Ok(Config {
-        building: Building {
-            name: raw.building.name,
-            zone,
-            public_url,
-            hours: building_hours,
-        },
-        queue: QueuePolicy {
-            priority,
-            number_digits: raw.queue.number_digits,
-        },
-        agencies,
-        services,
-        counters,
-        users,
-        devices,
-        document,
-    })
+    devices
 }
 
 #[cfg(test)]

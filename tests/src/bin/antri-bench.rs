@@ -9,9 +9,14 @@
 //! - call → subscriber latency with 500 live event-stream subscribers: p50/p99/max from the
 //!   officer's click to each subscriber reading the call; RSS with them connected.
 //!
+//! With `--backlog N` it measures instead whether issuing costs more late in the day: ticket issue
+//! at 16 kiosks to one service on an empty queue, then again once N tickets wait in that same
+//! service (filled by issuing, bounded by `--fill-limit` seconds).
+//!
 //! All load is bounded (a fixed duration per step) and goes to loopback only.
 //!
 //! Run: `cargo build --release -p ticket-server -p antri-tests && target/release/antri-bench`
+//! (`target/release/antri-bench --backlog 100000` for the comparison).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,6 +47,16 @@ struct Args {
     /// Calls made while they listen.
     #[arg(long, default_value_t = 40)]
     calls: usize,
+    /// Instead of the full run: issue throughput on an empty queue and with this many waiting in
+    /// one service.
+    #[arg(long)]
+    backlog: Option<u32>,
+    /// Kiosks issuing during the backlog comparison.
+    #[arg(long, default_value_t = 16)]
+    backlog_kiosks: usize,
+    /// At most this many seconds to fill the backlog; the run fails rather than go on longer.
+    #[arg(long, default_value_t = 300)]
+    fill_limit: u64,
 }
 
 /// fsync after writing 4 KiB: appended (the file grows, as a fresh WAL does) or over existing blocks
@@ -117,6 +132,17 @@ fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<ServerProcess> {
 const SERVICES: [&str; 6] = ["ktp", "kk", "skck", "pkb", "npwp", "jkn-daftar"];
 
 async fn issue_load(url: &str, clients: usize, seconds: u64) -> (f64, Vec<f64>) {
+    issue_load_to(url, &SERVICES, clients, seconds).await
+}
+
+/// `clients` kiosks issue tickets round-robin over `services` for `seconds`, each as fast as it is
+/// answered: tickets per second and every latency in ms, sorted.
+async fn issue_load_to(
+    url: &str,
+    services: &'static [&'static str],
+    clients: usize,
+    seconds: u64,
+) -> (f64, Vec<f64>) {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
@@ -128,7 +154,7 @@ async fn issue_load(url: &str, clients: usize, seconds: u64) -> (f64, Vec<f64>) 
                 let mut i = k;
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    c.issue(SERVICES[i % SERVICES.len()], Category::Regular)
+                    c.issue(services[i % services.len()], Category::Regular)
                         .await
                         .expect("issue succeeds under load");
                     lat.push(t.elapsed().as_secs_f64() * 1e3);
@@ -224,14 +250,106 @@ async fn fanout(url: &str, subscribers: usize, calls: usize) -> anyhow::Result<(
     Ok((lat, received.len()))
 }
 
+/// Tickets waiting in `service`, as the public services list says.
+async fn waiting_in(url: &str, service: &str) -> anyhow::Result<u32> {
+    let list = Client::new(url, Some(KIOSK_TOKEN.into()))
+        .services()
+        .await?;
+    list.services
+        .iter()
+        .find(|s| s.id == service)
+        .map(|s| s.waiting)
+        .ok_or_else(|| anyhow::anyhow!("no service {service}"))
+}
+
+/// Issue into `service` with 64 kiosks until `target` tickets wait there, within `limit`.
+async fn fill(
+    url: &str,
+    service: &'static str,
+    target: u32,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    let missing = target.saturating_sub(waiting_in(url, service).await?);
+    let left = Arc::new(std::sync::atomic::AtomicI64::new(i64::from(missing)));
+    let deadline = Instant::now() + limit;
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let c = Client::new(url, Some(KIOSK_TOKEN.into()));
+            let left = left.clone();
+            tokio::spawn(async move {
+                while left.fetch_sub(1, Ordering::Relaxed) > 0 && Instant::now() < deadline {
+                    c.issue(service, Category::Regular)
+                        .await
+                        .expect("issue succeeds while filling");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await?;
+    }
+    let waiting = waiting_in(url, service).await?;
+    anyhow::ensure!(
+        waiting >= target,
+        "only {waiting} of {target} waiting after {limit:?}"
+    );
+    Ok(())
+}
+
+/// The backlog comparison (see the module's comment).
+async fn backlog(bin: &Path, dir: &Path, args: &Args, target: u32) -> anyhow::Result<()> {
+    const ONE: [&str; 1] = ["ktp"];
+    let server = start_server(bin, dir)?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    println!("| waiting in ktp before → after | kiosks | tickets/s | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut rates = Vec::new();
+    for fill_to in [None, Some(target)] {
+        if let Some(target) = fill_to {
+            let t = Instant::now();
+            fill(
+                &server.url,
+                ONE[0],
+                target,
+                Duration::from_secs(args.fill_limit),
+            )
+            .await?;
+            eprintln!(
+                "filled to {target} waiting in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+        let before = waiting_in(&server.url, ONE[0]).await?;
+        let (tps, lat) = issue_load_to(&server.url, &ONE, args.backlog_kiosks, args.seconds).await;
+        let after = waiting_in(&server.url, ONE[0]).await?;
+        println!(
+            "| {before} → {after} | {} | {tps:.0} | {:.2} | {:.2} | {:.2} |",
+            args.backlog_kiosks,
+            pct(&lat, 0.5),
+            pct(&lat, 0.99),
+            lat.last().copied().unwrap_or(f64::NAN)
+        );
+        rates.push(tps);
+    }
+    println!(
+        "with the backlog: {:.0}% of the empty queue's throughput",
+        100.0 * rates[1] / rates[0]
+    );
+    println!("server RSS: {:.1} MB", rss_mb(server.pid()));
+    Ok(())
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let bin = match args.server {
-        Some(b) => b,
+    let bin = match &args.server {
+        Some(b) => b.clone(),
         None => std::env::current_exe()?.with_file_name("ticket-server"),
     };
     let dir = tempfile::tempdir_in(std::env::current_dir()?)?;
+    if let Some(target) = args.backlog {
+        return backlog(&bin, dir.path(), &args, target).await;
+    }
     let (fs50, fs99) = fsync_latency(dir.path(), true)?;
     let (ow50, ow99) = fsync_latency(dir.path(), false)?;
     println!("disk fsync, 4 KiB appended (300 samples): p50 {fs50:.2} ms, p99 {fs99:.2} ms");

@@ -7,12 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
-
-use super::{CounterRt, Hall, ServiceQueue};
+use super::{CounterRt, Hall, Key, ServiceQueue};
 use crate::config::PriorityPolicy;
-
-type Key = (DateTime<Utc>, u64);
 
 pub(super) fn next_for(hall: &Hall, rt: &CounterRt) -> Option<u64> {
     let oldest = |pick: fn(&ServiceQueue) -> &BTreeSet<Key>| {
