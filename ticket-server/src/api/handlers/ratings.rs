@@ -2,7 +2,7 @@
 //! report for the dashboard.
 
 use antri_wire::event::{Actor, ActorKind};
-use antri_wire::{DeviceKind, Role, TrackView};
+use antri_wire::{DeviceKind, Rated, Role, TrackView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -42,12 +42,6 @@ fn check_score(score: u8) -> Result<u8, ApiError> {
             format!("score: {score} is not 1 (Tidak baik), 2 (Kurang baik), 3 (Baik) or 4 (Sangat baik)"),
         ))
     }
-}
-
-#[derive(serde::Serialize)]
-pub struct Rated {
-    number: String,
-    score: u8,
 }
 
 /// A rating tablet rates a ticket its loket finished today.
