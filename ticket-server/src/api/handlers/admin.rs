@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use antri_wire::{AuditPage, AuditRow, ConfigView, Event, EventKind, Role, Saved};
+use antri_wire::{AuditPage, AuditRow, ConfigView, ErrorBody, Event, EventKind, Role, Saved};
 use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -25,6 +25,20 @@ use crate::config::{Config, ConfigError};
 use crate::queue::{Command, Reply};
 use crate::store::audit::{self, AuditFilter};
 use crate::store::log::type_name;
+
+/// The sections of `PUT /api/v1/admin/config/{section}`, for the document (the handler looks the
+/// path's text up in [`SECTIONS`], so an unknown one is a 404 that names the known ones).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ConfigSection {
+    Building,
+    Agencies,
+    Services,
+    Counters,
+    Users,
+    Devices,
+}
 
 /// The sections of the configuration the admin page edits, with the field that names an entry.
 pub const SECTIONS: &[(&str, Option<&str>)] = &[
@@ -50,7 +64,11 @@ fn document_json(config: &Config) -> Value {
     doc
 }
 
-/// `GET /api/v1/admin/config`
+/// The configuration in force, in the file's shape as JSON (users without password hashes, devices
+/// without tokens).
+#[utoipa::path(get, path = "/api/v1/admin/config", tag = "admin",
+    responses((status = 200, body = ConfigView), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 pub async fn get_config(
     State(s): State<AppState>,
     who: Principal,
@@ -66,7 +84,22 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_config", message)
 }
 
-/// `PUT /api/v1/admin/config/{section}` with the section's JSON.
+/// Replace one section of the configuration.
+///
+/// `building` takes {building, queue, hours}; the others a list; users may carry `password` and
+/// devices `token` to set a new one, and keep theirs without. Checked like the file, every problem
+/// named by field path (400 invalid_config); removing an open loket or a service with visitors is
+/// refused (409). Takes effect at once, is stored and survives restarts (the database's newest
+/// version wins over the file), and is logged as config_changed.
+#[utoipa::path(put, path = "/api/v1/admin/config/{section}", tag = "admin",
+    params(("section" = ConfigSection, Path)),
+    request_body(description = "The section in the configuration file's shape", content = Object,
+        example = json!([{"id": "dukcapil", "name_id": "Dinas Kependudukan dan Pencatatan Sipil", "name_en": "Civil Registry"}])),
+    responses((status = 200, body = Saved), crate::api::openapi::BadBody, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_section`", body = ErrorBody),
+        (status = 409, description = "`config_conflict`: the change would strand visitors or an open loket", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 #[tracing::instrument(skip_all, fields(section = %section), err(level = "info", Debug))]
 pub async fn put_section(
     State(s): State<AppState>,
@@ -359,16 +392,24 @@ fn summarize_building(old: &Value, new: &Value) -> String {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// First day.
     from: Option<NaiveDate>,
+    /// Last day, not before `from`.
     to: Option<NaiveDate>,
+    /// A username, device id, `server`, or a ticket number (a visitor).
     actor: Option<String>,
-    /// An event type, e.g. `config_changed`, `ticket_called`.
+    /// An event type, e.g. `config_changed`, `ticket_called` (see `kinds` of the answer).
     kind: Option<String>,
+    /// From 0 (default).
     #[serde(default)]
+    #[param(maximum = 4294967295_u64)]
     page: u32,
+    /// Default 50.
     #[serde(default = "fifty")]
+    #[param(minimum = 1, maximum = 500)]
     per_page: u32,
 }
 
@@ -431,7 +472,11 @@ fn describe(e: &Event) -> String {
     }
 }
 
-/// `GET /api/v1/admin/audit?from&to&actor&kind&page&per_page`: the event log, newest first.
+/// The audit log, newest first, filtered and paged: who did what, when.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin",
+    params(AuditQuery),
+    responses((status = 200, body = AuditPage), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 pub async fn audit(
     State(s): State<AppState>,
     who: Principal,
