@@ -2,6 +2,7 @@
 //!
 //! - [`migrations`]: versioned schema, tracked by `PRAGMA user_version`; a database written by a
 //!   newer Antri is refused, not guessed at.
+//! - [`audit`]: the audit log filtered and paged for the admin page.
 //! - [`log`]: appending events (with the ticket projection, in the same transaction) and reading them
 //!   back, for replay at start and for subscribers that resume.
 //! - [`record`]: the stored form of an entry: the store's own types with a format version,
@@ -17,6 +18,7 @@
 //! kill -9 and power loss. Throughput comes from many tickets sharing one commit, not from
 //! weakening that.
 
+pub mod audit;
 pub mod backup;
 pub mod log;
 pub mod migrations;

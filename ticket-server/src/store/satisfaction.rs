@@ -25,7 +25,7 @@ pub const SCORE_WORDS: [(&str, &str); 4] = [
 ];
 
 /// Ratings of one group (a service, a loket, …).
-#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Clone, Debug, Default, PartialEq, utoipa::ToSchema)]
 pub struct Satisfaction {
     pub key: String,
     pub label: String,
@@ -85,7 +85,8 @@ pub fn grade(ikm: f64) -> (&'static str, &'static str) {
 }
 
 /// All ratings of the range, and per group.
-#[derive(Serialize, Clone, Debug)]
+/// `GET /api/v1/satisfaction`: every rating of the range, and per group.
+#[derive(Serialize, Clone, Debug, utoipa::ToSchema)]
 pub struct Report {
     pub overall: Satisfaction,
     pub rows: Vec<Satisfaction>,

@@ -108,18 +108,34 @@ fn page(html: &'static str) -> Response {
     ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
 }
 
+/// Where to go: the officer console, the dashboard, the admin page.
+#[utoipa::path(get, path = "/", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn index() -> Response {
     page(INDEX_HTML)
 }
 
+/// The officer console (log in on the page; its data needs an officer of the loket).
+#[utoipa::path(get, path = "/officer", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn officer() -> Response {
     page(OFFICER_HTML)
 }
 
+/// The supervisor dashboard (log in on the page; its data needs a supervisor or admin).
+#[utoipa::path(get, path = "/dashboard", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn dashboard() -> Response {
     page(DASHBOARD_HTML)
 }
 
+/// Configuration and audit log (log in on the page; its data needs an admin).
+#[utoipa::path(get, path = "/admin", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn admin() -> Response {
     page(ADMIN_HTML)
 }
@@ -132,12 +148,22 @@ pub async fn booking() -> Response {
 /// `GET /rate/{loket}`: the rating tablet's page. The page itself is public; the tablet's device
 /// token (kept in the tablet's browser storage) authorises what it reads and sends.
 /// The path must be a loket number (400 otherwise); the page reads it from its own URL.
+/// The rating tablet's page for a loket; open it once as /rate/1#token=<device token>.
+#[utoipa::path(get, path = "/rate/{counter}", tag = "pages",
+    params(("counter" = u32, Path, description = "Loket number", maximum = 4294967295_u64)),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"), crate::api::openapi::BadPath),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn rate_page(Path(_counter): Path<u32>) -> Response {
     page(RATE_HTML)
 }
 
 /// `GET /t/{code}`: the page reads the code from its own URL and polls the public track API, so
 /// the server only checks the code's shape here.
+/// The visitor's tracking page that the ticket's QR code opens; it reads the code from its own address.
+#[utoipa::path(get, path = "/t/{code}", tag = "pages",
+    params(("code" = String, Path, description = "The tracking code", pattern = "^[A-Za-z0-9]{1,32}$")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"), crate::api::openapi::BadPath),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn track_page(Path(code): Path<String>) -> Result<Response, ApiError> {
     if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::bad_request(
@@ -148,6 +174,17 @@ pub async fn track_page(Path(code): Path<String>) -> Result<Response, ApiError> 
     Ok(page(TRACK_HTML))
 }
 
+/// The pages' stylesheets and scripts.
+#[utoipa::path(get, path = "/static/{name}", tag = "pages",
+    params(("name" = String, Path, description = "A file name, e.g. app.css or common.js")),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/css"),
+            (String = "text/javascript"),
+        )),
+        (status = 404, description = "`no_such_file`", body = antri_wire::ErrorBody),
+    ),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn static_file(Path(name): Path<String>) -> Result<Response, ApiError> {
     let (_, ctype, body) = STATIC
         .iter()

@@ -8,17 +8,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::types::*;
 
 /// One entry of the server's append-only log, as clients see it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// The log's sequence number: strictly increasing, without gaps.
     pub seq: u64,
-    pub at: Timestamp,
+    pub at: DateTime<FixedOffset>,
     pub actor: Actor,
     /// Waiting count of each service this event changed, after it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -29,6 +30,7 @@ pub struct Event {
 
 /// Who caused an event: the audit trail's "who".
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub kind: ActorKind,
     /// Username, device id, `server`, or for a visitor the number of their ticket (`KTP-012`;
@@ -37,6 +39,7 @@ pub struct Actor {
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     User,
@@ -57,6 +60,7 @@ impl Actor {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     TicketIssued {
@@ -140,17 +144,19 @@ impl EventKind {
 
 /// A call as the hall display lists it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallView {
     pub seq: u64,
     pub number: String,
     pub service: String,
     pub counter: u32,
-    pub at: Timestamp,
+    pub at: DateTime<FixedOffset>,
     pub recall: bool,
 }
 
 /// The whole hall at one sequence number.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub seq: u64,
     pub building: BuildingView,

@@ -6,11 +6,13 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-/// A moment in the building's local time zone.
+/// A moment in the building's local time zone. The types below spell it out as
+/// `DateTime<FixedOffset>`: the OpenAPI derive knows chrono's types by name, not through an alias.
 pub type Timestamp = DateTime<FixedOffset>;
 
 /// Visible text in Bahasa Indonesia (first) and English.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Text {
     pub id: String,
     pub en: String,
@@ -18,6 +20,7 @@ pub struct Text {
 
 /// Who the ticket is for. UU 25/2009 asks for special treatment of vulnerable groups.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Regular,
@@ -63,6 +66,7 @@ impl Category {
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     /// In the queue of its service.
@@ -95,6 +99,7 @@ impl TicketStatus {
 /// (to the kiosk that prints it) and in the `/track/{code}` routes (to whoever presents it). A type
 /// that cannot carry the code cannot leak it to a display or a rating tablet.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketView {
     /// Unique over the whole history of the building.
     pub id: u64,
@@ -106,10 +111,10 @@ pub struct TicketView {
     pub status: TicketStatus,
     /// The building's local day the ticket belongs to.
     pub day: NaiveDate,
-    pub issued_at: Timestamp,
+    pub issued_at: DateTime<FixedOffset>,
     /// When the ticket joined its current queue: the issue time, kept across a transfer.
-    pub queued_at: Timestamp,
-    pub called_at: Option<Timestamp>,
+    pub queued_at: DateTime<FixedOffset>,
+    pub called_at: Option<DateTime<FixedOffset>>,
     /// The loket it was called to, once called.
     pub counter: Option<u32>,
     /// How many times it has been called (recalls included).
@@ -119,6 +124,7 @@ pub struct TicketView {
 
 /// Whether a service hands out tickets right now, and if not, why.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Availability {
     Open,
@@ -146,12 +152,14 @@ impl Availability {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyView {
     pub id: String,
     pub name: Text,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceView {
     pub id: String,
     pub agency: String,
@@ -166,13 +174,14 @@ pub struct ServiceView {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BuildingView {
     pub name: String,
     /// IANA name, e.g. `Asia/Jakarta`.
     pub timezone: String,
     /// WIB, WITA or WIT.
     pub timezone_abbrev: String,
-    pub now: Timestamp,
+    pub now: DateTime<FixedOffset>,
     pub day: NaiveDate,
     /// Public base URL of the server, used for tracking links.
     pub public_url: String,
@@ -180,6 +189,7 @@ pub struct BuildingView {
 
 /// `GET /api/v1/services`
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServicesResponse {
     pub building: BuildingView,
     pub agencies: Vec<AgencyView>,
@@ -195,6 +205,7 @@ pub struct ServicesResponse {
 
 /// `POST /api/v1/tickets` (kiosk devices).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssueRequest {
     pub service: String,
     #[serde(default = "regular")]
@@ -216,6 +227,7 @@ fn soon() -> Text {
 /// The answer to an issue request; everything the printed ticket needs. Only the issuing kiosk
 /// receives it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedTicket {
     pub ticket: TicketView,
     /// The code behind the QR on the printed ticket: whoever holds it may follow, cancel and rate
@@ -232,6 +244,7 @@ pub struct IssuedTicket {
 
 /// `GET /api/v1/track/{code}`: what a visitor's phone sees. Nothing about other visitors.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackView {
     pub number: String,
     pub service_name: Text,
@@ -250,8 +263,8 @@ pub struct TrackView {
     #[serde(default = "soon")]
     pub estimated_wait: Text,
     pub counter: Option<u32>,
-    pub issued_at: Timestamp,
-    pub called_at: Option<Timestamp>,
+    pub issued_at: DateTime<FixedOffset>,
+    pub called_at: Option<DateTime<FixedOffset>>,
     /// The visitor's satisfaction rating (1..=4) once given; a done ticket without one may be
     /// rated on the tracking page.
     #[serde(default)]
@@ -259,6 +272,7 @@ pub struct TrackView {
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PauseReason {
     Break,
@@ -268,19 +282,21 @@ pub enum PauseReason {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CounterState {
     Open,
     Paused {
         reason: PauseReason,
         note: Option<String>,
-        since: Timestamp,
+        since: DateTime<FixedOffset>,
     },
     Closed,
 }
 
 /// A loket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CounterView {
     pub number: u32,
     pub name: String,
@@ -294,18 +310,21 @@ pub struct CounterView {
 
 /// Body of `POST /api/v1/counters/{n}/transfer`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferRequest {
     pub service: String,
 }
 
 /// Body of `POST /api/v1/counters/{n}/call`: a specific ticket of today, by number (`KTP-012`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallRequest {
     pub number: String,
 }
 
 /// Body of `POST /api/v1/counters/{n}/pause`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PauseRequest {
     pub reason: PauseReason,
     #[serde(default)]
@@ -314,12 +333,14 @@ pub struct PauseRequest {
 
 /// The answer to every loket action: the loket after it, and the ticket it touched.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CounterActionResult {
     pub counter: CounterView,
     pub ticket: Option<TicketView>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Officer,
@@ -329,12 +350,14 @@ pub enum Role {
 
 /// `POST /api/v1/login`
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub username: String,
     pub name: String,
@@ -344,6 +367,7 @@ pub struct UserView {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
@@ -355,6 +379,7 @@ pub struct LoginResponse {
 
 /// `GET /api/v1/me`: the session's user and its CSRF token.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub user: UserView,
     pub csrf: String,
@@ -362,6 +387,7 @@ pub struct SessionView {
 
 /// What a kiosk's printer says about itself (from DLE EOT where the link is two-way).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PrinterStatus {
     Ok,
@@ -384,6 +410,7 @@ impl PrinterStatus {
 
 /// `POST /api/v1/devices/status` (kiosk devices).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceReport {
     pub printer: PrinterStatus,
     #[serde(default)]
@@ -391,6 +418,7 @@ pub struct DeviceReport {
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     Kiosk,
@@ -400,16 +428,18 @@ pub enum DeviceKind {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceView {
     pub id: String,
     pub name: String,
     pub kind: DeviceKind,
     pub report: Option<DeviceReport>,
-    pub reported_at: Option<Timestamp>,
+    pub reported_at: Option<DateTime<FixedOffset>>,
 }
 
 /// How statistics are grouped.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StatsGroup {
     Service,
@@ -420,6 +450,7 @@ pub enum StatsGroup {
 
 /// One group's figures over a date range. Times are seconds; `None` where nothing was measured.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatsRow {
     pub key: String,
     pub label: String,
@@ -437,6 +468,7 @@ pub struct StatsRow {
 
 /// `GET /api/v1/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&by=service`
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatsResponse {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -446,11 +478,13 @@ pub struct StatsResponse {
 
 /// Every 4xx/5xx answer has this body.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Error))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `service_closed`.
     pub code: String,
@@ -459,4 +493,62 @@ pub struct ErrorDetail {
     /// For `service_closed`: why, so a kiosk can say it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<Availability>,
+}
+
+/// The answer of `POST /api/v1/ratings` (a loket's rating tablet): the ticket rated and its score.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rated {
+    pub number: String,
+    pub score: u8,
+}
+
+/// `GET /api/v1/admin/config`: the configuration in force, in the configuration file's shape.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfigView {
+    /// Users carry no password hash and devices no token here (a secret reaches only its holder):
+    /// send `password` or `token` to set a new one; leave it out to keep the current one.
+    pub document: serde_json::Value,
+    /// The sections `PUT /api/v1/admin/config/{section}` takes.
+    pub sections: Vec<String>,
+}
+
+/// The answer to `PUT /api/v1/admin/config/{section}`: the configuration's new version (the
+/// sequence number of its `config_changed` event) and what changed, in words.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Saved {
+    pub version: u64,
+    pub section: String,
+    pub summary: String,
+}
+
+/// One entry of the audit log as the admin page lists it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRow {
+    pub seq: u64,
+    /// RFC 3339 in the building's offset.
+    pub at: String,
+    /// `user`, `device`, `visitor` or `system`.
+    pub actor_kind: String,
+    pub actor: String,
+    /// The event's type, one of [`AuditPage::kinds`].
+    pub kind: String,
+    /// What the event did, in one line for a person.
+    pub what: String,
+}
+
+/// `GET /api/v1/admin/audit`: one page of the audit log, newest first.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    /// Entries that match the filter, on every page.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    /// Every event type the `kind` filter takes.
+    pub kinds: Vec<String>,
 }

@@ -11,11 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use antri_wire::{Event, EventKind, Role};
+use antri_wire::{AuditPage, AuditRow, ConfigView, ErrorBody, Event, EventKind, Role, Saved};
 use axum::extract::State;
 use chrono::NaiveDate;
-use rusqlite::params_from_iter;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::error::ApiError;
@@ -24,7 +23,22 @@ use crate::api::AppState;
 use crate::auth::{hash_password, Principal};
 use crate::config::{Config, ConfigError};
 use crate::queue::{Command, Reply};
-use crate::store::log::{self, type_name};
+use crate::store::audit::{self, AuditFilter};
+use crate::store::log::type_name;
+
+/// The sections of `PUT /api/v1/admin/config/{section}`, for the document (the handler looks the
+/// path's text up in [`SECTIONS`], so an unknown one is a 404 that names the known ones).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ConfigSection {
+    Building,
+    Agencies,
+    Services,
+    Counters,
+    Users,
+    Devices,
+}
 
 /// The sections of the configuration the admin page edits, with the field that names an entry.
 pub const SECTIONS: &[(&str, Option<&str>)] = &[
@@ -35,14 +49,6 @@ pub const SECTIONS: &[(&str, Option<&str>)] = &[
     ("users", Some("username")),
     ("devices", Some("id")),
 ];
-
-#[derive(Serialize)]
-pub struct ConfigView {
-    /// Users carry no password hash and devices no token here (a secret reaches only its holder):
-    /// send `password` or `token` to set a new one; leave it out to keep the current one.
-    document: Value,
-    sections: Vec<&'static str>,
-}
 
 fn document_json(config: &Config) -> Value {
     let mut doc = serde_json::to_value(config.document.as_ref()).unwrap_or(Value::Null);
@@ -58,7 +64,11 @@ fn document_json(config: &Config) -> Value {
     doc
 }
 
-/// `GET /api/v1/admin/config`
+/// The configuration in force, in the file's shape as JSON (users without password hashes, devices
+/// without tokens).
+#[utoipa::path(get, path = "/api/v1/admin/config", tag = "admin",
+    responses((status = 200, body = ConfigView), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 pub async fn get_config(
     State(s): State<AppState>,
     who: Principal,
@@ -66,22 +76,30 @@ pub async fn get_config(
     who.require_role(&[Role::Admin])?;
     Ok(Json(ConfigView {
         document: document_json(&s.config()),
-        sections: SECTIONS.iter().map(|(n, _)| *n).collect(),
+        sections: SECTIONS.iter().map(|(n, _)| n.to_string()).collect(),
     }))
-}
-
-#[derive(Serialize)]
-pub struct Saved {
-    version: u64,
-    section: String,
-    summary: String,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_config", message)
 }
 
-/// `PUT /api/v1/admin/config/{section}` with the section's JSON.
+/// Replace one section of the configuration.
+///
+/// `building` takes {building, queue, hours}; the others a list; users may carry `password` and
+/// devices `token` to set a new one, and keep theirs without. Checked like the file, every problem
+/// named by field path (400 invalid_config); removing an open loket or a service with visitors is
+/// refused (409). Takes effect at once, is stored and survives restarts (the database's newest
+/// version wins over the file), and is logged as config_changed.
+#[utoipa::path(put, path = "/api/v1/admin/config/{section}", tag = "admin",
+    params(("section" = ConfigSection, Path)),
+    request_body(description = "The section in the configuration file's shape", content = Object,
+        example = json!([{"id": "dukcapil", "name_id": "Dinas Kependudukan dan Pencatatan Sipil", "name_en": "Civil Registry"}])),
+    responses((status = 200, body = Saved), crate::api::openapi::BadBody, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_section`", body = ErrorBody),
+        (status = 409, description = "`config_conflict`: the change would strand visitors or an open loket", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 #[tracing::instrument(skip_all, fields(section = %section), err(level = "info", Debug))]
 pub async fn put_section(
     State(s): State<AppState>,
@@ -374,56 +392,30 @@ fn summarize_building(old: &Value, new: &Value) -> String {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// First day.
     from: Option<NaiveDate>,
+    /// Last day, not before `from`.
     to: Option<NaiveDate>,
+    /// A username, device id, `server`, or a ticket number (a visitor).
     actor: Option<String>,
-    /// An event type, e.g. `config_changed`, `ticket_called`.
+    /// An event type, e.g. `config_changed`, `ticket_called` (see `kinds` of the answer).
     kind: Option<String>,
+    /// From 0 (default).
     #[serde(default)]
+    #[param(maximum = 4294967295_u64)]
     page: u32,
+    /// Default 50.
     #[serde(default = "fifty")]
+    #[param(minimum = 1, maximum = 500)]
     per_page: u32,
 }
 
 fn fifty() -> u32 {
     50
 }
-
-#[derive(Serialize)]
-pub struct AuditRow {
-    seq: u64,
-    at: String,
-    actor_kind: String,
-    actor: String,
-    kind: String,
-    what: String,
-}
-
-#[derive(Serialize)]
-pub struct AuditPage {
-    rows: Vec<AuditRow>,
-    total: u64,
-    page: u32,
-    per_page: u32,
-    kinds: Vec<&'static str>,
-}
-
-pub const EVENT_KINDS: &[&str] = &[
-    "config_changed",
-    "ticket_issued",
-    "ticket_called",
-    "ticket_serving",
-    "ticket_done",
-    "ticket_no_show",
-    "ticket_transferred",
-    "ticket_cancelled",
-    "ticket_rated",
-    "counter_changed",
-    "day_started",
-    "device_status",
-];
 
 /// One line for a person: what the event did.
 fn describe(e: &Event) -> String {
@@ -480,7 +472,11 @@ fn describe(e: &Event) -> String {
     }
 }
 
-/// `GET /api/v1/admin/audit?from&to&actor&kind&page&per_page`: the event log, newest first.
+/// The audit log, newest first, filtered and paged: who did what, when.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin",
+    params(AuditQuery),
+    responses((status = 200, body = AuditPage), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["admin"]))))]
 pub async fn audit(
     State(s): State<AppState>,
     who: Principal,
@@ -502,57 +498,22 @@ pub async fn audit(
         }
     }
     if let Some(k) = q.kind.as_deref().filter(|k| !k.is_empty()) {
-        if !EVENT_KINDS.contains(&k) {
+        if !audit::kinds().contains(&k) {
             return Err(ApiError::bad_request(
                 "invalid_query",
-                format!("kind: \"{k}\" is not one of {}", EVENT_KINDS.join(", ")),
+                format!("kind: \"{k}\" is not one of {}", audit::kinds().join(", ")),
             ));
         }
     }
-    let mut wheres = Vec::new();
-    let mut args: Vec<String> = Vec::new();
-    if let Some(f) = q.from {
-        args.push(f.to_string());
-        wheres.push(format!("day >= ?{}", args.len()));
-    }
-    if let Some(t) = q.to {
-        args.push(t.to_string());
-        wheres.push(format!("day <= ?{}", args.len()));
-    }
-    if let Some(a) = q.actor.filter(|a| !a.is_empty()) {
-        args.push(a);
-        wheres.push(format!("actor_id = ?{}", args.len()));
-    }
-    if let Some(k) = q.kind.filter(|k| !k.is_empty()) {
-        args.push(k);
-        wheres.push(format!("type = ?{}", args.len()));
-    }
-    let filter = if wheres.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", wheres.join(" AND "))
+    let filter = AuditFilter {
+        from: q.from,
+        to: q.to,
+        actor: q.actor,
+        kind: q.kind,
     };
     let (page, per_page) = (q.page, q.per_page);
     let (total, events) = s
-        .read_db(move |c| {
-            let total: i64 = c.query_row(
-                &format!("SELECT COUNT(*) FROM events {filter}"),
-                params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
-            let mut stmt = c.prepare(&format!(
-                "SELECT seq, payload FROM events {filter} ORDER BY seq DESC LIMIT {per_page} OFFSET {}",
-                page as u64 * per_page as u64
-            ))?;
-            let mut rows = stmt.query(params_from_iter(args.iter()))?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next()? {
-                let seq: i64 = r.get(0)?;
-                let payload: String = r.get(1)?;
-                out.push(log::decode_public(seq, &payload)?);
-            }
-            Ok((total as u64, out))
-        })
+        .read_db(move |c| audit::page(c, &filter, page, per_page))
         .await?;
     let rows = events
         .iter()
@@ -573,7 +534,7 @@ pub async fn audit(
         total,
         page,
         per_page,
-        kinds: EVENT_KINDS.to_vec(),
+        kinds: audit::kinds().iter().map(|k| k.to_string()).collect(),
     }))
 }
 

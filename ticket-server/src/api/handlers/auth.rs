@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use antri_wire::{LoginRequest, LoginResponse, SessionView};
+use antri_wire::{ErrorBody, LoginRequest, LoginResponse, SessionView};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +16,20 @@ use crate::auth::{LoggedIn, LoginError, Principal};
 const MAX_USERNAME_CHARS: usize = 64;
 const MAX_PASSWORD_CHARS: usize = 256;
 
+/// Log in: sets an HttpOnly session cookie and returns a bearer token.
+///
+/// Failed attempts are throttled per user and source (429 with Retry-After).
+#[utoipa::path(post, path = "/api/v1/login", tag = "people",
+    request_body(content = LoginRequest, example = json!({"username": "petugas1", "password": "antri"})),
+    responses(
+        (status = 200, description = "Logged in; the session cookie is set", body = LoginResponse,
+            headers(("set-cookie" = String, description = "The session cookie"))),
+        crate::api::openapi::BadBody,
+        (status = 401, description = "`invalid_login`", body = ErrorBody),
+        (status = 429, description = "`login_throttled`, with Retry-After", body = ErrorBody),
+        (status = 503, description = "`login_busy`: too many password checks at once, with Retry-After", body = ErrorBody),
+    ),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all, fields(username = %req.username, source = %peer.ip()), err(level = "info", Debug))]
 pub async fn login(
     State(s): State<AppState>,
@@ -64,7 +78,12 @@ pub async fn login(
     }
 }
 
-/// Ends the session and clears the cookie. Goes through the CSRF check like every change.
+/// End the session and clear the cookie (a device's token is no session: nothing ends).
+///
+/// Goes through the CSRF check like every change.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "people",
+    responses((status = 204, description = "Logged out; the cookie is cleared"), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk", "display", "rating", "officer", "supervisor", "admin"]))))]
 pub async fn logout(
     State(s): State<AppState>,
     _who: Principal,
@@ -82,6 +101,9 @@ pub async fn logout(
 }
 
 /// The logged-in user and the CSRF token of the session (a page reloads without logging in again).
+#[utoipa::path(get, path = "/api/v1/me", tag = "people",
+    responses((status = 200, body = SessionView), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer", "supervisor", "admin"]))))]
 pub async fn me(
     State(s): State<AppState>,
     who: Principal,

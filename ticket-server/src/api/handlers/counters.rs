@@ -1,8 +1,8 @@
 //! Lokets: what they are doing, who waits for them, and the officer's actions.
 
 use antri_wire::{
-    CallRequest, CounterActionResult, CounterView, DeviceKind, PauseRequest, Role, TicketView,
-    TransferRequest,
+    CallRequest, CounterActionResult, CounterView, DeviceKind, ErrorBody, PauseRequest, Role,
+    TicketView, TransferRequest,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,10 +14,20 @@ use crate::api::AppState;
 use crate::auth::Principal;
 use crate::queue::{Command, Reply};
 
+/// Every loket: state, current ticket (no tracking code), officer.
+#[utoipa::path(get, path = "/api/v1/counters", tag = "lokets",
+    responses((status = 200, body = Vec<CounterView>), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk", "display", "rating", "officer", "supervisor", "admin"]))))]
 pub async fn list(State(s): State<AppState>, _who: Principal) -> Json<Vec<CounterView>> {
     Json(s.hall().counters())
 }
 
+/// One loket.
+#[utoipa::path(get, path = "/api/v1/counters/{n}", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    responses((status = 200, body = CounterView), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`", body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk", "display", "rating", "officer", "supervisor", "admin"]))))]
 pub async fn one(
     State(s): State<AppState>,
     _who: Principal,
@@ -34,6 +44,11 @@ pub async fn one(
 /// For the loket's officers, supervisors and admins, and display devices (a loket's own screen
 /// may show who is next). Kiosks and rating tablets have no use for it. A ticket view carries no
 /// tracking code, so the list holds nothing a visitor could be harmed by.
+#[utoipa::path(get, path = "/api/v1/counters/{n}/waiting", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    responses((status = 200, description = "Oldest first", body = Vec<TicketView>), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`", body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["display", "officer of loket n", "supervisor", "admin"]))))]
 pub async fn waiting(
     State(s): State<AppState>,
     who: Principal,
@@ -48,6 +63,36 @@ pub async fn waiting(
         .counter_view(n)
         .ok_or_else(|| ApiError::not_found("unknown_counter", format!("unknown loket {n}")))?;
     Ok(Json(hall.waiting_tickets(&c.services)))
+}
+
+/// The actions of `POST /api/v1/counters/{n}/{action}`, for the document (the handler matches the
+/// path's text, so an unknown action is a 404 `unknown_action` that names the known ones).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub enum LoketAction {
+    Open,
+    CallNext,
+    Call,
+    Recall,
+    Start,
+    Finish,
+    NoShow,
+    Transfer,
+    Pause,
+    Resume,
+    Close,
+}
+
+/// The bodies of the loket actions, for the document: `call`, `transfer` and `pause` each take
+/// their own (the handler reads the one its action takes); the other actions ignore any body.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ActionBody {
+    Call(CallRequest),
+    Transfer(TransferRequest),
+    Pause(PauseRequest),
 }
 
 /// The action's body; a bad value is named by its field (`reason: unknown variant …`).
@@ -69,8 +114,21 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, example: &str) -> Result<T, ApiError
     })
 }
 
-/// `POST /api/v1/counters/{n}/{action}`: one handler for every loket action, so the rules for who
-/// may act on a loket are in one place.
+/// A loket action: one handler for every action, so the rules for who may act on a loket are in one
+/// place.
+///
+/// call-next takes the longest-waiting eligible ticket (priority by policy) and finishes a ticket
+/// being served; `call` takes `CallRequest`, `transfer` takes `TransferRequest`, `pause` takes
+/// `PauseRequest`; the others take no body (any body is ignored).
+#[utoipa::path(post, path = "/api/v1/counters/{n}/{action}", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64), ("action" = LoketAction, Path)),
+    request_body(description = "For call, transfer and pause only", content = Option<ActionBody>, example = json!({})),
+    responses((status = 200, body = CounterActionResult), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`, `unknown_action`, `unknown_ticket` or `unknown_service`", body = ErrorBody),
+        (status = 409, description = "What the loket's state does not allow: `counter_closed`, `counter_paused`, `queue_empty`, `no_current_ticket`, `current_ticket_pending`, `invalid_state`, `not_served_here`, `same_service`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`: the action's body, named by its field", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
 #[tracing::instrument(skip_all, fields(counter = n, action = %action), err(level = "info", Debug))]
 pub async fn act(
     State(s): State<AppState>,

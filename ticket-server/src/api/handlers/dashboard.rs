@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::store::satisfaction::{self, Satisfaction};
 use crate::store::stats;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServiceNow {
     id: String,
     agency: String,
@@ -29,13 +29,18 @@ pub struct ServiceNow {
     availability: Availability,
 }
 
-#[derive(Serialize)]
+/// `GET /api/v1/dashboard/now`.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HallNow {
     services: Vec<ServiceNow>,
     counters: Vec<CounterView>,
     devices: Vec<DeviceView>,
 }
 
+/// The hall now: per service waiting and longest wait so far; lokets; devices.
+#[utoipa::path(get, path = "/api/v1/dashboard/now", tag = "statistics",
+    responses((status = 200, body = HallNow), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn now(State(s): State<AppState>, who: Principal) -> Result<Json<HallNow>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     let now = s.clock.now();
@@ -67,13 +72,20 @@ pub async fn now(State(s): State<AppState>, who: Principal) -> Result<Json<HallN
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RangeQuery {
+    /// First day, 1970-01-01 to 9999-12-31.
     pub from: NaiveDate,
+    /// Last day, at most 366 days after `from`.
     pub to: NaiveDate,
+    /// How to group (default service).
     #[serde(default = "by_service")]
+    #[param(required = false)]
     pub by: StatsGroup,
+    /// `csv` (default) or `xlsx`.
     #[serde(default)]
+    #[param(pattern = "^(csv|xlsx)$")]
     pub format: Option<String>,
 }
 
@@ -122,14 +134,21 @@ pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HourRow {
     hour: u32,
     issued: u64,
     served: u64,
 }
 
-/// Busiest hours: tickets issued and served per local hour over the range.
+/// Busiest hours: tickets issued and served per local hour of the day over a date range.
+#[utoipa::path(get, path = "/api/v1/stats/hourly", tag = "statistics",
+    params(
+        ("from" = NaiveDate, Query, description = "First day, 1970-01-01 to 9999-12-31"),
+        ("to" = NaiveDate, Query, description = "Last day, at most 366 days after `from`"),
+    ),
+    responses((status = 200, body = Vec<HourRow>), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn hourly(
     State(s): State<AppState>,
     who: Principal,
@@ -211,7 +230,16 @@ fn csv(rows: &[StatsRow], sat: &HashMap<String, Satisfaction>) -> Result<String,
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The statistics as CSV or XLSX, the same figures as `/api/v1/stats`.
+/// The statistics of /api/v1/stats as a file: format=csv (default) or xlsx.
+#[utoipa::path(get, path = "/api/v1/stats/export", tag = "statistics",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "The file, as an attachment", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn export(
     State(s): State<AppState>,
     who: Principal,

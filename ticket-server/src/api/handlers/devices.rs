@@ -9,6 +9,12 @@ use crate::api::AppState;
 use crate::auth::Principal;
 use crate::queue::{Command, Reply};
 
+/// Report the kiosk's printer status.
+#[utoipa::path(post, path = "/api/v1/devices/status", tag = "kiosk",
+    request_body(content = DeviceReport, example = json!({"printer": "paper_out", "detail": null})),
+    responses((status = 200, description = "The device as the hall sees it now", body = DeviceView),
+        crate::api::openapi::BadBody, crate::api::openapi::Denied, crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn report(
     State(s): State<AppState>,
@@ -36,6 +42,10 @@ pub async fn report(
     }
 }
 
+/// Every device and its last reported status.
+#[utoipa::path(get, path = "/api/v1/devices", tag = "kiosk",
+    responses((status = 200, body = Vec<DeviceView>), crate::api::openapi::Denied),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn list(
     State(s): State<AppState>,
     who: Principal,

@@ -32,11 +32,37 @@ const MAX_BACKLOG: u64 = 20_000;
 /// A comment line this often keeps proxies and NAT tables from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
-#[derive(Deserialize)]
+/// One message of the stream, as Server-Sent Events frame it; for the document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SseMessage {
+    /// `snapshot` (`data` is a `Snapshot`) or `event` (`data` is an `Event`).
+    #[schema(pattern = "^(snapshot|event)$")]
+    event: String,
+    /// The log's sequence number.
+    #[schema(pattern = "^[0-9]+$")]
+    id: String,
+    /// The message as JSON.
+    data: String,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StreamQuery {
+    /// Resume after this sequence number (as `Last-Event-ID` does).
     after: Option<u64>,
 }
 
+/// Live event stream (Server-Sent Events).
+///
+/// Without a position: a `snapshot` message (`Snapshot`), then one `event` (`Event`) per log entry.
+/// With ?after=N or Last-Event-ID: N: every event after N, then live ones. The SSE id is the
+/// log's sequence number. No event or snapshot holds a tracking code.
+#[utoipa::path(get, path = "/api/v1/events", tag = "live",
+    params(StreamQuery),
+    responses((status = 200, description = "An endless stream of `snapshot` and `event` messages, and a comment line every 10 s", body = SseMessage, content_type = "text/event-stream"),
+        crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk", "display", "rating", "officer", "supervisor", "admin"]))))]
 pub async fn stream(
     State(s): State<AppState>,
     _who: Principal,
@@ -115,11 +141,16 @@ pub async fn stream(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LogQuery {
+    /// Events after this sequence number (default 0: from the start).
     #[serde(default)]
+    #[param(maximum = 9223372036854775807_u64)]
     after: u64,
+    /// At most this many (default 100).
     #[serde(default = "hundred")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: usize,
 }
 
@@ -127,7 +158,14 @@ fn hundred() -> usize {
     100
 }
 
-/// The audit trail: who did what, to which ticket, when, from which device.
+/// The audit trail: events after a sequence number, oldest first.
+///
+/// Who did what, to which ticket, when, from which device (a visitor's actions are named by the
+/// ticket's number).
+#[utoipa::path(get, path = "/api/v1/log", tag = "live",
+    params(LogQuery),
+    responses((status = 200, body = Vec<Event>), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn log(
     State(s): State<AppState>,
     who: Principal,

@@ -7,25 +7,51 @@ use axum::response::{IntoResponse, Response};
 use crate::api::extract::Json;
 use crate::api::{openapi, AppState};
 
+/// `GET /healthz`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, or `failed` once the writer died or its commits keep failing.
+    pub status: String,
+    /// The newest committed sequence number.
+    pub seq: u64,
+    /// Why it failed (with `failed` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// `200 {"status":"ok","seq":N}`, or `503 {"status":"failed","reason":…}` once the writer died or
 /// its commits keep failing (the process exits shortly after, for the service manager to restart).
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses(
+        (status = 200, description = "Alive", body = Health),
+        (status = 503, description = "The writer died or its commits keep failing; the process exits for its service manager to restart it", body = Health),
+    ),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn health(State(s): State<AppState>) -> Response {
+    let seq = s.hub.committed();
     match s.writer.failure() {
-        None => {
-            Json(serde_json::json!({ "status": "ok", "seq": s.hub.committed() })).into_response()
-        }
+        None => Json(Health {
+            status: "ok".into(),
+            seq,
+            reason: None,
+        })
+        .into_response(),
         Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({
-                "status": "failed",
-                "reason": reason,
-                "seq": s.hub.committed(),
-            })),
+            Json(Health {
+                status: "failed".into(),
+                seq,
+                reason: Some(reason.to_string()),
+            }),
         )
             .into_response(),
     }
 }
 
+/// Prometheus metrics: tickets issued and waiting per service, commit latency, subscribers.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "The Prometheus text format", body = String, content_type = "text/plain")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     let per_service: Vec<(String, u32, u32)> = {
         let hall = s.hall();
@@ -57,6 +83,10 @@ pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     )
 }
 
-pub async fn openapi() -> Json<serde_json::Value> {
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
+pub async fn openapi() -> Json<&'static serde_json::Value> {
     Json(openapi::document())
 }

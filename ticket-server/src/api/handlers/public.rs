@@ -1,7 +1,7 @@
 //! What anyone on the LAN may read: the services board and a ticket by its tracking code.
 
 use antri_wire::event::{Actor, ActorKind};
-use antri_wire::{ServicesResponse, TicketStatus, TrackView};
+use antri_wire::{ErrorBody, ServicesResponse, TicketStatus, TrackView};
 use axum::extract::State;
 use axum::http::request::Parts;
 
@@ -11,6 +11,12 @@ use crate::api::AppState;
 use crate::queue::{Command, Reply};
 use crate::store::log;
 
+/// Building, agencies and services with live state (open?, waiting, estimated wait, quota left).
+///
+/// A caller with credentials also gets the technician's warnings.
+#[utoipa::path(get, path = "/api/v1/services", tag = "public",
+    responses((status = 200, body = ServicesResponse)),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all)]
 pub async fn services(State(s): State<AppState>, parts: Parts) -> Json<ServicesResponse> {
     // The technician's warnings go to the hall's own devices and staff, not to anyone's phone.
@@ -39,6 +45,12 @@ pub(crate) fn check_code(code: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A ticket's status for the visitor's phone; for whoever presents the code (it is the proof).
+#[utoipa::path(get, path = "/api/v1/track/{code}", tag = "public",
+    params(("code" = String, Path, description = "The tracking code printed under the QR", pattern = "^[A-Za-z0-9]{1,32}$")),
+    responses((status = 200, body = TrackView), crate::api::openapi::BadPath,
+        (status = 404, description = "`unknown_ticket`", body = ErrorBody), crate::api::openapi::DbFailed),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn track(
     State(s): State<AppState>,
@@ -71,6 +83,15 @@ pub async fn track(
 }
 
 /// A visitor who leaves cancels their own ticket (the code is the proof).
+/// The visitor cancels their waiting ticket; for whoever presents the code. Logged as the visitor
+/// by the ticket's number.
+#[utoipa::path(post, path = "/api/v1/track/{code}/cancel", tag = "public",
+    params(("code" = String, Path, description = "The tracking code printed under the QR", pattern = "^[A-Za-z0-9]{1,32}$")),
+    responses((status = 200, description = "The ticket, cancelled", body = TrackView), crate::api::openapi::BadPath,
+        (status = 404, description = "`unknown_ticket`: no ticket of today has this code", body = ErrorBody),
+        (status = 409, description = "`invalid_state`: the ticket no longer waits", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn cancel(
     State(s): State<AppState>,

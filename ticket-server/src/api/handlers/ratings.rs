@@ -2,7 +2,7 @@
 //! report for the dashboard.
 
 use antri_wire::event::{Actor, ActorKind};
-use antri_wire::{DeviceKind, Role, TrackView};
+use antri_wire::{DeviceKind, ErrorBody, Rated, Role, StatsGroup, TrackView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -18,19 +18,39 @@ use crate::store::satisfaction::{self, Report};
 use crate::store::writer::WriteError;
 
 /// `POST /api/v1/ratings` (a rating tablet).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TabletRating {
     /// The ticket number the loket just finished, e.g. `KTP-012`.
+    #[schema(min_length = 1, max_length = 16)]
     number: String,
+    /// 1 (Tidak baik) … 4 (Sangat baik).
+    #[schema(minimum = 1, maximum = 4)]
+    #[serde(deserialize_with = "whole_number")]
     score: u8,
 }
 
 /// `POST /api/v1/track/{code}/rating` (the visitor).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitorRating {
+    /// 1 (Tidak baik) … 4 (Sangat baik).
+    #[schema(minimum = 1, maximum = 4)]
+    #[serde(deserialize_with = "whole_number")]
     score: u8,
+}
+
+/// A score as JSON may send it: `4` or `4.0` (JSON has one kind of number, and JSON Schema counts
+/// 4.0 as an integer; found by schemathesis). [`check_score`] then checks its range.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.fract() == 0.0 && (0.0..=255.0).contains(&v) {
+        Ok(v as u8)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not a whole number from 1 to 4"
+        )))
+    }
 }
 
 fn check_score(score: u8) -> Result<u8, ApiError> {
@@ -44,13 +64,14 @@ fn check_score(score: u8) -> Result<u8, ApiError> {
     }
 }
 
-#[derive(serde::Serialize)]
-pub struct Rated {
-    number: String,
-    score: u8,
-}
-
-/// A rating tablet rates a ticket its loket finished today.
+/// A loket's rating tablet rates a ticket that loket finished today, 1..4; one rating per ticket.
+#[utoipa::path(post, path = "/api/v1/ratings", tag = "ratings",
+    request_body(content = TabletRating, example = json!({"number": "KTP-012", "score": 4})),
+    responses((status = 201, description = "Rated", body = Rated), crate::api::openapi::BadBody, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_ticket`: no ticket of today has this number", body = ErrorBody),
+        (status = 409, description = "`already_rated`, `not_rated_here` (another loket served it) or `invalid_state` (not done)", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["rating"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn from_tablet(
     State(s): State<AppState>,
@@ -59,7 +80,9 @@ pub async fn from_tablet(
 ) -> Result<(StatusCode, Json<Rated>), ApiError> {
     let device = who.require_device(DeviceKind::Rating)?.to_string();
     let score = check_score(req.score)?;
-    if req.number.is_empty() || req.number.len() > 16 {
+    // Counted in characters, as the document's maxLength is (bytes refused a 16-character number
+    // with a non-ASCII letter; found by schemathesis).
+    if req.number.is_empty() || req.number.chars().count() > 16 {
         return Err(ApiError::bad_request(
             "invalid_number",
             "number: a ticket number like KTP-012",
@@ -97,7 +120,16 @@ pub async fn from_tablet(
     }
 }
 
-/// The visitor rates their own finished ticket on the tracking page; the code is the proof.
+/// The visitor rates their own finished ticket of today on the tracking page; the code is the
+/// proof. One rating per ticket; logged as the visitor by the ticket's number.
+#[utoipa::path(post, path = "/api/v1/track/{code}/rating", tag = "public",
+    params(("code" = String, Path, description = "The tracking code printed under the QR", pattern = "^[A-Za-z0-9]{1,32}$")),
+    request_body(content = VisitorRating, example = json!({"score": 4})),
+    responses((status = 201, description = "Rated", body = TrackView), crate::api::openapi::BadPath, crate::api::openapi::BadBody,
+        (status = 404, description = "`unknown_ticket`", body = ErrorBody),
+        (status = 409, description = "`already_rated`, `invalid_state` (not done) or `rating_closed` (a ticket of another day)", body = ErrorBody),
+        crate::api::openapi::NotStored, crate::api::openapi::DbFailed),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn from_visitor(
     State(s): State<AppState>,
@@ -149,7 +181,18 @@ pub async fn from_visitor(
     }
 }
 
-/// `GET /api/v1/satisfaction?from&to&by`: number of ratings and IKM per group.
+/// Satisfaction over a date range, grouped like the statistics: ratings, count per face, IKM.
+///
+/// IKM = mean × 25 (25–100) and its grade A–D (Permenpan RB 14/2017; one overall question, not the
+/// nine SKM elements).
+#[utoipa::path(get, path = "/api/v1/satisfaction", tag = "statistics",
+    params(
+        ("from" = NaiveDate, Query, description = "First day, 1970-01-01 to 9999-12-31"),
+        ("to" = NaiveDate, Query, description = "Last day, at most 366 days after `from`"),
+        ("by" = Option<StatsGroup>, Query, description = "How to group (default service)"),
+    ),
+    responses((status = 200, body = Report), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn report(
     State(s): State<AppState>,
     who: Principal,

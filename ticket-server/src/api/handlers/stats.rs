@@ -11,11 +11,16 @@ use crate::api::AppState;
 use crate::auth::Principal;
 use crate::store::stats;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsQuery {
+    /// First day, 1970-01-01 to 9999-12-31.
     from: NaiveDate,
+    /// Last day, at most 366 days after `from`.
     to: NaiveDate,
+    /// How to group (default service).
     #[serde(default = "by_service")]
+    #[param(required = false)]
     by: StatsGroup,
 }
 
@@ -23,6 +28,13 @@ fn by_service() -> StatsGroup {
     StatsGroup::Service
 }
 
+/// Statistics for a date range, grouped by service, agency, counter or officer.
+///
+/// Tickets, served, no-shows, wait and service time (median, p90), share within target.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "statistics",
+    params(StatsQuery),
+    responses((status = 200, body = StatsResponse), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn stats(
     State(s): State<AppState>,

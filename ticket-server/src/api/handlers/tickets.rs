@@ -1,6 +1,6 @@
 //! Issuing tickets (kiosk devices).
 
-use antri_wire::{DeviceKind, IssueRequest, IssuedTicket};
+use antri_wire::{DeviceKind, ErrorBody, IssueRequest, IssuedTicket};
 use axum::extract::State;
 use axum::http::StatusCode;
 
@@ -10,7 +10,15 @@ use crate::api::AppState;
 use crate::auth::{new_tracking_code, Principal};
 use crate::queue::{Command, Reply};
 
-/// Answered only after the ticket is committed to disk.
+/// Issue a ticket; answered once it is on disk. The only answer that holds the ticket's tracking
+/// code, for the kiosk to print.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "kiosk",
+    request_body(content = IssueRequest, example = json!({"service": "ktp", "category": "elderly"})),
+    responses((status = 201, description = "Issued", body = IssuedTicket), crate::api::openapi::BadBody, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_service`", body = ErrorBody),
+        (status = 409, description = "`service_closed`, `service_not_yet_open`, `service_on_break` or `quota_reached`, with `availability`", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
 pub async fn issue(
     State(s): State<AppState>,
