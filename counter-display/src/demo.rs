@@ -155,6 +155,7 @@ pub fn ticket(id: u64, number: &str, service: &str, status: TicketStatus) -> Tic
         counter: None,
         calls: 1,
         transferred_from: None,
+        booked: None,
     }
 }
 

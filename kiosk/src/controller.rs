@@ -438,6 +438,7 @@ pub(crate) mod tests {
                 counter: None,
                 calls: 0,
                 transferred_from: None,
+                booked: None,
             },
             tracking_code: "x".into(),
             ahead: 2,

@@ -39,8 +39,18 @@ pub struct Config {
     pub counters: Vec<Counter>,
     pub users: Vec<User>,
     pub devices: Vec<Device>,
+    pub booking: BookingRules,
     /// The document this was checked from (what the admin page edits and the database keeps).
     pub document: Arc<raw::File>,
+}
+
+/// The building's booking rules (`[booking]`), with their defaults when the section is absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookingRules {
+    pub max_active_per_person: u32,
+    pub walk_in_percent: u32,
+    pub retention_days: u32,
+    pub closed_dates: Vec<chrono::NaiveDate>,
 }
 
 #[derive(Clone, Debug)]
@@ -81,6 +91,8 @@ pub struct Service {
     pub target_wait_secs: u32,
     pub service_secs: u32,
     pub hours: Hours,
+    /// Online booking, if this service takes it.
+    pub booking: Option<crate::booking::plan::Plan>,
 }
 
 #[derive(Clone, Debug)]
@@ -210,6 +222,37 @@ pub mod raw {
         pub users: Vec<User>,
         #[serde(default)]
         pub devices: Vec<Device>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub booking: Option<Booking>,
+    }
+
+    /// `[booking]`: the building's booking rules (each service's sessions are in its own
+    /// `[services.booking]`).
+    #[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Booking {
+        /// Active bookings one person (NIK) may hold at once, over all services.
+        #[serde(default = "three_bookings")]
+        pub max_active_per_person: u32,
+        /// Share (%) of a service's daily quota kept for walk-ins.
+        #[serde(default = "half")]
+        pub walk_in_percent: u32,
+        /// Days after the visit when a booking's masked NIK and phone number are deleted.
+        #[serde(default = "thirty_days")]
+        pub retention_days: u32,
+        /// Dates the whole building takes no bookings ("YYYY-MM-DD").
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub closed_dates: Vec<String>,
+    }
+
+    fn three_bookings() -> u32 {
+        3
+    }
+    fn half() -> u32 {
+        50
+    }
+    fn thirty_days() -> u32 {
+        30
     }
 
     #[derive(Deserialize, Serialize, Clone, Debug)]
@@ -333,6 +376,9 @@ pub mod raw {
         pub service_minutes: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub hours: Option<Hours>,
+        /// Online booking for this service; absent: walk-in only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub booking: Option<crate::booking::plan::RawPlan>,
     }
 
     fn ten() -> u32 {
@@ -504,10 +550,11 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let mut errs = Vec::new();
     let document = Arc::new(raw.clone());
     let building = building(&raw, &mut errs);
+    let booking = booking_rules(raw.booking.as_ref(), &mut errs);
     let queue = queue_policy(&raw.queue, &mut errs);
     let agencies = agencies(&raw.agencies, &mut errs);
     let agency_ids: HashSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
-    let services = services(&raw, &building.hours, &agency_ids, &mut errs);
+    let services = services(&raw, &building.hours, &agency_ids, &booking, &mut errs);
     let service_ids: HashSet<&str> = services.iter().map(|s| s.id.as_str()).collect();
     let counters = counters(&raw.counters, &service_ids, &mut errs);
     let numbers: HashSet<u32> = counters.iter().map(|c| c.number).collect();
@@ -524,8 +571,52 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         counters,
         users,
         devices,
+        booking,
         document,
     })
+}
+
+/// `[booking]`: the building's rules, defaults when absent.
+fn booking_rules(raw: Option<&raw::Booking>, errs: &mut Vec<String>) -> BookingRules {
+    let raw = raw.cloned().unwrap_or(raw::Booking {
+        max_active_per_person: 3,
+        walk_in_percent: 50,
+        retention_days: 30,
+        closed_dates: Vec::new(),
+    });
+    in_range(
+        "booking.max_active_per_person",
+        raw.max_active_per_person,
+        &(1..=20),
+        errs,
+    );
+    in_range(
+        "booking.walk_in_percent",
+        raw.walk_in_percent,
+        &(0..=100),
+        errs,
+    );
+    in_range(
+        "booking.retention_days",
+        raw.retention_days,
+        &(1..=3650),
+        errs,
+    );
+    let mut closed_dates = Vec::new();
+    for (i, d) in raw.closed_dates.iter().enumerate() {
+        match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => closed_dates.push(d),
+            Err(_) => errs.push(format!(
+                "booking.closed_dates[{i}]: \"{d}\" is not a date like \"2026-12-25\""
+            )),
+        }
+    }
+    BookingRules {
+        max_active_per_person: raw.max_active_per_person,
+        walk_in_percent: raw.walk_in_percent,
+        retention_days: raw.retention_days,
+        closed_dates,
+    }
 }
 
 /// `[building]` and the building's `[hours]`.
@@ -617,6 +708,7 @@ fn services(
     raw: &raw::File,
     building_hours: &Hours,
     agency_ids: &HashSet<&str>,
+    booking: &BookingRules,
     errs: &mut Vec<String>,
 ) -> Vec<Service> {
     let mut ids = HashSet::new();
@@ -653,7 +745,16 @@ fn services(
                 s.prefix
             ));
         }
-        services.push(service(&at, s, raw, building_hours, errs));
+        let mut service = service(&at, s, raw, building_hours, errs);
+        service.booking = s.booking.as_ref().and_then(|plan| {
+            plan.check(
+                &format!("{at}.booking"),
+                s.quota,
+                booking.walk_in_percent,
+                errs,
+            )
+        });
+        services.push(service);
     }
     services
 }
@@ -705,6 +806,7 @@ fn service(
         target_wait_secs: s.target_wait_minutes.saturating_mul(60),
         service_secs: s.service_minutes.saturating_mul(60),
         hours,
+        booking: None,
     }
 }
 

@@ -323,6 +323,7 @@ mod tests {
                 counter: None,
                 calls: 0,
                 transferred_from: None,
+                booked: None,
             },
             tracking_code: "abc123".into(),
             ahead: 3,

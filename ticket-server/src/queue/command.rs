@@ -171,6 +171,20 @@ pub struct Logged {
     pub event: Event,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_code: Option<String>,
+    /// On a booking's `made` only: who holds it. Like the tracking code, in no event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder>,
+}
+
+/// Who holds a booking: its code (the visitor's key), the NIK's keyed hash and masked form, and
+/// the phone number if the visitor agreed to reminders.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Holder {
+    pub code: String,
+    pub person: String,
+    pub nik_masked: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 impl std::ops::Deref for Logged {

@@ -12,7 +12,9 @@ use antri_wire::event::{Actor, ActorKind};
 use antri_wire::*;
 use chrono::{DateTime, Utc};
 
-use super::{routing, Command, CounterRt, Hall, Logged, Outcome, QueueError, RateBy, Reply};
+use super::{
+    routing, Command, CounterRt, Hall, Holder, Logged, Outcome, QueueError, RateBy, Reply,
+};
 use crate::config::Config;
 
 /// What every step of deciding one command needs: when it happens, who asked, and the events
@@ -105,20 +107,21 @@ impl Hall {
     /// Assign the next sequence number, apply, and record the event, on behalf of the actor.
     fn emit(&mut self, cx: &mut Cx, kind: EventKind) {
         let actor = cx.actor;
-        self.record(cx, kind, actor, None)
+        self.record(cx, kind, actor, None, None)
     }
 
     /// [`Hall::emit`] on behalf of someone else than the one who asked (the system, a visitor).
-    fn emit_as(&mut self, cx: &mut Cx, kind: EventKind, actor: &Actor) {
-        self.record(cx, kind, actor, None)
+    pub(super) fn emit_as(&mut self, cx: &mut Cx, kind: EventKind, actor: &Actor) {
+        self.record(cx, kind, actor, None, None)
     }
 
-    fn record(
+    pub(super) fn record(
         &mut self,
         cx: &mut Cx,
         kind: EventKind,
         actor: &Actor,
         tracking_code: Option<String>,
+        holder: Option<Holder>,
     ) {
         let mut entry = Logged {
             event: Event {
@@ -129,6 +132,7 @@ impl Hall {
                 kind,
             },
             tracking_code,
+            holder,
         };
         self.apply(&entry);
         let event = &mut entry.event;
@@ -186,6 +190,7 @@ impl Hall {
             counter: None,
             calls: 0,
             transferred_from: None,
+            booked: None,
         };
         let actor = cx.actor;
         self.record(
@@ -195,6 +200,7 @@ impl Hall {
             },
             actor,
             Some(tracking_code.clone()),
+            None,
         );
         let ahead = self.ahead_of(&ticket);
         let agency = self.config.agency(&service.agency).map(|a| a.name.clone());

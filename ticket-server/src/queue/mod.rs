@@ -34,7 +34,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::{Config, PriorityPolicy};
 pub use availability::availability;
-pub use command::{Command, Logged, Outcome, QueueError, RateBy, Reply};
+pub use command::{Command, Holder, Logged, Outcome, QueueError, RateBy, Reply};
 
 /// How many calls the hall keeps for displays.
 const RECENT_CALLS: usize = 20;

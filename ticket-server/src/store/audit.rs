@@ -155,7 +155,16 @@ fn next_sample(after: Option<&EventKind>) -> Option<EventKind> {
                 detail: None,
             },
         },
-        Some(EventKind::DeviceStatus { .. }) => return None,
+        Some(EventKind::DeviceStatus { .. }) => EventKind::Booking {
+            booking: antri_wire::booking::BookingEvent {
+                id: 1,
+                service: String::new(),
+                date: NaiveDate::default(),
+                session: 0,
+            },
+            change: antri_wire::booking::BookingChange::Made,
+        },
+        Some(EventKind::Booking { .. }) => return None,
     })
 }
 
@@ -174,6 +183,7 @@ fn sample_ticket() -> TicketView {
         counter: None,
         calls: 0,
         transferred_from: None,
+        booked: None,
     }
 }
 
@@ -188,8 +198,8 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), kinds.len(), "{kinds:?}");
-        // The twelve kinds of today; a new one lengthens the walk (and this number).
-        assert_eq!(kinds.len(), 12, "{kinds:?}");
-        assert!(kinds.contains(&"config_changed") && kinds.contains(&"device_status"));
+        // The thirteen kinds of today; a new one lengthens the walk (and this number).
+        assert_eq!(kinds.len(), 13, "{kinds:?}");
+        assert!(kinds.contains(&"config_changed") && kinds.contains(&"booking"));
     }
 }

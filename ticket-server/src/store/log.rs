@@ -25,6 +25,7 @@ pub fn type_name(kind: &EventKind) -> &'static str {
         EventKind::DeviceStatus { .. } => "device_status",
         EventKind::TicketRated { .. } => "ticket_rated",
         EventKind::ConfigChanged { .. } => "config_changed",
+        EventKind::Booking { .. } => "booking",
     }
 }
 

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 
+use antri_wire::booking::{BookingChange, BookingEvent};
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{
     Category, CounterState, CounterView, DeviceReport, Event, EventKind, PauseReason,
@@ -24,7 +25,7 @@ use antri_wire::{
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::queue::Logged;
+use crate::queue::{Holder, Logged};
 
 /// The format this version writes.
 pub const FORMAT: u32 = 1;
@@ -49,6 +50,9 @@ pub struct Record {
     /// On `ticket_issued` only: the visitor's proof, never served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_code: Option<String>,
+    /// On a booking's `made` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<HolderRecord>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -118,6 +122,45 @@ pub enum KindRecord {
         section: String,
         summary: String,
     },
+    Booking {
+        booking: BookingRecord,
+        #[serde(flatten)]
+        change: BookingChangeRecord,
+    },
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct BookingRecord {
+    pub id: u64,
+    pub service: String,
+    pub date: NaiveDate,
+    pub session: u32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum BookingChangeRecord {
+    Made,
+    Rescheduled {
+        from_date: NaiveDate,
+        from_session: u32,
+    },
+    Cancelled,
+    CheckedIn {
+        ticket: u64,
+    },
+    NoShow,
+}
+
+/// On a booking's `made` only: who holds it (never served; the NIK only as its keyed hash and its
+/// masked form, the phone only with consent).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HolderRecord {
+    pub code: String,
+    pub person: String,
+    pub nik_masked: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -134,6 +177,9 @@ pub struct TicketRecord {
     pub counter: Option<u32>,
     pub calls: u32,
     pub transferred_from: Option<String>,
+    /// A booked visitor's session; absent for walk-ins (and in entries from before booking).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<String>,
     /// Where the oldest databases kept the code; read (and moved to [`Record::tracking_code`]),
     /// never written.
     #[serde(default, skip_serializing)]
@@ -261,6 +307,12 @@ impl Record {
             waiting: e.waiting.clone(),
             kind: KindRecord::of(&e.kind),
             tracking_code: logged.tracking_code.clone(),
+            holder: logged.holder.as_ref().map(|h| HolderRecord {
+                code: h.code.clone(),
+                person: h.person.clone(),
+                nik_masked: h.nik_masked.clone(),
+                phone: h.phone.clone(),
+            }),
         }
     }
 
@@ -283,6 +335,12 @@ impl Record {
                 kind: self.kind.into_wire(),
             },
             tracking_code: self.tracking_code,
+            holder: self.holder.map(|h| Holder {
+                code: h.code,
+                person: h.person,
+                nik_masked: h.nik_masked,
+                phone: h.phone,
+            }),
         }
     }
 }
@@ -354,6 +412,29 @@ impl KindRecord {
                 section: section.clone(),
                 summary: summary.clone(),
             },
+            EventKind::Booking { booking, change } => KindRecord::Booking {
+                booking: BookingRecord {
+                    id: booking.id,
+                    service: booking.service.clone(),
+                    date: booking.date,
+                    session: booking.session,
+                },
+                change: match change {
+                    BookingChange::Made => BookingChangeRecord::Made,
+                    BookingChange::Rescheduled {
+                        from_date,
+                        from_session,
+                    } => BookingChangeRecord::Rescheduled {
+                        from_date: *from_date,
+                        from_session: *from_session,
+                    },
+                    BookingChange::Cancelled => BookingChangeRecord::Cancelled,
+                    BookingChange::CheckedIn { ticket } => {
+                        BookingChangeRecord::CheckedIn { ticket: *ticket }
+                    }
+                    BookingChange::NoShow => BookingChangeRecord::NoShow,
+                },
+            },
         }
     }
 
@@ -421,6 +502,29 @@ impl KindRecord {
                 section,
                 summary,
             },
+            KindRecord::Booking { booking, change } => EventKind::Booking {
+                booking: BookingEvent {
+                    id: booking.id,
+                    service: booking.service,
+                    date: booking.date,
+                    session: booking.session,
+                },
+                change: match change {
+                    BookingChangeRecord::Made => BookingChange::Made,
+                    BookingChangeRecord::Rescheduled {
+                        from_date,
+                        from_session,
+                    } => BookingChange::Rescheduled {
+                        from_date,
+                        from_session,
+                    },
+                    BookingChangeRecord::Cancelled => BookingChange::Cancelled,
+                    BookingChangeRecord::CheckedIn { ticket } => {
+                        BookingChange::CheckedIn { ticket }
+                    }
+                    BookingChangeRecord::NoShow => BookingChange::NoShow,
+                },
+            },
         }
     }
 }
@@ -453,6 +557,7 @@ impl TicketRecord {
             counter: t.counter,
             calls: t.calls,
             transferred_from: t.transferred_from.clone(),
+            booked: t.booked.clone(),
             tracking_code: None,
         }
     }
@@ -484,6 +589,7 @@ impl TicketRecord {
             counter: self.counter,
             calls: self.calls,
             transferred_from: self.transferred_from,
+            booked: self.booked,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::types::{IssuedTicket, Text};
 
 /// `GET /api/v1/booking`: the agencies and services that take bookings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingCatalog {
     pub building: String,
     /// How long a booking's masked NIK and phone number are kept after the visit.
@@ -20,6 +21,7 @@ pub struct BookingCatalog {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingAgency {
     pub id: String,
     pub name: Text,
@@ -28,6 +30,7 @@ pub struct BookingAgency {
 
 /// An agency or a service: its id and its name in both languages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: String,
     pub name: Text,
@@ -36,18 +39,21 @@ pub struct Named {
 /// `GET /api/v1/booking/services/{service}/days`: the dates a visitor may look at, each session
 /// with what is left.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingDays {
     pub service: String,
     pub days: Vec<BookingDay>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingDay {
     pub date: NaiveDate,
     pub sessions: Vec<SessionView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub index: u32,
     /// Local times, "08:00".
@@ -61,6 +67,7 @@ pub struct SessionView {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
     Open,
@@ -72,6 +79,7 @@ pub enum SessionState {
 
 /// `POST /api/v1/bookings`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookRequest {
     pub service: String,
     pub date: NaiveDate,
@@ -87,12 +95,14 @@ pub struct BookRequest {
 
 /// `POST /api/v1/bookings/{code}/reschedule`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RescheduleRequest {
     pub date: NaiveDate,
     pub session: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
     Active,
@@ -103,6 +113,7 @@ pub enum BookingStatus {
 
 /// A booking as its holder sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingView {
     pub code: String,
     pub status: BookingStatus,
@@ -121,9 +132,41 @@ pub struct BookingView {
 
 /// `POST /api/v1/bookings/{code}/check-in` (a kiosk): the ticket, placed at the session's start.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckedIn {
     pub issued: IssuedTicket,
     /// "09:00–10:00", printed on the ticket.
     pub session: String,
     pub nik_masked: String,
+}
+
+/// A booking as every subscriber may see it in the event stream: which seat, nothing about the
+/// person and not the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingEvent {
+    pub id: u64,
+    pub service: String,
+    pub date: NaiveDate,
+    pub session: u32,
+}
+
+/// What happened to a booking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum BookingChange {
+    Made,
+    /// Moved here from another date or session.
+    Rescheduled {
+        from_date: NaiveDate,
+        from_session: u32,
+    },
+    Cancelled,
+    /// Checked in at a kiosk: `ticket` is the ticket issued for it (the event before this one).
+    CheckedIn {
+        ticket: u64,
+    },
+    /// Not checked in by the end of its check-in window; its seat is not sold again.
+    NoShow,
 }

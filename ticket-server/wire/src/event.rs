@@ -123,6 +123,12 @@ pub enum EventKind {
         /// What changed, in words, for the audit log.
         summary: String,
     },
+    /// Online booking: a booking made, moved, cancelled, checked in or missed.
+    Booking {
+        booking: crate::booking::BookingEvent,
+        #[serde(flatten)]
+        change: crate::booking::BookingChange,
+    },
 }
 
 impl EventKind {

@@ -120,6 +120,10 @@ pub struct TicketView {
     /// How many times it has been called (recalls included).
     pub calls: u32,
     pub transferred_from: Option<String>,
+    /// A booked visitor's session ("09:00–10:00"): checked in at a kiosk with a booking code, placed
+    /// in the queue at the session's start. Absent for walk-ins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<String>,
 }
 
 /// Whether a service hands out tickets right now, and if not, why.

@@ -469,6 +469,26 @@ fn describe(e: &Event) -> String {
         EventKind::ConfigChanged {
             version, summary, ..
         } => format!("configuration version {version}: {summary}"),
+        EventKind::Booking { booking, change } => {
+            use antri_wire::booking::BookingChange;
+            let what = match change {
+                BookingChange::Made => "made".to_string(),
+                BookingChange::Rescheduled {
+                    from_date,
+                    from_session,
+                } => format!("moved from {from_date} session {}", from_session + 1),
+                BookingChange::Cancelled => "cancelled".into(),
+                BookingChange::CheckedIn { ticket } => format!("checked in (ticket #{ticket})"),
+                BookingChange::NoShow => "not checked in (no-show)".into(),
+            };
+            format!(
+                "booking #{} for {} on {} session {} {what}",
+                booking.id,
+                booking.service,
+                booking.date,
+                booking.session + 1
+            )
+        }
     }
 }
 
