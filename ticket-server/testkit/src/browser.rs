@@ -207,7 +207,7 @@ impl Browser {
 
     /// End the session (chromium closes); chromedriver ends when the `Browser` is dropped.
     pub async fn quit(self) {
-        let _ = self.client.clone().close().await;
+        let _ = self.client.close().await;
     }
 
     /// `css` if it is in the page and shown now; `None` while it is missing, hidden or being
