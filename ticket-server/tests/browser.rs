@@ -8,10 +8,10 @@ mod common;
 
 use std::time::Duration;
 
+use antri_testkit::browser::Browser;
 use antri_wire::client::StreamItem;
 use antri_wire::event::StreamMessage;
 use antri_wire::{Category, EventKind};
-use common::webdriver::Browser;
 use common::*;
 
 /// The page as it is now, to `$CARGO_TARGET_TMPDIR/screenshots/<name>` (and docs/screenshots/ with
@@ -38,13 +38,13 @@ async fn officer_calls_next_with_one_key_and_the_display_sees_it() {
     b.type_into("#password", PASSWORD).await;
     b.click("#login-button").await;
     // petugas1 has lokets 1 and 2: pick 1.
-    b.wait_text("#lokets", "Loket 1", 10).await;
+    b.wait_text("#lokets", "Loket 1").await;
     b.click("#lokets button").await;
-    b.wait_text("#waiting", "KTP-001", 10).await;
-    b.wait_text("#waiting", "KIA-001", 10).await;
+    b.wait_text("#waiting", "KTP-001").await;
+    b.wait_text("#waiting", "KIA-001").await;
     // Under the ratio policy the loket's first call may take the elderly visitor first.
-    b.press("n").await;
-    let called = b.wait_text("#current-number", "-001", 10).await;
+    b.press('n').await;
+    let called = b.wait_text("#current-number", "-001").await;
     assert_eq!(called, "KIA-001");
 
     // The hall display's stream carries the same call.
@@ -66,11 +66,10 @@ async fn officer_calls_next_with_one_key_and_the_display_sees_it() {
         }
     }
     // Start serving (S), then the next call (N) finishes it and calls the longest-waiting KTP.
-    b.press("s").await;
-    b.wait_text("#current-meta", "serving", 10).await;
-    b.press("n").await;
-    b.wait_text("#current-number", &first.ticket.number, 10)
-        .await;
+    b.press('s').await;
+    b.wait_text("#current-meta", "serving").await;
+    b.press('n').await;
+    b.wait_text("#current-number", &first.ticket.number).await;
     screenshot(&b, "officer-console.png").await;
     b.quit().await;
     server.stop().await;
@@ -92,8 +91,8 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
             .replace("http://127.0.0.1:8080", &server.url()),
     )
     .await;
-    b.wait_text("#number", "SK-002", 10).await;
-    let waiting = b.wait_text("#state", "Menunggu", 10).await;
+    b.wait_text("#number", "SK-002").await;
+    let waiting = b.wait_text("#state", "Menunggu").await;
     assert!(waiting.contains("1\nantrian sebelum Anda"), "{waiting}");
     // The estimated wait in the words the printed ticket and the kiosk use for this ticket.
     let words = antri_wire::wait::estimated_wait(mine.ahead, mine.estimated_wait_secs);
@@ -118,7 +117,9 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     officer.counter_action(15, "start").await.unwrap();
     officer.call_next(15).await.unwrap();
     // The page polls every 5 s.
-    let called = b.wait_text("#state", "Silakan menuju loket 15", 12).await;
+    let called = b
+        .wait_text_within("#state", "Silakan menuju loket 15", Duration::from_secs(12))
+        .await;
     assert!(called.contains("Please go to counter 15"));
     screenshot(&b, "tracking-called.png").await;
 
@@ -132,10 +133,10 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
             .replace("http://127.0.0.1:8080", &server.url()),
     )
     .await;
-    b.wait_text("#number", "SK-003", 10).await;
-    let priority = b.wait_text("#priority", "Prioritas", 10).await;
+    b.wait_text("#number", "SK-003").await;
+    let priority = b.wait_text("#priority", "Prioritas").await;
     assert_eq!(priority, "Prioritas: Lansia\nPriority: Elderly");
-    let waiting = b.wait_text("#state", "Menunggu", 10).await;
+    let waiting = b.wait_text("#state", "Menunggu").await;
     let words = antri_wire::wait::estimated_wait(elder.ahead, elder.estimated_wait_secs);
     assert_eq!((words.id.as_str(), words.en.as_str()), ("segera", "soon"));
     assert!(
@@ -166,9 +167,7 @@ async fn supervisor_sees_the_seeded_day_and_the_xlsx_holds_the_same_figures() {
     b.type_into("#password", PASSWORD).await;
     b.click("#login-button").await;
     // The seeded day, as the hand-computed figures say (minutes:seconds).
-    let ktp = b
-        .wait_text("#history-rows tr[data-key='ktp']", "KTP", 10)
-        .await;
+    let ktp = b.wait_text("#history-rows tr[data-key='ktp']", "KTP").await;
     assert_eq!(ktp, "KTP Elektronik 4 2 1 7:00 8:00 5:00 10:00 100%");
     let kk = b.text("#history-rows tr[data-key='kk']").await;
     assert_eq!(kk, "Kartu Keluarga 1 1 0 18:00 18:00 2:00 2:00 100%");

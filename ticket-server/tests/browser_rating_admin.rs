@@ -4,8 +4,10 @@
 
 mod common;
 
+use std::time::Duration;
+
+use antri_testkit::browser::Browser;
 use antri_wire::Category;
-use common::webdriver::Browser;
 use common::*;
 
 /// The page as it is now, to `$CARGO_TARGET_TMPDIR/screenshots/<name>` (and docs/screenshots/ with
@@ -44,15 +46,15 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
     let b = Browser::start(1280, 800).await;
     b.goto(&format!("{}/rate/1#token={RATING_1}", server.url()))
         .await;
-    b.wait_text("#link", "Tersambung", 10).await;
-    b.wait_text("#loket-name", "Loket 1", 10).await;
+    b.wait_text("#link", "Tersambung").await;
+    b.wait_text("#loket-name", "Loket 1").await;
     // The fragment is gone from the address bar; the token is kept by the tablet.
     let href = b.script("return location.href").await;
     assert!(!href.as_str().unwrap().contains("token"), "{href}");
 
     // Loket 1 finishes a ticket: the tablet asks at once.
     let first = serve(&server, &p1, "ktp", 1).await;
-    let asked = b.wait_text("#ask", "Bagaimana pelayanan kami?", 10).await;
+    let asked = b.wait_text("#ask", "Bagaimana pelayanan kami?").await;
     assert!(asked.contains("How was our service?"), "{asked}");
     assert!(asked.contains(&first), "{asked}");
     for words in ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"] {
@@ -60,18 +62,22 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
     }
     screenshot(&b, "rating.png").await;
     b.click("#ask button.face[data-score='3']").await;
-    b.wait_text("#thanks", "Terima kasih!", 10).await;
+    b.wait_text("#thanks", "Terima kasih!").await;
     screenshot(&b, "rating-thanks.png").await;
     // …and is idle again after a few seconds.
-    b.wait_text("#idle", "Terima kasih atas kunjungan Anda", 15)
-        .await;
+    b.wait_text_within(
+        "#idle",
+        "Terima kasih atas kunjungan Anda",
+        Duration::from_secs(15),
+    )
+    .await;
 
     // A ticket finished at another loket does not wake this tablet; the next one at loket 1 does.
     serve(&server, &p1, "ktp", 2).await;
     let second = serve(&server, &p1, "ktp", 1).await;
-    b.wait_text("#ask-number", &second, 10).await;
+    b.wait_text("#ask-number", &second).await;
     b.click("#ask button.face[data-score='4']").await;
-    b.wait_text("#thanks", "Terima kasih!", 10).await;
+    b.wait_text("#thanks", "Terima kasih!").await;
     b.quit().await;
 
     // The dashboard's IKM, computed here independently: (3 + 4) / 2 × 25 = 87.50, grade B
@@ -83,7 +89,7 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
     b.type_into("#password", PASSWORD).await;
     b.click("#login-button").await;
     let ktp = b
-        .wait_text("#satisfaction-rows tr[data-key='ktp']", "KTP", 10)
+        .wait_text("#satisfaction-rows tr[data-key='ktp']", "KTP")
         .await;
     assert_eq!(
         ktp,
@@ -97,7 +103,7 @@ async fn tablet_rates_done_tickets_and_the_dashboard_shows_the_ikm() {
         .await;
     b.click("#show").await;
     let l1 = b
-        .wait_text("#satisfaction-rows tr[data-key='1']", "Loket 1", 10)
+        .wait_text("#satisfaction-rows tr[data-key='1']", "Loket 1")
         .await;
     assert!(l1.ends_with(&format!("{expected:.2} B · Baik")), "{l1}");
     screenshot(&b, "dashboard-satisfaction.png").await;
@@ -121,7 +127,7 @@ async fn the_tracking_page_offers_the_faces_once_the_ticket_is_done() {
             .replace("http://127.0.0.1:8080", &server.url()),
     )
     .await;
-    let waiting = b.wait_text("#state", "Menunggu", 10).await;
+    let waiting = b.wait_text("#state", "Menunggu").await;
     assert!(
         !waiting.contains("Bagaimana"),
         "no faces before the ticket is done"
@@ -132,10 +138,15 @@ async fn the_tracking_page_offers_the_faces_once_the_ticket_is_done() {
     p8.counter_action(15, "start").await.unwrap();
     p8.counter_action(15, "finish").await.unwrap();
     // The page polls every 5 s.
-    b.wait_text("#state", "Bagaimana pelayanan kami?", 12).await;
+    b.wait_text_within(
+        "#state",
+        "Bagaimana pelayanan kami?",
+        Duration::from_secs(12),
+    )
+    .await;
     screenshot(&b, "tracking-rate.png").await;
     b.click("button.face[data-score='2']").await;
-    b.wait_text("#state", "Terima kasih atas penilaian Anda", 10)
+    b.wait_text("#state", "Terima kasih atas penilaian Anda")
         .await;
     assert_eq!(
         server
@@ -162,7 +173,7 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.type_into("#password", PASSWORD).await;
     b.click("#login-button").await;
     // (Panel titles are shown in capitals.)
-    b.wait_text("#section-title", "LAYANAN", 10).await;
+    b.wait_text("#section-title", "LAYANAN").await;
     // The KTP row is the first service of the sample building.
     let quota = "#table-services tbody tr:first-child input[data-key='quota']";
     let prefix = "#table-services tbody tr:first-child input[data-key='prefix']";
@@ -173,7 +184,6 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.wait_text(
         "#errors",
         "services[0].prefix: \"ktp1\" must be 1–3 capital letters",
-        10,
     )
     .await;
     let marked = b
@@ -187,7 +197,7 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.clear(quota).await;
     b.type_into(quota, "5").await;
     b.click("#save").await;
-    b.wait_text("#saved", "Tersimpan", 10).await;
+    b.wait_text("#saved", "Tersimpan").await;
     assert!(b.text("#saved").await.contains("ktp: quota 150 → 5"));
     screenshot(&b, "admin.png").await;
 
@@ -204,13 +214,13 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     assert_eq!((ktp.quota, ktp.quota_left), (Some(5), Some(5)));
     // The other sections open with the building's values.
     b.click("#tab-building").await;
-    b.wait_text("#section-title", "GEDUNG", 10).await;
+    b.wait_text("#section-title", "GEDUNG").await;
     let zone = b
         .script("return document.getElementById('f-timezone').value")
         .await;
     assert_eq!(zone, serde_json::json!("Asia/Jakarta"));
     b.click("#tab-devices").await;
-    b.wait_text("#section-title", "PERANGKAT", 10).await;
+    b.wait_text("#section-title", "PERANGKAT").await;
     let kinds = b
         .script(
             "return [...document.querySelectorAll('#rows select')].map((s) => s.value).join(',')",
@@ -276,13 +286,13 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
     b.type_into("#username", "admin").await;
     b.type_into("#password", PASSWORD).await;
     b.click("#login-button").await;
-    b.wait_text("#page-info", "kejadian", 10).await;
+    b.wait_text("#page-info", "kejadian").await;
     b.script("document.getElementById('audit-kind').value = 'config_changed'")
         .await;
     b.type_into("#audit-actor", "admin").await;
     b.click("#audit-show").await;
     let rows = b
-        .wait_text("#audit-rows", "services: ktp: quota 150 → 5", 10)
+        .wait_text("#audit-rows", "services: ktp: quota 150 → 5")
         .await;
     assert!(rows.contains("admin (user)"), "{rows}");
     // Times as everywhere else: "2026-11-24 09.05.12", the dot between hours and minutes.
@@ -304,8 +314,8 @@ async fn admin_changes_a_quota_kiosks_see_it_and_it_survives_a_restart_in_the_au
         .await;
     b.clear("#audit-actor").await;
     b.click("#audit-show").await;
-    b.wait_text("#audit-rows", "day_started", 10).await;
-    b.wait_text("#audit-rows", "<img src=x onerror=", 10).await;
+    b.wait_text("#audit-rows", "day_started").await;
+    b.wait_text("#audit-rows", "<img src=x onerror=").await;
     assert_eq!(
         b.script("return window.pwned === undefined").await,
         serde_json::Value::Bool(true)

@@ -15,7 +15,7 @@
 //!
 //! All load is bounded (a fixed duration per step) and goes to loopback only.
 //!
-//! Run: `cargo build --release -p ticket-server -p antri-tests && target/release/antri-bench`
+//! Run: `cargo build --release -p ticket-server -p antri-bench && target/release/antri-bench`
 //! (`target/release/antri-bench --backlog 100000` for the comparison).
 
 use std::io::Write;

@@ -9,7 +9,7 @@
 //!    service, agency, loket and officer, and `GET /api/v1/stats/hourly`, for a year, a calendar
 //!    month, the last 30 days and a week: p50/p99/max over `--runs` runs after one warm-up.
 //!
-//! Run: `cargo build --release -p ticket-server -p antri-tests &&
+//! Run: `cargo build --release -p ticket-server -p antri-bench &&
 //!       target/release/antri-stats-bench --db /tmp/antri-year.db`
 
 use std::path::{Path, PathBuf};

@@ -9,10 +9,14 @@
 //! - [`process`]: child processes killed when the test ends, the `ticket-server` binary on its own;
 //! - [`shots`]: where screenshots go (`$CARGO_TARGET_TMPDIR/screenshots/`, and `docs/screenshots/`
 //!   with `ANTRI_UPDATE_SCREENSHOTS=1`) and what a picture shows (its pixels);
+//! - [`browser`] (feature `browser`): a real headless Chromium through chromedriver, for the
+//!   pages' tests, waiting on the page rather than on a timer;
 //!
 //! No UI here, so the server's tests link none: Slint's testing backend, Xvfb and the kiosk UI
 //! driver are in `antri-testkit-ui` (`ticket-server/testkit-ui`).
 
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod demo;
 pub mod measure;
 pub mod process;

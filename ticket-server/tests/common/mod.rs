@@ -4,8 +4,6 @@
 
 #![allow(dead_code, unused_imports)] // each test file uses a different part of this
 
-pub mod webdriver;
-
 use std::path::Path;
 use std::process::{Child, Stdio};
 

@@ -1,5 +1,7 @@
-//! `antri-demo`: one command brings up a whole MPP hall on this machine.
+//! `antri-demo`: one command (`cargo demo`) brings up a whole MPP hall on this machine.
 //!
+//! - [`assets`]: where the launcher finds Antri's `assets/` (and the checkout around it) at run
+//!   time: `--assets`, else the current directory or the executable's, or a folder above them.
 //! - [`cli`]: the launcher's arguments, and the hidden roles (`kiosk`, `display`) in which it runs
 //!   the real kiosk and display programs as its own child processes — so `cargo run` of this one
 //!   binary needs no other binary built.
@@ -11,6 +13,7 @@
 //!   through the kiosk window when there is one (so their tickets are printed), else the API.
 //! - [`hall`]: puts it together: server in-process, printer, windows, simulation, shutdown.
 
+pub mod assets;
 pub mod children;
 pub mod cli;
 pub mod clock;
@@ -18,14 +21,3 @@ pub mod hall;
 pub mod layout;
 pub mod printer;
 pub mod simulate;
-
-use std::path::{Path, PathBuf};
-
-/// The workspace this launcher was built from: the sample building's assets, `.venv/` and
-/// `tests/setup-tools` are found here whatever the current directory is.
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}

@@ -30,6 +30,11 @@ pub struct Cli {
     /// start: each run is a fresh morning.
     #[arg(long, default_value = "data/demo")]
     pub data_dir: PathBuf,
+    /// Antri's assets/ folder (the printer logo; the printer emulator is found in `.venv/` beside
+    /// it). Default: the assets/ of the checkout around the current directory, else around the
+    /// executable.
+    #[arg(long, env = "ANTRI_ASSETS")]
+    pub assets: Option<PathBuf>,
     /// Simulated visitors take tickets and simulated officers serve them on six lokets.
     #[arg(long)]
     pub simulate: bool,

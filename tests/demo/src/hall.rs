@@ -14,9 +14,10 @@ use ticket_server::clock::Clock;
 use ticket_server::server::ServerOptions;
 use tokio::signal::unix::{signal, SignalKind};
 
-use super::children::Children;
-use super::cli::Cli;
-use super::{clock, layout, printer, simulate, workspace};
+use crate::assets::Assets;
+use crate::children::Children;
+use crate::cli::Cli;
+use crate::{clock, layout, printer, simulate};
 
 const KIOSK_TOKEN: &str = "demo-kiosk-1-token";
 const DISPLAY_TOKEN: &str = "demo-display-hall-token";
@@ -49,6 +50,8 @@ fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
 
 /// Run the demo until Ctrl-C, SIGTERM or SIGHUP.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Before anything is removed or started: without its assets the demo stops here and says why.
+    let assets = Assets::locate(cli.assets.as_deref())?;
     let data = absolute(&cli.data_dir)?;
     fresh_day(&data)?;
     // The server's log goes to a file: the terminal keeps the short summary of where to look.
@@ -73,11 +76,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    rt.block_on(hall(cli, data, start))
+    rt.block_on(hall(cli, assets, data, start))
 }
 
 async fn hall(
     cli: Cli,
+    assets: Assets,
     data: PathBuf,
     start: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> anyhow::Result<()> {
@@ -123,10 +127,9 @@ async fn hall(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let ws = workspace();
     let mut children = Children::new(&data.join("logs"));
     let mut notes = Vec::new();
-    let printer = match printer::ensure_emupos(&ws).and_then(|exe| {
+    let printer = match printer::ensure_emupos(&assets.checkout()).and_then(|exe| {
         let ports = (cli.printer_port, cli.printer_api_port);
         printer::start(&mut children, &exe, ports, &data, &data.join("tickets"))
             .map_err(|e| format!("{e:#}"))
@@ -177,7 +180,7 @@ async fn hall(
                     "server = \"{url}\"\ntoken = \"{KIOSK_TOKEN}\"\nprinter = \"{printer_uri}\"\n\
                      logo = \"{}\"\nfooter = [\"Terima kasih atas kunjungan Anda\", \"Thank you for \
                      your visit\"]\n",
-                    ws.join("assets/printer/logo.png").display()
+                    assets.logo().display()
                 ),
             )?;
             let mut cmd = Command::new(&exe);
@@ -244,6 +247,7 @@ async fn hall(
     banner(
         &building,
         &url,
+        &assets,
         &data,
         start,
         printer.as_ref(),
@@ -309,6 +313,7 @@ fn which(program: &str) -> Option<PathBuf> {
 fn banner(
     building: &str,
     url: &str,
+    assets: &Assets,
     data: &Path,
     start: Option<chrono::DateTime<chrono::FixedOffset>>,
     printer: Option<&printer::Printer>,
@@ -358,6 +363,7 @@ fn banner(
         "  logs             {}/\n",
         data.join("logs").display()
     ));
+    out.push_str(&format!("  assets           {}/\n", assets.dir().display()));
     for n in notes {
         out.push_str(&format!("\n  {n}\n"));
     }

@@ -190,3 +190,28 @@ fn without_the_printer_emulator_it_says_so_and_runs_the_rest() {
     );
     assert!(demo.interrupt().success());
 }
+
+/// The launcher finds its assets at run time; pointed at a folder that is not Antri's assets it
+/// stops at once, says which option to fix, and has touched nothing.
+#[test]
+fn a_wrong_assets_folder_is_named_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_antri-demo"))
+        .args(["--listen", "127.0.0.1:0", "--assets"])
+        .arg(dir.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("DISPLAY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("antri-demo runs");
+    assert!(!out.status.success(), "{:?}", out.status);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("--assets {}", dir.path().display()))
+            && err.contains("antri.example.toml"),
+        "{err}"
+    );
+    assert!(!data.exists(), "nothing was created");
+}

@@ -1,11 +1,11 @@
-//! `antri-demo`: the whole hall on this machine (see `antri_tests::demo`). Also runs, as hidden
+//! `antri-demo`: the whole hall on this machine (see the `antri_demo` library). Also runs, as hidden
 //! roles of the same executable, the real kiosk and display programs for its windows.
 
 use std::time::Instant;
 
-use antri_tests::demo::children::exit_when_parent_goes;
-use antri_tests::demo::cli::{Cli, Role};
-use antri_tests::demo::hall;
+use antri_demo::children::exit_when_parent_goes;
+use antri_demo::cli::{Cli, Role};
+use antri_demo::hall;
 use antri_ui::screen::Placement;
 use clap::Parser;
 

@@ -1,5 +1,5 @@
 //! The ticket printer of the demo: `emupos`, a third-party ESC/POS printer emulator (PyPI), in
-//! the workspace's `.venv/`, listening on TCP 127.0.0.1 like a network printer's raw port. It
+//! the checkout's `.venv/`, listening on TCP 127.0.0.1 like a network printer's raw port. It
 //! saves every finished ticket as a picture (`.png`), its text (`.txt`) and a summary (`.json`).
 
 use std::net::{TcpListener, TcpStream};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
-use super::children::Children;
+use crate::children::Children;
 
 pub struct Printer {
     pub tcp_port: u16,
@@ -17,9 +17,9 @@ pub struct Printer {
     pub tickets: PathBuf,
 }
 
-/// `$ANTRI_EMUPOS`, or `.venv/bin/emupos`, running `tests/setup-tools` first if it is missing.
-/// The error says why it is not there.
-pub fn ensure_emupos(workspace: &Path) -> Result<PathBuf, String> {
+/// `$ANTRI_EMUPOS`, or `.venv/bin/emupos` of the `checkout`, running its `tests/setup-tools`
+/// first if it is missing. The error says why it is not there.
+pub fn ensure_emupos(checkout: &Path) -> Result<PathBuf, String> {
     // Another emulator install, as the kiosk tests accept it; not installed by us.
     if let Some(exe) = std::env::var_os("ANTRI_EMUPOS").map(PathBuf::from) {
         return if exe.exists() {
@@ -28,11 +28,11 @@ pub fn ensure_emupos(workspace: &Path) -> Result<PathBuf, String> {
             Err(format!("ANTRI_EMUPOS={} does not exist", exe.display()))
         };
     }
-    let exe = workspace.join(".venv/bin/emupos");
+    let exe = checkout.join(".venv/bin/emupos");
     if exe.exists() {
         return Ok(exe);
     }
-    let setup = workspace.join("tests/setup-tools");
+    let setup = checkout.join("tests/setup-tools");
     println!(
         "antri-demo: the printer emulator is not installed yet; running {} …",
         setup.display()
