@@ -130,6 +130,19 @@ pub struct BookingView {
     pub reminders: bool,
 }
 
+/// `POST /api/v1/bookings/{code}/check-in` (a kiosk). Priority categories apply to booked visitors
+/// too: the kiosk asks, as for a walk-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckInRequest {
+    #[serde(default = "regular")]
+    pub category: crate::types::Category,
+}
+
+fn regular() -> crate::types::Category {
+    crate::types::Category::Regular
+}
+
 /// `POST /api/v1/bookings/{code}/check-in` (a kiosk): the ticket, placed at the session's start.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -167,6 +167,23 @@ impl Client {
         self.post("/api/v1/tickets", &req).await
     }
 
+    /// A booking as its holder sees it (public: the code is the key). The kiosk reads it first, to
+    /// say precisely why a check-in cannot happen now (too early, another day, already used).
+    pub async fn booking(&self, code: &str) -> Result<crate::booking::BookingView, ClientError> {
+        self.get(&format!("/api/v1/bookings/{code}")).await
+    }
+
+    /// Check a booking in (kiosk devices): a ticket placed in the queue at the session's start.
+    pub async fn check_in(
+        &self,
+        code: &str,
+        category: Category,
+    ) -> Result<crate::booking::CheckedIn, ClientError> {
+        let req = crate::booking::CheckInRequest { category };
+        self.post(&format!("/api/v1/bookings/{code}/check-in"), &req)
+            .await
+    }
+
     pub async fn track(&self, code: &str) -> Result<TrackView, ClientError> {
         self.get(&format!("/api/v1/track/{code}")).await
     }
