@@ -30,8 +30,10 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     for i in 0..6 {
         let r = http
             .post(format!("{}/api/v1/bookings", server.url()))
-            .json(&json!({"service": "paspor-baru", "date": "2026-11-24", "session": 3,
-                          "nik": format!("317101010190{:04}", i + 1)}))
+            .json(
+                &json!({"service": "paspor-baru", "date": "2026-11-24", "session": 3,
+                          "nik": format!("317101010190{:04}", i + 1)}),
+            )
             .send()
             .await
             .unwrap();
@@ -58,14 +60,16 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     b.type_into("#nik", "3275043102850001").await;
     screenshot(&b, "booking-form.png").await;
     b.click("#submit").await;
-    b.wait_text("#nik-error", "bukan tanggal lahir yang benar").await;
+    b.wait_text("#nik-error", "bukan tanggal lahir yang benar")
+        .await;
     b.clear("#nik").await;
     b.type_into("#nik", "3275 0452 0885 0001").await;
     b.click("#submit").await;
     b.wait_text("#facts", "3275********0001").await;
     let code = b.text("#code").await.replace('-', "");
     assert_eq!(code.len(), 8, "{code}");
-    b.wait_text("#facts", "09:00–10:00, Selasa, 24/11/2026").await;
+    b.wait_text("#facts", "09:00–10:00, Selasa, 24/11/2026")
+        .await;
     b.wait_text("#facts", "08:30–09:15").await;
     let qr_loaded = b
         .script("const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0")
@@ -80,7 +84,8 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     b.wait_text("#sessions", "14:00–15:00").await;
     b.click("#sessions input[value='4']").await;
     b.click("#submit").await;
-    b.wait_text("#facts", "14:00–15:00, Selasa, 24/11/2026").await;
+    b.wait_text("#facts", "14:00–15:00, Selasa, 24/11/2026")
+        .await;
 
     // Cancelled (the page asks first; the test says yes).
     b.script("window.confirm = () => true; return true").await;
