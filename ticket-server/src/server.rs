@@ -137,23 +137,12 @@ pub async fn run_with(
     let ticker = tokio::spawn(day_ticker(writer.clone(), state.hall.clone(), opts.clock));
     let app = hygiene::wrap(router(state), &settings.http);
     tracing::info!(addr = %listen, "serving");
-    let failing = writer.clone();
-    let grace = settings.failure_grace;
-    tokio::spawn(async move {
-        tokio::pin!(shutdown);
-        tokio::select! {
-            _ = &mut shutdown => {}
-            reason = failing.failed() => {
-                tracing::error!(reason = %reason, "stopping in {grace:?}: the writer failed");
-                tokio::select! {
-                    _ = &mut shutdown => {}
-                    _ = tokio::time::sleep(grace) => {}
-                }
-            }
-        }
-        // Endless event streams end now, so the graceful shutdown can finish.
-        let _ = stop_tx.send(true);
-    });
+    tokio::spawn(stop_when(
+        shutdown,
+        writer.clone(),
+        settings.failure_grace,
+        stop_tx,
+    ));
     serve(listener, app, &settings.http, stop_rx).await;
     ticker.abort();
     let _ = ticker.await;
@@ -168,6 +157,28 @@ pub async fn run_with(
         Some(reason) => Err(anyhow::anyhow!("the writer failed: {reason}")),
         None => Ok(()),
     }
+}
+
+/// Tells the server to stop (`stop`) when `shutdown` completes, or `grace` after the writer failed.
+async fn stop_when(
+    shutdown: impl Future<Output = ()>,
+    failing: Writer,
+    grace: Duration,
+    stop: watch::Sender<bool>,
+) {
+    tokio::pin!(shutdown);
+    tokio::select! {
+        _ = &mut shutdown => {}
+        reason = failing.failed() => {
+            tracing::error!(reason = %reason, "stopping in {grace:?}: the writer failed");
+            tokio::select! {
+                _ = &mut shutdown => {}
+                _ = tokio::time::sleep(grace) => {}
+            }
+        }
+    }
+    // Endless event streams end now, so the graceful shutdown can finish.
+    let _ = stop.send(true);
 }
 
 /// Sessions from the database; the configuration's secrets checked against the address.

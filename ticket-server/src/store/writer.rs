@@ -227,6 +227,35 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
     })
 }
 
+/// What deciding a batch produced, in the batch's order.
+struct Decided {
+    events: Vec<crate::queue::Logged>,
+    results: Vec<Result<Reply, QueueError>>,
+    /// Configurations put into force by this batch, by the seq of their `config_changed`.
+    configs: Vec<(u64, Arc<Config>)>,
+}
+
+/// Decide every command of the batch, one after another, against the deciding hall.
+fn decide(hall: &mut Hall, batch: &[Job], parts: &WriterParts) -> Decided {
+    let mut decided = Decided {
+        events: Vec::new(),
+        results: Vec::with_capacity(batch.len()),
+        configs: Vec::new(),
+    };
+    for job in batch {
+        if let Some(fault) = &parts.fault {
+            (fault.0)(&job.cmd);
+        }
+        let outcome = hall.execute(job.cmd.clone(), parts.clock.now(), &job.actor);
+        if let Ok(Reply::Configured(version)) = &outcome.result {
+            decided.configs.push((*version, hall.config().clone()));
+        }
+        decided.events.extend(outcome.events);
+        decided.results.push(outcome.result);
+    }
+    decided
+}
+
 /// Serve commands until every handle is gone (`Ok`) or commits keep failing (`Err` with why).
 fn run(
     mut conn: Connection,
@@ -246,22 +275,12 @@ fn run(
                 Err(_) => break,
             }
         }
-        let mut events = Vec::new();
-        let mut results = Vec::with_capacity(batch.len());
         let in_force = hall.config().clone();
-        // Configurations put into force by this batch, by the seq of their `config_changed`.
-        let mut configs: Vec<(u64, Arc<Config>)> = Vec::new();
-        for job in &batch {
-            if let Some(fault) = &parts.fault {
-                (fault.0)(&job.cmd);
-            }
-            let outcome = hall.execute(job.cmd.clone(), parts.clock.now(), &job.actor);
-            if let Ok(Reply::Configured(version)) = &outcome.result {
-                configs.push((*version, hall.config().clone()));
-            }
-            events.extend(outcome.events);
-            results.push(outcome.result);
-        }
+        let Decided {
+            events,
+            results,
+            configs,
+        } = decide(&mut hall, &batch, &parts);
         let stored = if events.is_empty() {
             Ok(())
         } else {
