@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::service_days::{AsConfigured, Described, ServiceDay};
 use super::StoreError;
 use crate::config::Config;
 
@@ -101,7 +102,7 @@ pub fn satisfaction(
     by: StatsGroup,
 ) -> Result<Report, StoreError> {
     // A closed day's service is named and placed in its agency as it was that day.
-    let described = super::service_days::Described::load(conn, from, to)?;
+    let described = Described::load(conn, from, to)?;
     let mut stmt = conn.prepare_cached(
         "SELECT r.service, r.counter, t.officer, r.score, COUNT(*), r.day
          FROM ratings r LEFT JOIN tickets t ON t.id = r.ticket_id
@@ -110,7 +111,7 @@ pub fn satisfaction(
     )?;
     // Per group: the latest day a name was known, and that name.
     let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut now = super::service_days::AsConfigured::new(config);
+    let mut now = AsConfigured::new(config);
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
     let mut groups: BTreeMap<String, Satisfaction> = BTreeMap::new();
     let mut overall = Satisfaction {
@@ -142,25 +143,8 @@ pub fn satisfaction(
             StatsGroup::Officer => officer,
         };
         let Some(key) = key else { continue };
-        // Named as on the latest day it was rated: a closed day as it was named that day, a day
-        // not closed yet as configured now (or, removed today, as it was).
-        let name = match (by, was) {
-            (StatsGroup::Service, Some(d)) => Some(d.name),
-            (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
-            (StatsGroup::Counter, _) | (StatsGroup::Officer, _) => {
-                let dim = if by == StatsGroup::Counter {
-                    "counter"
-                } else {
-                    "officer"
-                };
-                match described.latest_name(dim, &key, &day, &day) {
-                    Some((_, n)) => Some(n.to_string()),
-                    None => now.name(conn, dim, &key)?,
-                }
-            }
-            _ => None,
-        };
-        if let Some(name) = name {
+        // Named as on the latest day it was rated.
+        if let Some(name) = name_on(conn, &described, &mut now, by, was, &key, &day)? {
             if names.get(&key).is_none_or(|(d, _)| *d <= day) {
                 names.insert(key.clone(), (day.clone(), name));
             }
@@ -182,6 +166,35 @@ pub fn satisfaction(
     Ok(Report {
         overall: overall.finish(),
         rows: groups.into_values().map(Satisfaction::finish).collect(),
+    })
+}
+
+/// What group `key` was called on `day`: a closed day as it was named that day, a day not closed
+/// yet as configured now (or, removed today, as it was). `was`: the rated service on that day.
+fn name_on(
+    conn: &Connection,
+    described: &Described,
+    now: &mut AsConfigured,
+    by: StatsGroup,
+    was: Option<ServiceDay>,
+    key: &str,
+    day: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(match (by, was) {
+        (StatsGroup::Service, Some(d)) => Some(d.name),
+        (StatsGroup::Agency, Some(d)) => Some(d.agency_name),
+        (StatsGroup::Counter, _) | (StatsGroup::Officer, _) => {
+            let dim = if by == StatsGroup::Counter {
+                "counter"
+            } else {
+                "officer"
+            };
+            match described.latest_name(dim, key, day, day) {
+                Some((_, n)) => Some(n.to_string()),
+                None => now.name(conn, dim, key)?,
+            }
+        }
+        _ => None,
     })
 }
 
