@@ -194,7 +194,7 @@ pub fn start(parts: WriterParts) -> Result<Started, StoreError> {
         .name("antri-writer".into())
         .spawn(move || {
             let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                run(conn, hall, shared, &mut rx, parts, &hook)
+                run(conn, hall, shared, &mut rx, parts, &hook, &failure_tx)
             }));
             let failed = match ran {
                 Ok(outcome) => outcome.err(),
@@ -256,6 +256,28 @@ fn decide(hall: &mut Hall, batch: &[Job], parts: &WriterParts) -> Decided {
     decided
 }
 
+/// After a commit: its events reach the published hall (readers), then the subscribers.
+fn publish(
+    published: &RwLock<Hall>,
+    events: &[crate::queue::Logged],
+    configs: &[(u64, Arc<Config>)],
+    hub: &Hub,
+) {
+    if events.is_empty() {
+        return;
+    }
+    let mut p = published.write().unwrap_or_else(|e| e.into_inner());
+    for e in events {
+        p.apply(e);
+        // At the same point in the sequence as the deciding hall did.
+        if let Some((_, c)) = configs.iter().find(|(v, _)| *v == e.seq) {
+            p.reconfigure(c.clone());
+        }
+    }
+    drop(p);
+    hub.publish(events.iter().map(|l| &l.event));
+}
+
 /// Serve commands until every handle is gone (`Ok`) or commits keep failing (`Err` with why).
 fn run(
     mut conn: Connection,
@@ -264,6 +286,7 @@ fn run(
     rx: &mut mpsc::Receiver<Job>,
     parts: WriterParts,
     on_config: &OnceLock<ConfigHook>,
+    failure: &watch::Sender<Option<String>>,
 ) -> Result<(), String> {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut failed_in_a_row = 0;
@@ -298,18 +321,7 @@ fn run(
                     // Before anyone sees the change: a removed token stops working no later.
                     hook(newest);
                 }
-                if !events.is_empty() {
-                    let mut p = published.write().unwrap_or_else(|e| e.into_inner());
-                    for e in &events {
-                        p.apply(e);
-                        // At the same point in the sequence as the deciding hall did.
-                        if let Some((_, c)) = configs.iter().find(|(v, _)| *v == e.seq) {
-                            p.reconfigure(c.clone());
-                        }
-                    }
-                    drop(p);
-                    parts.hub.publish(events.iter().map(|l| &l.event));
-                }
+                publish(&published, &events, &configs, &parts.hub);
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.reply.send(result.map_err(WriteError::from));
                 }
@@ -317,6 +329,15 @@ fn run(
             Err(e) => {
                 tracing::error!(error = %e, events = events.len(), "commit failed; nothing of this batch was stored");
                 hall = published.read().unwrap_or_else(|e| e.into_inner()).clone();
+                failed_in_a_row += 1;
+                let gave_up = (failed_in_a_row >= MAX_FAILED_COMMITS)
+                    .then(|| format!("{failed_in_a_row} commits in a row failed; the last: {e}"));
+                if let Some(reason) = &gave_up {
+                    // Recorded before this batch is answered: a caller told "not stored" for the
+                    // last time who then asks /healthz must already see why (before, it could
+                    // still read "ok" until this thread got to record it, and a test was flaky).
+                    failure.send_replace(Some(reason.clone()));
+                }
                 for (job, result) in batch.drain(..).zip(results) {
                     let answer = match result {
                         Err(rejected) => Err(WriteError::Rejected(rejected)),
@@ -324,11 +345,8 @@ fn run(
                     };
                     let _ = job.reply.send(answer);
                 }
-                failed_in_a_row += 1;
-                if failed_in_a_row >= MAX_FAILED_COMMITS {
-                    return Err(format!(
-                        "{failed_in_a_row} commits in a row failed; the last: {e}"
-                    ));
+                if let Some(reason) = gave_up {
+                    return Err(reason);
                 }
             }
         }
