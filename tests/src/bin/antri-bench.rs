@@ -57,6 +57,10 @@ struct Args {
     /// At most this many seconds to fill the backlog; the run fails rather than go on longer.
     #[arg(long, default_value_t = 300)]
     fill_limit: u64,
+    /// A control: fill this other service instead, so the second measurement sees a database and
+    /// a day as large but an empty queue in the measured service (`ktp`).
+    #[arg(long, value_parser = ["kk", "skck", "pkb", "npwp"])]
+    backlog_in: Option<String>,
 }
 
 /// fsync after writing 4 KiB: appended (the file grows, as a fresh WAL does) or over existing blocks
@@ -299,6 +303,10 @@ async fn fill(
 /// The backlog comparison (see the module's comment).
 async fn backlog(bin: &Path, dir: &Path, args: &Args, target: u32) -> anyhow::Result<()> {
     const ONE: [&str; 1] = ["ktp"];
+    let filled: &'static str = match args.backlog_in.as_deref() {
+        Some(s) => SERVICES.iter().find(|x| **x == s).expect("checked by clap"),
+        None => ONE[0],
+    };
     let server = start_server(bin, dir)?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     println!("| waiting in ktp before → after | kiosks | tickets/s | p50 ms | p99 ms | max ms |");
@@ -309,13 +317,13 @@ async fn backlog(bin: &Path, dir: &Path, args: &Args, target: u32) -> anyhow::Re
             let t = Instant::now();
             fill(
                 &server.url,
-                ONE[0],
+                filled,
                 target,
                 Duration::from_secs(args.fill_limit),
             )
             .await?;
-            eprintln!(
-                "filled to {target} waiting in {:.1} s",
+            println!(
+                "filled {filled} to {target} waiting in {:.1} s",
                 t.elapsed().as_secs_f64()
             );
         }

@@ -241,9 +241,6 @@ fn tracking_code(n: u64) -> String {
     code
 }
 
-// Longer than most: one discrete-event loop whose arms all push onto the same agenda and draw
-// from the same seeded rng in a fixed order, which the generator's determinism depends on. The
-// decisions themselves live in `next_for_free_loket`, `lokets_of` and `model`.
 #[allow(clippy::too_many_arguments)]
 fn simulate_day(
     config: &Arc<Config>,
@@ -255,8 +252,6 @@ fn simulate_day(
     code_counter: &mut u64,
     out: &mut Vec<Logged>,
 ) -> DayReport {
-    let mut report = DayReport::default();
-    let at = |t: NaiveTime| utc(config, date.and_time(t));
     let kiosk = Actor {
         kind: ActorKind::Device,
         id: config
@@ -266,146 +261,39 @@ fn simulate_day(
             .map_or("kiosk-1".to_string(), |d| d.id.clone()),
     };
     let lokets = lokets_of(config, date);
-    let by_number: HashMap<u32, &Loket> = lokets.iter().map(|l| (l.number, l)).collect();
-    // The service of the ticket each loket has in hand.
-    let mut in_hand: HashMap<u32, usize> = HashMap::new();
-
-    // The day's agenda, earliest first; the sequence number keeps equal times in insertion order.
-    let mut agenda: BinaryHeap<Reverse<(i64, u64, Action)>> = BinaryHeap::new();
-    let mut order = 0u64;
-    let mut push = |agenda: &mut BinaryHeap<Reverse<(i64, u64, Action)>>, t: i64, a: Action| {
-        order += 1;
-        agenda.push(Reverse((t, order, a)));
+    let mut day = Day {
+        config,
+        model,
+        hall,
+        rng,
+        date,
+        out,
+        kiosk,
+        code_counter,
+        lokets: HashMap::new(),
+        in_hand: HashMap::new(),
+        agenda: BinaryHeap::new(),
+        order: 0,
+        report: DayReport::default(),
     };
-    for (t, service, category) in model.arrivals(rng, date, opts.scale) {
-        push(
-            &mut agenda,
-            at(t).timestamp(),
-            Action::Arrive { service, category },
-        );
+    for (t, service, category) in model.arrivals(day.rng, date, opts.scale) {
+        day.push(day.at(t), Action::Arrive { service, category });
     }
     for l in &lokets {
         let first = l.windows[0].0;
         // Officers sit down within a few minutes of opening.
-        let t = at(first).timestamp() + rng.range(0, 240) as i64;
-        push(&mut agenda, t, Action::Free(l.number));
+        let t = day.at(first) + day.rng.range(0, 240) as i64;
+        day.push(t, Action::Free(l.number));
     }
-
-    while let Some(Reverse((t, _, action))) = agenda.pop() {
-        let now = DateTime::<Utc>::from_timestamp(t, 0).expect("in range");
-        let local = now.with_timezone(&config.building.zone.offset()).time();
-        let mut run = |hall: &mut Hall, cmd: Command, actor: &Actor| {
-            let o = hall.execute(cmd, now, actor);
-            out.extend(o.events);
-            o.result
-        };
-        match action {
-            Action::Arrive { service, category } => {
-                *code_counter += 1;
-                let cmd = Command::Issue {
-                    service: config.services[service].id.clone(),
-                    category: Category::ALL[category as usize],
-                    tracking_code: tracking_code(*code_counter),
-                };
-                match run(hall, cmd, &kiosk) {
-                    Ok(_) => report.tickets += 1,
-                    Err(_) => report.turned_away += 1,
-                }
-            }
-            Action::Free(n) => {
-                let l = by_number[&n];
-                match next_for_free_loket(l, local, date) {
-                    Free::Pause { reason, back } => {
-                        let _ = run(
-                            hall,
-                            Command::Pause {
-                                counter: n,
-                                reason,
-                                note: None,
-                            },
-                            &l.officer,
-                        );
-                        let back = at(back).timestamp() + rng.range(0, 120) as i64;
-                        push(&mut agenda, back, Action::Resume(n));
-                    }
-                    Free::Close => {
-                        let _ = run(hall, Command::Close(n), &l.officer);
-                    }
-                    Free::Wait(end) => push(&mut agenda, at(end).timestamp(), Action::Free(n)),
-                    Free::Call(end) => {
-                        let left = (at(end).timestamp() - t).max(0) as u32;
-                        match run(hall, Command::CallNext(n), &l.officer) {
-                            Ok(Reply::Counter(r)) => {
-                                let Some(ticket) = r.ticket else { continue };
-                                let service = config
-                                    .services
-                                    .iter()
-                                    .position(|s| s.id == ticket.service)
-                                    .unwrap_or(0);
-                                in_hand.insert(n, service);
-                                let (action, after) = model.at_loket(rng, left);
-                                push(&mut agenda, t + after as i64, action_for(n, action));
-                            }
-                            Ok(_) => {}
-                            Err(QueueError::QueueEmpty(_)) => {
-                                push(&mut agenda, t + rng.range(30, 120) as i64, Action::Free(n))
-                            }
-                            Err(_) => push(&mut agenda, t + 60, Action::Free(n)),
-                        }
-                    }
-                }
-            }
-            Action::Recall(n) => {
-                let l = by_number[&n];
-                let _ = run(hall, Command::Recall(n), &l.officer);
-                push(&mut agenda, t + rng.range(45, 90) as i64, Action::NoShow(n));
-            }
-            Action::NoShow(n) => {
-                let l = by_number[&n];
-                let _ = run(hall, Command::NoShow(n), &l.officer);
-                push(&mut agenda, t + rng.range(5, 20) as i64, Action::Free(n));
-            }
-            Action::Start(n) => {
-                let l = by_number[&n];
-                let _ = run(hall, Command::Start(n), &l.officer);
-                let end = l
-                    .windows
-                    .iter()
-                    .find(|(a, z)| *a <= local && local < *z)
-                    .map_or(t, |w| at(w.1).timestamp());
-                let left = (end - t).max(1) as u32;
-                let service = in_hand.get(&n).copied().unwrap_or(0);
-                let (action, after) = model.serving(rng, service, left);
-                push(&mut agenda, t + after as i64, action_for(n, action));
-            }
-            Action::Finish(n) => {
-                let l = by_number[&n];
-                let _ = run(hall, Command::Finish(n), &l.officer);
-                push(&mut agenda, t + rng.range(5, 40) as i64, Action::Free(n));
-            }
-            Action::Transfer(n, to) => {
-                let l = by_number[&n];
-                let _ = run(
-                    hall,
-                    Command::Transfer {
-                        counter: n,
-                        service: config.services[to].id.clone(),
-                    },
-                    &l.officer,
-                );
-                push(&mut agenda, t + rng.range(5, 40) as i64, Action::Free(n));
-            }
-            Action::Resume(n) => {
-                let l = by_number[&n];
-                let _ = run(hall, Command::Resume(n), &l.officer);
-                push(&mut agenda, t, Action::Free(n));
-            }
-        }
+    day.lokets = lokets.into_iter().map(|l| (l.number, l)).collect();
+    while let Some(Reverse((t, _, action))) = day.agenda.pop() {
+        day.step(t, action);
     }
-    report
+    day.report
 }
 
-/// The lokets that work on `date`, each with its officer and working windows.
+/// The lokets that work on `date`, each with its officer and working windows, in the
+/// configuration's order.
 fn lokets_of(config: &Config, date: NaiveDate) -> Vec<Loket> {
     config
         .counters
@@ -436,40 +324,172 @@ fn lokets_of(config: &Config, date: NaiveDate) -> Vec<Loket> {
         .collect()
 }
 
-/// What a loket that has just become free does at `local`.
-enum Free {
-    /// Between working windows: a break (prayer on Fridays) until `back`.
-    Pause {
-        reason: PauseReason,
-        back: NaiveTime,
-    },
-    /// After its last window.
-    Close,
-    /// Too close to the window's end to serve anyone: wait for it.
-    Wait(NaiveTime),
-    /// Call the next ticket; the window ends at the time given.
-    Call(NaiveTime),
+/// One simulated day in progress: what every step of its event loop needs, so each kind of step
+/// is a method rather than one arm of a 200-line loop.
+struct Day<'a> {
+    config: &'a Config,
+    model: &'a Model,
+    hall: &'a mut Hall,
+    rng: &'a mut Rng,
+    date: NaiveDate,
+    out: &'a mut Vec<Logged>,
+    kiosk: Actor,
+    code_counter: &'a mut u64,
+    lokets: HashMap<u32, Loket>,
+    /// The service of the ticket each loket has in hand.
+    in_hand: HashMap<u32, usize>,
+    /// The day's agenda, earliest first; `order` keeps equal times in insertion order.
+    agenda: BinaryHeap<Reverse<(i64, u64, Action)>>,
+    order: u64,
+    report: DayReport,
 }
 
-fn next_for_free_loket(l: &Loket, local: NaiveTime, date: NaiveDate) -> Free {
-    let Some(&(_, end)) = l.windows.iter().find(|(a, z)| *a <= local && local < *z) else {
-        return match l.windows.iter().find(|(a, _)| *a > local) {
-            Some(&(back, _)) => Free::Pause {
-                reason: if date.weekday() == chrono::Weekday::Fri {
-                    PauseReason::Prayer
-                } else {
-                    PauseReason::Break
-                },
-                back,
-            },
-            None => Free::Close,
+impl Day<'_> {
+    /// A local time of this day as a UTC timestamp.
+    fn at(&self, t: NaiveTime) -> i64 {
+        utc(self.config, self.date.and_time(t)).timestamp()
+    }
+
+    fn push(&mut self, t: i64, a: Action) {
+        self.order += 1;
+        self.agenda.push(Reverse((t, self.order, a)));
+    }
+
+    /// Loket `n`'s officer does `cmd` at `now`.
+    fn officer(&mut self, now: DateTime<Utc>, n: u32, cmd: Command) -> Result<Reply, QueueError> {
+        let o = self.hall.execute(cmd, now, &self.lokets[&n].officer);
+        self.out.extend(o.events);
+        o.result
+    }
+
+    fn step(&mut self, t: i64, action: Action) {
+        let now = DateTime::<Utc>::from_timestamp(t, 0).expect("in range");
+        let local = now
+            .with_timezone(&self.config.building.zone.offset())
+            .time();
+        match action {
+            Action::Arrive { service, category } => self.arrive(now, service, category),
+            Action::Free(n) => self.free(t, now, local, n),
+            Action::Recall(n) => {
+                let _ = self.officer(now, n, Command::Recall(n));
+                let after = self.rng.range(45, 90) as i64;
+                self.push(t + after, Action::NoShow(n));
+            }
+            Action::NoShow(n) => {
+                let _ = self.officer(now, n, Command::NoShow(n));
+                let after = self.rng.range(5, 20) as i64;
+                self.push(t + after, Action::Free(n));
+            }
+            Action::Start(n) => self.start(t, now, local, n),
+            Action::Finish(n) => {
+                let _ = self.officer(now, n, Command::Finish(n));
+                let after = self.rng.range(5, 40) as i64;
+                self.push(t + after, Action::Free(n));
+            }
+            Action::Transfer(n, to) => {
+                let service = self.config.services[to].id.clone();
+                let _ = self.officer(
+                    now,
+                    n,
+                    Command::Transfer {
+                        counter: n,
+                        service,
+                    },
+                );
+                let after = self.rng.range(5, 40) as i64;
+                self.push(t + after, Action::Free(n));
+            }
+            Action::Resume(n) => {
+                let _ = self.officer(now, n, Command::Resume(n));
+                self.push(t, Action::Free(n));
+            }
+        }
+    }
+
+    /// A visitor takes a ticket at the kiosk (or is turned away by the queue).
+    fn arrive(&mut self, now: DateTime<Utc>, service: usize, category: u8) {
+        *self.code_counter += 1;
+        let cmd = Command::Issue {
+            service: self.config.services[service].id.clone(),
+            category: Category::ALL[category as usize],
+            tracking_code: tracking_code(*self.code_counter),
         };
-    };
-    // Not worth calling someone who cannot be finished before the break or closing.
-    if (end - local).num_seconds() < 240 {
-        Free::Wait(end)
-    } else {
-        Free::Call(end)
+        let o = self.hall.execute(cmd, now, &self.kiosk);
+        self.out.extend(o.events);
+        match o.result {
+            Ok(_) => self.report.tickets += 1,
+            Err(_) => self.report.turned_away += 1,
+        }
+    }
+
+    /// Loket `n` is free: call the next ticket, or pause for a break, or close for the day.
+    fn free(&mut self, t: i64, now: DateTime<Utc>, local: NaiveTime, n: u32) {
+        let l = &self.lokets[&n];
+        // Which window are we in, and how long is left of it?
+        let Some(&(_, end)) = l.windows.iter().find(|(a, z)| *a <= local && local < *z) else {
+            match l.windows.iter().find(|(a, _)| *a > local) {
+                // Between windows: a break. Pause (if working) and come back after it.
+                Some(&(next, _)) => {
+                    let reason = if self.date.weekday() == chrono::Weekday::Fri {
+                        PauseReason::Prayer
+                    } else {
+                        PauseReason::Break
+                    };
+                    let pause = Command::Pause {
+                        counter: n,
+                        reason,
+                        note: None,
+                    };
+                    let _ = self.officer(now, n, pause);
+                    let back = self.at(next) + self.rng.range(0, 120) as i64;
+                    self.push(back, Action::Resume(n));
+                }
+                None => {
+                    let _ = self.officer(now, n, Command::Close(n));
+                }
+            }
+            return;
+        };
+        let left = (self.at(end) - t).max(0) as u32;
+        // Not worth calling someone who cannot be finished before the break or closing.
+        if left < 240 {
+            self.push(self.at(end), Action::Free(n));
+            return;
+        }
+        match self.officer(now, n, Command::CallNext(n)) {
+            Ok(Reply::Counter(r)) => {
+                let Some(ticket) = r.ticket else { return };
+                let service = self
+                    .config
+                    .services
+                    .iter()
+                    .position(|s| s.id == ticket.service)
+                    .unwrap_or(0);
+                self.in_hand.insert(n, service);
+                let (action, after) = self.model.at_loket(self.rng, left);
+                self.push(t + after as i64, action_for(n, action));
+            }
+            Ok(_) => {}
+            Err(QueueError::QueueEmpty(_)) => {
+                let after = self.rng.range(30, 120) as i64;
+                self.push(t + after, Action::Free(n))
+            }
+            Err(_) => self.push(t + 60, Action::Free(n)),
+        }
+    }
+
+    /// The visitor reached loket `n`: serving starts, and how it ends is drawn.
+    fn start(&mut self, t: i64, now: DateTime<Utc>, local: NaiveTime, n: u32) {
+        let _ = self.officer(now, n, Command::Start(n));
+        let end = self.lokets[&n]
+            .windows
+            .iter()
+            .find(|(a, z)| *a <= local && local < *z)
+            .map_or(t, |w| self.at(w.1));
+        let left = (end - t).max(1) as u32;
+        let service = self.in_hand.get(&n).copied().unwrap_or(0);
+        let (action, after) = self.model.serving(self.rng, service, left);
+        self.push(t + after as i64, action_for(n, action));
     }
 }
 

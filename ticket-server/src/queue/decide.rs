@@ -146,6 +146,7 @@ impl Hall {
         if let EventKind::TicketTransferred { from, .. } = &event.kind {
             touched.push(from);
         }
+        // Counts kept by the queues, so O(1) per service (see `ServiceQueue`).
         let waiting: Vec<(String, u32)> = touched
             .into_iter()
             .map(|s| (s.to_string(), self.waiting_count(s)))

@@ -15,19 +15,21 @@
 //! - [`routing`]: which waiting ticket a loket calls next (priority first, or by ratio).
 //! - [`availability`]: opening hours, breaks, quota.
 //! - [`booking`]: online bookings (the desk's decisions as events) and a booked visitor's ticket.
+//! - [`ranked`]: the ordered set behind the waiting queues, which counts "ahead" in O(log n).
 
 mod apply;
 pub mod availability;
 mod booking;
 mod command;
 mod decide;
+mod ranked;
 pub mod routing;
 mod views;
 
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use antri_wire::event::CallView;
@@ -37,6 +39,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::config::{Config, PriorityPolicy};
 pub use availability::availability;
 pub use command::{BookingCommand, Command, Holder, Logged, Outcome, QueueError, RateBy, Reply};
+use ranked::RankedSet;
 
 /// How many calls the hall keeps for displays.
 const RECENT_CALLS: usize = 20;
@@ -52,11 +55,12 @@ struct CounterRt {
 type Key = (DateTime<Utc>, u64);
 
 /// Waiting tickets of one service, oldest first, kept apart by category so the next of each is
-/// found without a scan.
+/// found without a scan, and in [`RankedSet`]s so a ticket's place ("ahead") and the counts on
+/// every event and view cost O(log n) or O(1), not a walk over a queue that grows all day.
 #[derive(Clone, Debug, Default)]
 struct ServiceQueue {
-    regular: BTreeSet<Key>,
-    priority: BTreeSet<Key>,
+    regular: RankedSet<Key>,
+    priority: RankedSet<Key>,
 }
 
 impl ServiceQueue {

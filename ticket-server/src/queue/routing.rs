@@ -5,13 +5,12 @@
 //! always go first, or one goes after every N regular tickets called at this loket — so neither
 //! group can starve the other.
 
-use std::collections::BTreeSet;
-
+use super::ranked::RankedSet;
 use super::{CounterRt, Hall, Key, ServiceQueue};
 use crate::config::PriorityPolicy;
 
 pub(super) fn next_for(hall: &Hall, rt: &CounterRt) -> Option<u64> {
-    let oldest = |pick: fn(&ServiceQueue) -> &BTreeSet<Key>| {
+    let oldest = |pick: fn(&ServiceQueue) -> &RankedSet<Key>| {
         rt.view
             .services
             .iter()

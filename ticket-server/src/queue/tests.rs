@@ -622,6 +622,8 @@ fn reconfigure_keeps_lokets_state_refuses_stranding_and_stale_edits() {
     assert!(matches!(stale.result, Err(QueueError::ConfigConflict(m)) if m.contains("meanwhile")));
 }
 
+/// Long on purpose: tickets through issue, call, finish, rate and cancel, with every event they
+/// leave checked for the code, read best as one story.
 #[test]
 fn the_tracking_code_is_stored_with_the_issue_but_in_no_public_event() {
     use super::{Logged, RateBy};

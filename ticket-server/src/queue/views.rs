@@ -1,12 +1,13 @@
 //! Read views of the hall: what kiosks, displays, officers, visitors and the dashboard are shown.
-//! Nothing here changes the hall.
-
-use std::collections::BTreeSet;
+//! Nothing here changes the hall. Every view a request asks for costs at most the log of the
+//! queue's length (positions come from the queue's [`RankedSet`](super::ranked::RankedSet)), or
+//! the size of what it returns (`waiting_tickets`), never a walk over the day.
 
 use antri_wire::event::CallView;
 use antri_wire::*;
 use chrono::{DateTime, Utc};
 
+use super::ranked::RankedSet;
 use super::{availability, Hall, Key};
 use crate::config::{PriorityPolicy, Service};
 
@@ -46,7 +47,8 @@ impl Hall {
             return 0;
         };
         let key = (t.queued_at.with_timezone(&Utc), t.id);
-        let earlier = |set: &BTreeSet<Key>| set.range(..key).count() as u32;
+        // O(log n) each: see `ranked` for why not a count over the queue.
+        let earlier = |set: &RankedSet<Key>| set.rank(&key) as u32;
         match (self.config.queue.priority, t.category.is_priority()) {
             (PriorityPolicy::First, true) => earlier(&q.priority),
             (PriorityPolicy::First, false) => q.priority.len() as u32 + earlier(&q.regular),

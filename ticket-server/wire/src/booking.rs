@@ -49,12 +49,13 @@ pub struct BookingDays {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingDay {
     pub date: NaiveDate,
-    pub sessions: Vec<SessionView>,
+    pub sessions: Vec<BookingSession>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SessionView {
+/// One session of a day, with what is left of it.
+pub struct BookingSession {
     pub index: u32,
     /// Local times, "08:00".
     pub from: String,

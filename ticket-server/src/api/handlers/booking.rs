@@ -8,8 +8,8 @@
 use std::net::SocketAddr;
 
 use antri_wire::booking::{
-    BookRequest, BookingAgency, BookingCatalog, BookingDay, BookingDays, BookingStatus,
-    BookingView, CheckInRequest, CheckedIn, Named, RescheduleRequest, SessionState, SessionView,
+    BookRequest, BookingAgency, BookingCatalog, BookingDay, BookingDays, BookingSession,
+    BookingStatus, BookingView, CheckInRequest, CheckedIn, Named, RescheduleRequest, SessionState,
 };
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{DeviceKind, ErrorBody};
@@ -102,7 +102,7 @@ pub async fn days(
                         Err(NotBookable::NotYet(at)) => (SessionState::NotYet, Some(at)),
                         Err(_) => (SessionState::Over, None),
                     };
-                SessionView {
+                BookingSession {
                     index: i as u32,
                     from: from.format("%H:%M").to_string(),
                     to: to.format("%H:%M").to_string(),
@@ -297,7 +297,7 @@ async fn find(s: &AppState, code: &str) -> Result<(Booking, Option<bool>), ApiEr
 
 /// A booking, for whoever presents its code.
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "booking",
-    params(("code" = String, Path, description = "The booking code, `ABCD-EFGH`")),
+    params(("code" = String, Path, description = "The booking code, `ABCD-EFGH` (the dash and the case do not matter)", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     responses((status = 200, body = BookingView), crate::api::openapi::BadPath,
         (status = 404, description = "`unknown_booking`", body = ErrorBody), crate::api::openapi::DbFailed),
     extensions(("x-antri-principals" = json!(["anyone"]))))]
@@ -312,7 +312,7 @@ pub async fn one(
 
 /// Cancel a booking; its seat can be booked again.
 #[utoipa::path(post, path = "/api/v1/bookings/{code}/cancel", tag = "booking",
-    params(("code" = String, Path, description = "The booking code")),
+    params(("code" = String, Path, description = "The booking code", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     responses((status = 200, body = BookingView), crate::api::openapi::BadPath,
         (status = 404, description = "`unknown_booking`", body = ErrorBody),
         (status = 409, description = "`booking_not_active`", body = ErrorBody),
@@ -331,7 +331,7 @@ pub async fn cancel(
 
 /// Move a booking to another date or session of the same service.
 #[utoipa::path(post, path = "/api/v1/bookings/{code}/reschedule", tag = "booking",
-    params(("code" = String, Path, description = "The booking code")),
+    params(("code" = String, Path, description = "The booking code", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     request_body(content = RescheduleRequest, example = json!({"date": "2026-11-05", "session": 2})),
     responses((status = 200, body = BookingView), crate::api::openapi::BadPath, crate::api::openapi::BadBody,
         (status = 404, description = "`unknown_booking`", body = ErrorBody),
@@ -357,7 +357,7 @@ pub async fn reschedule(
 
 /// The booking's QR code (it holds just the code, which the kiosk's scanner types).
 #[utoipa::path(get, path = "/api/v1/bookings/{code}/qr.svg", tag = "booking",
-    params(("code" = String, Path, description = "The booking code")),
+    params(("code" = String, Path, description = "The booking code", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     responses((status = 200, description = "An SVG picture", body = String, content_type = "image/svg+xml"), crate::api::openapi::BadPath,
         (status = 404, description = "`unknown_booking`", body = ErrorBody), crate::api::openapi::DbFailed),
     extensions(("x-antri-principals" = json!(["anyone"]))))]
@@ -387,7 +387,7 @@ pub async fn qr(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
 
 /// The booking as a calendar entry (iCalendar), in the building's time zone.
 #[utoipa::path(get, path = "/api/v1/bookings/{code}/calendar.ics", tag = "booking",
-    params(("code" = String, Path, description = "The booking code")),
+    params(("code" = String, Path, description = "The booking code", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     responses((status = 200, description = "An iCalendar file", body = String, content_type = "text/calendar"), crate::api::openapi::BadPath,
         (status = 404, description = "`unknown_booking`", body = ErrorBody), crate::api::openapi::DbFailed),
     extensions(("x-antri-principals" = json!(["anyone"]))))]
@@ -453,7 +453,7 @@ pub async fn calendar(
 /// A kiosk checks a booking in: a ticket placed in the queue at the session's start, marked as
 /// booked, with the masked NIK for the officer to compare with the KTP.
 #[utoipa::path(post, path = "/api/v1/bookings/{code}/check-in", tag = "kiosk",
-    params(("code" = String, Path, description = "The booking code the visitor scanned or typed")),
+    params(("code" = String, Path, description = "The booking code the visitor scanned or typed", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
     request_body(content = CheckInRequest, example = json!({"category": "regular"})),
     responses((status = 200, body = CheckedIn), crate::api::openapi::BadPath, crate::api::openapi::BadBody, crate::api::openapi::Denied,
         (status = 404, description = "`unknown_booking`", body = ErrorBody),
