@@ -151,6 +151,7 @@ impl Config {
                 idle: Duration::from_secs(raw.idle_timeout_secs),
                 result: Duration::from_secs(raw.result_secs),
                 result_not_printed: Duration::from_secs(raw.not_printed_secs),
+                ..Timings::default()
             },
             printer_poll: Duration::from_secs(raw.printer_poll_secs),
         })

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
 use kiosk::adapter::Kiosk;
-use kiosk::controller::{Command, Controller, Lang, Timings};
+use kiosk::controller::{Controller, Lang, Timings};
 use kiosk::printer::ticket::{Logo, PaperWidth};
 use kiosk::printer::uri::PrinterUri;
 use kiosk::worker::{self, ToUi, ToWorker, WorkerConfig, WorkerHandle};
@@ -87,14 +87,8 @@ impl Ui {
         window.show().unwrap();
         let ctl = Controller::new(timings, Lang::Id, Instant::now());
         let send = worker.sender();
-        let kiosk = Kiosk::new(window, ctl, move |cmd, tapped_at| match cmd {
-            Command::Issue { service, category } => {
-                let _ = send.send(ToWorker::Issue {
-                    service,
-                    category,
-                    tapped_at,
-                });
-            }
+        let kiosk = Kiosk::new(window, ctl, move |cmd, tapped_at| {
+            let _ = send.send(ToWorker::of(cmd, tapped_at));
         });
         Ui {
             kiosk,
