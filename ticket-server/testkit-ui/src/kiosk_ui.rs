@@ -149,6 +149,18 @@ impl Ui {
         e.invoke_accessible_default_action();
     }
 
+    /// Type into the kiosk's window as a USB barcode scanner (a keyboard) does: each character a
+    /// key press and release, in a burst; `\n` is Enter.
+    pub fn type_keys(&self, text: &str) {
+        use slint::platform::WindowEvent;
+        let w = self.kiosk.window.window();
+        for c in text.chars() {
+            let text: slint::SharedString = c.to_string().into();
+            w.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            w.dispatch_event(WindowEvent::KeyReleased { text });
+        }
+    }
+
     pub fn labels(&self) -> Vec<String> {
         ElementQuery::from_root(&self.kiosk.window)
             .match_descendants()
