@@ -48,6 +48,8 @@ pub struct Settings {
     /// How long `/healthz` answers 503 with the reason after the writer failed, before the server
     /// stops with an error (for the service manager to restart it).
     pub failure_grace: Duration,
+    /// Booking attempts (book, reschedule, cancel) one source address may make in 10 minutes.
+    pub booking_attempts_per_10_min: u32,
     /// Tests only: a fault injected into the writer thread.
     #[doc(hidden)]
     pub writer_fault: Option<writer::FaultHook>,
@@ -60,6 +62,7 @@ impl Default for Settings {
             auth: AuthOptions::default(),
             http: HttpLimits::default(),
             failure_grace: Duration::from_secs(2),
+            booking_attempts_per_10_min: 20,
             writer_fault: None,
         }
     }
@@ -132,6 +135,12 @@ pub async fn run_with(
         listen,
         warnings: Arc::default(),
         strict_secrets: !listen.ip().is_loopback() && !settings.allow_sample_credentials,
+        // Enough for a family booking for each member from one phone, with mistakes; a script
+        // trying seat after seat stops here.
+        booking_attempts: Arc::new(crate::booking::limit::PerSource::new(
+            settings.booking_attempts_per_10_min,
+            600,
+        )),
     };
     state.refresh_warnings().await;
     let ticker = tokio::spawn(day_ticker(writer.clone(), state.hall.clone(), opts.clock));

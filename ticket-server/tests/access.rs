@@ -138,6 +138,7 @@ fn request_for(doc: &Value, method: &str, path: &str, code: &str) -> (String, Op
         .replace("{action}", "open")
         .replace("{code}", code)
         .replace("{section}", "agencies")
+        .replace("{service}", "paspor-baru")
         .replace("{name}", "common.js");
     let op = &doc["paths"][path][method.to_lowercase()];
     let query: Vec<String> = op["parameters"]

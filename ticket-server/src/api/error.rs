@@ -101,12 +101,34 @@ impl From<QueueError> for ApiError {
             AlreadyRated(_) => (StatusCode::CONFLICT, "already_rated"),
             NotRatedHere { .. } => (StatusCode::CONFLICT, "not_rated_here"),
             ConfigConflict(_) => (StatusCode::CONFLICT, "config_conflict"),
+            Booking(refused) => refused_status(refused),
         };
         let mut err = ApiError::new(status, code, message);
         if let ServiceUnavailable { availability, .. } = e {
             err.availability = Some(availability);
         }
         err
+    }
+}
+
+/// The booking desk's refusals: what the booking page and the kiosk tell the visitor.
+fn refused_status(r: &crate::booking::desk::Refused) -> (StatusCode, &'static str) {
+    use crate::booking::desk::Refused::*;
+    use crate::booking::plan::NotBookable;
+    match r {
+        NotBookable(_) => (StatusCode::NOT_FOUND, "not_bookable"),
+        Time(NotBookable::NoSession) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_session"),
+        Time(NotBookable::Closed) => (StatusCode::CONFLICT, "closed_date"),
+        Time(NotBookable::NotYet(_)) => (StatusCode::CONFLICT, "not_yet"),
+        Time(NotBookable::Over) => (StatusCode::CONFLICT, "session_over"),
+        Full => (StatusCode::CONFLICT, "full"),
+        SameDay => (StatusCode::CONFLICT, "same_day"),
+        TooMany(_) => (StatusCode::CONFLICT, "too_many"),
+        UnknownCode => (StatusCode::NOT_FOUND, "unknown_booking"),
+        NotActive(_) => (StatusCode::CONFLICT, "booking_not_active"),
+        Early(_) => (StatusCode::CONFLICT, "too_early"),
+        Late(_) => (StatusCode::CONFLICT, "too_late"),
+        WrongDay(_) => (StatusCode::CONFLICT, "wrong_day"),
     }
 }
 

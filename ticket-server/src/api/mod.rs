@@ -53,6 +53,8 @@ pub struct AppState {
     /// Listening on a LAN address without `--allow-sample-credentials`: an admin may not give a
     /// device a weak token either.
     pub strict_secrets: bool,
+    /// Booking attempts per source address.
+    pub booking_attempts: Arc<crate::booking::limit::PerSource>,
 }
 
 impl AppState {

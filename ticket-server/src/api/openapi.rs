@@ -19,7 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, auth, counters, dashboard, devices, events, ops, public, ratings, stats, tickets,
+    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
+    tickets,
 };
 use crate::web;
 
@@ -44,6 +45,15 @@ pub const SESSION: &str = "session";
         public::cancel,
         ratings::from_visitor,
         ratings::from_tablet,
+        booking::catalog,
+        booking::days,
+        booking::book,
+        booking::one,
+        booking::cancel,
+        booking::reschedule,
+        booking::qr,
+        booking::calendar,
+        booking::check_in,
         tickets::issue,
         devices::report,
         devices::list,
@@ -60,6 +70,7 @@ pub const SESSION: &str = "session";
         web::admin,
         web::rate_page,
         web::track_page,
+        web::booking,
         web::static_file,
         events::stream,
         events::log,

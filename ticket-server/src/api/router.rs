@@ -8,7 +8,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::handlers::{
-    admin, auth, counters, dashboard, devices, events, ops, public, ratings, stats, tickets,
+    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
+    tickets,
 };
 use super::AppState;
 use crate::web;
@@ -66,6 +67,36 @@ fn table() -> Table {
         "/api/v1/track/{code}/rating",
         ratings::from_visitor,
     )
+    // Online booking: the public page's API (the code is the holder's key) and kiosks' check-in.
+    .add(Method::GET, "/api/v1/booking", booking::catalog)
+    .add(
+        Method::GET,
+        "/api/v1/booking/services/{service}/days",
+        booking::days,
+    )
+    .add(Method::POST, "/api/v1/bookings", booking::book)
+    .add(Method::GET, "/api/v1/bookings/{code}", booking::one)
+    .add(
+        Method::POST,
+        "/api/v1/bookings/{code}/cancel",
+        booking::cancel,
+    )
+    .add(
+        Method::POST,
+        "/api/v1/bookings/{code}/reschedule",
+        booking::reschedule,
+    )
+    .add(Method::GET, "/api/v1/bookings/{code}/qr.svg", booking::qr)
+    .add(
+        Method::GET,
+        "/api/v1/bookings/{code}/calendar.ics",
+        booking::calendar,
+    )
+    .add(
+        Method::POST,
+        "/api/v1/bookings/{code}/check-in",
+        booking::check_in,
+    )
     // Rating tablets.
     .add(Method::POST, "/api/v1/ratings", ratings::from_tablet)
     // Kiosks.
@@ -92,6 +123,7 @@ fn table() -> Table {
     .add(Method::GET, "/admin", web::admin)
     .add(Method::GET, "/rate/{counter}", web::rate_page)
     .add(Method::GET, "/t/{code}", web::track_page)
+    .add(Method::GET, "/booking", web::booking)
     .add(Method::GET, "/static/{name}", web::static_file)
     // Live and history.
     .add(Method::GET, "/api/v1/events", events::stream)

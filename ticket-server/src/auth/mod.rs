@@ -360,6 +360,12 @@ impl Auth {
         }
     }
 
+    /// The key a NIK is hashed under: derived from the building's own key (in its database), so
+    /// the hashes of one building say nothing in another's.
+    pub fn person_key(&self) -> [u8; 32] {
+        sessions::keyed(&self.key, "antri nik", &[])
+    }
+
     pub fn logout(&self, token: &str) {
         let hash = sessions::token_hash(&self.key, token);
         self.sessions
@@ -461,6 +467,18 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 
 /// A public tracking code: 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L), so it
 /// can also be typed from a photo of the ticket.
+/// A booking's code: 8 of 32 letters and digits that cannot be mistaken for each other (no 0/O,
+/// 1/I), 40 bits; shown as `ABCD-EFGH`.
+pub fn new_booking_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
 pub fn new_tracking_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut bytes = [0u8; 10];

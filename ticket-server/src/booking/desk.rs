@@ -20,6 +20,8 @@ use super::plan::{CheckIn, Late, NotBookable, Plan};
 /// A booking as the desk keeps it. No NIK in clear: its keyed hash and masked form only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Booking {
+    /// The number events use (never the code).
+    pub id: u64,
     pub code: String,
     pub service: String,
     pub date: NaiveDate,
@@ -38,6 +40,15 @@ pub enum Status {
 }
 
 impl Status {
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::CheckedIn => "already checked in",
+            Status::Cancelled => "cancelled",
+            Status::NoShow => "missed (not checked in in time)",
+        }
+    }
+
     fn holds_seat(self) -> bool {
         !matches!(self, Status::Cancelled)
     }
@@ -51,8 +62,10 @@ pub struct Limits {
 /// What the desk is asked.
 #[derive(Clone, Debug)]
 pub enum Ask {
-    /// `code` is made by the caller (randomness is I/O); `person` is the NIK's keyed hash.
+    /// `code` is made by the caller (randomness is I/O); `person` is the NIK's keyed hash; `id` is
+    /// the next booking number.
     Book {
+        id: u64,
         code: String,
         service: String,
         date: NaiveDate,
@@ -103,7 +116,7 @@ pub enum Decided {
 pub enum Refused {
     #[error("service {0} takes no bookings")]
     NotBookable(String),
-    #[error("{0:?}")]
+    #[error("{0}")]
     Time(NotBookable),
     #[error("the session is full")]
     Full,
@@ -113,9 +126,9 @@ pub enum Refused {
     TooMany(u32),
     #[error("no booking has this code")]
     UnknownCode,
-    #[error("the booking is {0:?} and can no longer be changed")]
+    #[error("the booking is {} and can no longer be used or changed", .0.words())]
     NotActive(Status),
-    #[error("too early: check-in opens at {0}")]
+    #[error("too early: check-in opens at {}", .0.format("%H:%M"))]
     Early(NaiveDateTime),
     #[error("too late for this booking's check-in window")]
     Late(Late),
@@ -130,6 +143,8 @@ pub struct Desk {
     taken: BTreeMap<(String, NaiveDate, usize), u32>,
     /// Each person's bookings' codes, so the per-person rules read only theirs.
     by_person: HashMap<String, BTreeSet<String>>,
+    /// Booking number → code, for the events (which carry the number only).
+    by_id: HashMap<u64, String>,
 }
 
 /// What the desk reads of the configuration.
@@ -144,6 +159,16 @@ impl Desk {
         self.bookings.get(code)
     }
 
+    /// The code of booking number `id`.
+    pub fn code_of(&self, id: u64) -> Option<&str> {
+        self.by_id.get(&id).map(String::as_str)
+    }
+
+    /// The highest booking number the desk knows.
+    pub fn last_id(&self) -> u64 {
+        self.by_id.keys().max().copied().unwrap_or(0)
+    }
+
     /// Seats taken in a session (active, checked in or no-show).
     pub fn taken(&self, service: &str, date: NaiveDate, session: usize) -> u32 {
         self.taken
@@ -156,6 +181,8 @@ impl Desk {
     /// store, and no rule reads them again).
     pub fn forget_before(&mut self, day: NaiveDate) {
         self.bookings.retain(|_, b| b.date >= day);
+        let bookings = &self.bookings;
+        self.by_id.retain(|_, code| bookings.contains_key(code));
         self.taken.retain(|(_, date, _), _| *date >= day);
         let bookings = &self.bookings;
         self.by_person.retain(|_, codes| {
@@ -164,15 +191,17 @@ impl Desk {
         });
     }
 
-    /// Decide `ask` at local time `now`; on success the decisions are already applied.
+    /// Decide `ask` at local time `now`: what happens, not yet applied (the caller logs each
+    /// decision and applies it, as a replay would).
     pub fn decide(
-        &mut self,
+        &self,
         ask: Ask,
         now: NaiveDateTime,
         plans: &impl Plans,
     ) -> Result<Vec<Decided>, Refused> {
         let decided = match ask {
             Ask::Book {
+                id,
                 code,
                 service,
                 date,
@@ -186,6 +215,7 @@ impl Desk {
                 self.seat_free(plan, &service, date, session, now, plans)?;
                 self.person_may_book(&person, &service, date, now, plans.limits(), None)?;
                 vec![Decided::Booked(Booking {
+                    id,
                     code,
                     service,
                     date,
@@ -252,10 +282,20 @@ impl Desk {
                     .collect()
             }
         };
-        for d in &decided {
-            self.apply(d);
-        }
         Ok(decided)
+    }
+
+    /// Put back a booking as the store keeps it (the desk rebuilt at start).
+    pub fn restore(&mut self, b: Booking) {
+        let status = b.status;
+        let code = b.code.clone();
+        self.apply(&Decided::Booked(Booking {
+            status: Status::Active,
+            ..b
+        }));
+        if status != Status::Active {
+            self.set_status(&code, status);
+        }
     }
 
     /// Apply a decision (as decided, or replayed from the log).
@@ -270,6 +310,7 @@ impl Desk {
                     .entry(b.person.clone())
                     .or_default()
                     .insert(b.code.clone());
+                self.by_id.insert(b.id, b.code.clone());
                 self.bookings.insert(b.code.clone(), b.clone());
             }
             Decided::Cancelled { code } => self.set_status(code, Status::Cancelled),

@@ -56,6 +56,7 @@ fn day(n: u32) -> NaiveDate {
 
 fn book(code: &str, service: &str, date: NaiveDate, session: usize, person: &str) -> Ask {
     Ask::Book {
+        id: code.bytes().map(u64::from).sum::<u64>() * 1000 + code.len() as u64,
         code: code.into(),
         service: service.into(),
         date,
@@ -65,26 +66,51 @@ fn book(code: &str, service: &str, date: NaiveDate, session: usize, person: &str
     }
 }
 
+/// Decide and apply, as the hall does through its log.
+trait Run {
+    fn decide_and_apply(
+        &mut self,
+        ask: Ask,
+        now: NaiveDateTime,
+        h: &Hall,
+    ) -> Result<Vec<Decided>, Refused>;
+}
+
+impl Run for Desk {
+    fn decide_and_apply(
+        &mut self,
+        ask: Ask,
+        now: NaiveDateTime,
+        h: &Hall,
+    ) -> Result<Vec<Decided>, Refused> {
+        let decided = self.decide(ask, now, h)?;
+        for d in &decided {
+            self.apply(d);
+        }
+        Ok(decided)
+    }
+}
+
 #[test]
 fn the_last_seat_goes_once_and_a_cancelled_seat_comes_back() {
     let h = hall(2, 5);
     let mut desk = Desk::default();
     let now = at("2026-12-07 07:00");
-    desk.decide(book("A", "paspor", day(10), 0, "p1"), now, &h)
+    desk.decide_and_apply(book("A", "paspor", day(10), 0, "p1"), now, &h)
         .unwrap();
-    desk.decide(book("B", "paspor", day(10), 0, "p2"), now, &h)
+    desk.decide_and_apply(book("B", "paspor", day(10), 0, "p2"), now, &h)
         .unwrap();
     assert_eq!(
-        desk.decide(book("C", "paspor", day(10), 0, "p3"), now, &h),
+        desk.decide_and_apply(book("C", "paspor", day(10), 0, "p3"), now, &h),
         Err(Refused::Full)
     );
-    desk.decide(Ask::Cancel { code: "A".into() }, now, &h)
+    desk.decide_and_apply(Ask::Cancel { code: "A".into() }, now, &h)
         .unwrap();
-    desk.decide(book("C", "paspor", day(10), 0, "p3"), now, &h)
+    desk.decide_and_apply(book("C", "paspor", day(10), 0, "p3"), now, &h)
         .unwrap();
     assert_eq!(desk.taken("paspor", day(10), 0), 2);
     assert_eq!(
-        desk.decide(Ask::Cancel { code: "A".into() }, now, &h),
+        desk.decide_and_apply(Ask::Cancel { code: "A".into() }, now, &h),
         Err(Refused::NotActive(Status::Cancelled))
     );
 }
@@ -94,20 +120,20 @@ fn one_booking_per_person_per_service_and_day_and_a_cap_in_all() {
     let h = hall(10, 2);
     let mut desk = Desk::default();
     let now = at("2026-12-07 07:00");
-    desk.decide(book("A", "paspor", day(10), 0, "p1"), now, &h)
+    desk.decide_and_apply(book("A", "paspor", day(10), 0, "p1"), now, &h)
         .unwrap();
     assert_eq!(
-        desk.decide(book("B", "paspor", day(10), 1, "p1"), now, &h),
+        desk.decide_and_apply(book("B", "paspor", day(10), 1, "p1"), now, &h),
         Err(Refused::SameDay)
     );
-    desk.decide(book("B", "ktp", day(10), 1, "p1"), now, &h)
+    desk.decide_and_apply(book("B", "ktp", day(10), 1, "p1"), now, &h)
         .unwrap();
     assert_eq!(
-        desk.decide(book("C", "paspor", day(11), 0, "p1"), now, &h),
+        desk.decide_and_apply(book("C", "paspor", day(11), 0, "p1"), now, &h),
         Err(Refused::TooMany(2))
     );
     // Another person is not affected.
-    desk.decide(book("D", "paspor", day(10), 0, "p2"), now, &h)
+    desk.decide_and_apply(book("D", "paspor", day(10), 0, "p2"), now, &h)
         .unwrap();
 }
 
@@ -115,13 +141,13 @@ fn one_booking_per_person_per_service_and_day_and_a_cap_in_all() {
 fn reschedule_moves_the_seat_and_check_in_places_the_visitor_at_the_session_start() {
     let h = hall(1, 5);
     let mut desk = Desk::default();
-    desk.decide(
+    desk.decide_and_apply(
         book("A", "paspor", day(10), 0, "p1"),
         at("2026-12-07 07:00"),
         &h,
     )
     .unwrap();
-    desk.decide(
+    desk.decide_and_apply(
         Ask::Reschedule {
             code: "A".into(),
             date: day(11),
@@ -133,8 +159,9 @@ fn reschedule_moves_the_seat_and_check_in_places_the_visitor_at_the_session_star
     .unwrap();
     assert_eq!(desk.taken("paspor", day(10), 0), 0);
     assert_eq!(desk.taken("paspor", day(11), 1), 1);
-    let check_in =
-        |desk: &mut Desk, now| desk.decide(Ask::CheckIn { code: "A".into() }, at(now), &h);
+    let check_in = |desk: &mut Desk, now| {
+        desk.decide_and_apply(Ask::CheckIn { code: "A".into() }, at(now), &h)
+    };
     assert_eq!(
         check_in(&mut desk, "2026-12-10 09:00"),
         Err(Refused::WrongDay(day(11)))
@@ -160,24 +187,24 @@ fn reschedule_moves_the_seat_and_check_in_places_the_visitor_at_the_session_star
 fn a_booking_never_checked_in_becomes_a_no_show_and_keeps_its_seat() {
     let h = hall(1, 5);
     let mut desk = Desk::default();
-    desk.decide(
+    desk.decide_and_apply(
         book("A", "paspor", day(10), 0, "p1"),
         at("2026-12-07 07:00"),
         &h,
     )
     .unwrap();
     assert_eq!(
-        desk.decide(Ask::MarkNoShows, at("2026-12-10 08:15"), &h),
+        desk.decide_and_apply(Ask::MarkNoShows, at("2026-12-10 08:15"), &h),
         Ok(vec![])
     );
     assert_eq!(
-        desk.decide(Ask::MarkNoShows, at("2026-12-10 08:16"), &h),
+        desk.decide_and_apply(Ask::MarkNoShows, at("2026-12-10 08:16"), &h),
         Ok(vec![Decided::NoShow { code: "A".into() }])
     );
     // Session 0 has started anyway, but even session-wise the seat stays taken that day.
     assert_eq!(desk.taken("paspor", day(10), 0), 1);
     assert_eq!(
-        desk.decide(
+        desk.decide_and_apply(
             Ask::CheckIn { code: "A".into() },
             at("2026-12-10 08:17"),
             &h
@@ -256,7 +283,7 @@ proptest! {
                 },
                 Step::NoShows => Ask::MarkNoShows,
             };
-            if let Ok(decided) = desk.decide(ask, now, &h) {
+            if let Ok(decided) = desk.decide_and_apply(ask, now, &h) {
                 log.extend(decided);
             }
             // Seats: never more than the session has, and exactly the bookings that hold one.

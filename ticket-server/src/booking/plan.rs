@@ -181,15 +181,19 @@ impl RawPlan {
 }
 
 /// Why a date or session cannot be booked now.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NotBookable {
     /// The building or the service is closed that date.
+    #[error("the service takes no bookings on that date")]
     Closed,
     /// No such session.
+    #[error("the service has no such session")]
     NoSession,
     /// Booking for that date opens at this local time.
+    #[error("booking for that date opens at {}", .0.format("%Y-%m-%d %H:%M"))]
     NotYet(NaiveDateTime),
     /// The session has started (or the date is past).
+    #[error("that session has started; choose a later one")]
     Over,
 }
 

@@ -35,6 +35,7 @@ impl Hall {
             // device tokens, and every display receives events): the writer calls `reconfigure`
             // with it, and a restart starts from the newest stored version.
             EventKind::ConfigChanged { .. } => {}
+            EventKind::Booking { .. } => self.apply_booking(entry),
             _ => self.apply_to_ticket(entry),
         }
     }
@@ -42,6 +43,7 @@ impl Hall {
     /// A new local day: yesterday's tickets are gone, every loket starts closed.
     fn start_day(&mut self, day: chrono::NaiveDate) {
         self.day = Some(day);
+        self.desk.forget_before(day);
         self.tickets.clear();
         self.by_number.clear();
         self.by_code.clear();
@@ -86,7 +88,10 @@ impl Hall {
 
     fn note_issued(&mut self, ticket: &TicketView, entry: &Logged) {
         self.next_ticket_id = self.next_ticket_id.max(ticket.id + 1);
-        *self.issued.entry(ticket.service.clone()).or_default() += 1;
+        // A booked ticket's seat was counted when it was booked, not from the walk-in quota.
+        if ticket.booked.is_none() {
+            *self.issued.entry(ticket.service.clone()).or_default() += 1;
+        }
         if let Some(n) = number_part(&ticket.number) {
             let last = self.last_number.entry(ticket.service.clone()).or_default();
             *last = (*last).max(n);

@@ -59,11 +59,40 @@ pub enum Command {
     /// An admin's new configuration takes effect (already checked by `config`). `base` is the
     /// configuration it was edited from: if another change came first, this one is refused rather
     /// than silently undoing it.
+    /// Online booking, decided by the hall's booking desk (see `booking::desk`).
+    Booking(BookingCommand),
     Reconfigure {
         base: Arc<Config>,
         config: Arc<Config>,
         section: String,
         summary: String,
+    },
+}
+
+/// What a visitor (through the booking page) or a kiosk asks of a booking.
+#[derive(Clone, Debug)]
+pub enum BookingCommand {
+    /// `holder.code` is made by the caller (randomness is I/O); the NIK is already hashed and
+    /// masked (`holder.person`, `holder.nik_masked`).
+    Book {
+        service: String,
+        date: chrono::NaiveDate,
+        session: usize,
+        holder: Holder,
+    },
+    Cancel {
+        code: String,
+    },
+    Reschedule {
+        code: String,
+        date: chrono::NaiveDate,
+        session: usize,
+    },
+    /// A kiosk: the visitor is here; a ticket is issued, placed at the session's start.
+    CheckIn {
+        code: String,
+        category: Category,
+        tracking_code: String,
     },
 }
 
@@ -85,6 +114,13 @@ pub enum Reply {
     Device(Box<DeviceView>),
     /// The configuration version now in force.
     Configured(u64),
+    /// A booking after the command (its holder's view is built from it).
+    Booking(Box<crate::booking::desk::Booking>),
+    /// Checked in: the ticket, and the booking it came from.
+    CheckedIn {
+        issued: Box<IssuedTicket>,
+        booking: Box<crate::booking::desk::Booking>,
+    },
     Nothing,
 }
 
@@ -134,6 +170,8 @@ pub enum QueueError {
     NotRatedHere { counter: u32, number: String },
     #[error("{0}")]
     ConfigConflict(String),
+    #[error("{0}")]
+    Booking(crate::booking::desk::Refused),
 }
 
 fn availability_words(a: &Availability) -> String {

@@ -21,8 +21,8 @@ use crate::config::Config;
 /// produced so far (to be committed together, even if the command is refused after the day rolled
 /// over).
 pub(super) struct Cx<'a> {
-    now: DateTime<Utc>,
-    actor: &'a Actor,
+    pub(super) now: DateTime<Utc>,
+    pub(super) actor: &'a Actor,
     out: Vec<Logged>,
 }
 
@@ -47,6 +47,7 @@ impl Hall {
     fn decide(&mut self, cmd: Command, cx: &mut Cx) -> Decided {
         match cmd {
             Command::Tick => Ok(Reply::Nothing),
+            Command::Booking(b) => self.booking_command(cx, b),
             Command::Issue {
                 service,
                 category,
@@ -85,6 +86,8 @@ impl Hall {
     /// Before every command: the first one of a new local day starts it.
     fn roll_day(&mut self, cx: &mut Cx) {
         let today = self.config.building.zone.local_date(cx.now);
+        // Before a new day forgets yesterday's bookings, and every minute (the ticker's tick).
+        self.mark_booking_no_shows(cx);
         if self.day.is_some_and(|d| d >= today) {
             return;
         }
@@ -170,6 +173,21 @@ impl Hall {
                 availability,
             });
         }
+        let local = self.config.building.zone.local(cx.now);
+        Ok(self.issue_ticket(cx, &service, category, tracking_code, local, None))
+    }
+
+    /// A new ticket, placed in its service's queue at `place` (now for a walk-in; the session's
+    /// start for a booking), without the walk-in checks.
+    pub(super) fn issue_ticket(
+        &mut self,
+        cx: &mut Cx,
+        service: &crate::config::Service,
+        category: Category,
+        tracking_code: String,
+        place: DateTime<chrono::FixedOffset>,
+        booked: Option<String>,
+    ) -> Reply {
         let n = self.last_number.get(&service.id).copied().unwrap_or(0) + 1;
         let local = self.config.building.zone.local(cx.now);
         let ticket = TicketView {
@@ -185,12 +203,12 @@ impl Hall {
             status: TicketStatus::Waiting,
             day: local.date_naive(),
             issued_at: local,
-            queued_at: local,
+            queued_at: place,
             called_at: None,
             counter: None,
             calls: 0,
             transferred_from: None,
-            booked: None,
+            booked,
         };
         let actor = cx.actor;
         self.record(
@@ -204,15 +222,15 @@ impl Hall {
         );
         let ahead = self.ahead_of(&ticket);
         let agency = self.config.agency(&service.agency).map(|a| a.name.clone());
-        Ok(Reply::Issued(Box::new(IssuedTicket {
+        Reply::Issued(Box::new(IssuedTicket {
             ahead,
-            estimated_wait_secs: self.estimate(&service, ahead),
+            estimated_wait_secs: self.estimate(service, ahead),
             service_name: service.name.clone(),
             agency_name: agency.unwrap_or_else(|| service.name.clone()),
             tracking_url: format!("{}/t/{}", self.config.building.public_url, tracking_code),
             tracking_code,
             ticket,
-        })))
+        }))
     }
 
     fn open(&mut self, cx: &mut Cx, n: u32) -> Decided {

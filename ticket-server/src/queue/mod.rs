@@ -14,9 +14,11 @@
 //! - [`views`]: what clients read (snapshot, services, a visitor's place and wait, lokets).
 //! - [`routing`]: which waiting ticket a loket calls next (priority first, or by ratio).
 //! - [`availability`]: opening hours, breaks, quota.
+//! - [`booking`]: online bookings (the desk's decisions as events) and a booked visitor's ticket.
 
 mod apply;
 pub mod availability;
+mod booking;
 mod command;
 mod decide;
 pub mod routing;
@@ -34,7 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::{Config, PriorityPolicy};
 pub use availability::availability;
-pub use command::{Command, Holder, Logged, Outcome, QueueError, RateBy, Reply};
+pub use command::{BookingCommand, Command, Holder, Logged, Outcome, QueueError, RateBy, Reply};
 
 /// How many calls the hall keeps for displays.
 const RECENT_CALLS: usize = 20;
@@ -85,6 +87,9 @@ pub struct Hall {
     service_time: HashMap<String, (u64, u32)>,
     /// Today's ratings by ticket id (one per ticket).
     rated: HashMap<u64, u8>,
+    /// Online bookings of today and later (see [`booking`]).
+    desk: crate::booking::desk::Desk,
+    next_booking_id: u64,
 }
 
 impl Hall {
@@ -143,6 +148,8 @@ impl Hall {
             started_at: HashMap::new(),
             service_time: HashMap::new(),
             rated: HashMap::new(),
+            desk: Default::default(),
+            next_booking_id: 1,
         }
     }
 

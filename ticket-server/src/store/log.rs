@@ -78,10 +78,13 @@ pub fn append_batch(
             EventKind::ConfigChanged {
                 version, section, ..
             } => in_force = projection::keep_config(&tx, e, configs, in_force, *version, section)?,
-            EventKind::DayStarted { day, .. } => projection::expire_before(&tx, *day)?,
+            EventKind::DayStarted { day, .. } => {
+                projection::expire_before(&tx, *day, in_force, e.at.timestamp())?
+            }
             _ => {}
         }
         projection::project_ticket(&tx, logged)?;
+        projection::project_booking(&tx, logged)?;
     }
     tx.commit()?;
     Ok(())
@@ -195,6 +198,9 @@ pub fn load_hall(conn: &Connection, config: Arc<Config>) -> Result<Hall, StoreEr
         }
     }
     hall.resume_from(max_seq as u64, max_id as u64 + 1);
+    // Bookings made on earlier days are not in today's events: the desk as the log left it.
+    let desk = super::bookings::load_desk(conn, hall.day())?;
+    hall.set_desk(desk);
     hall.reconfigure(config);
     Ok(hall)
 }

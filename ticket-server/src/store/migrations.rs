@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_service_days.sql"),
     include_str!("migrations/0006_day_names.sql"),
     include_str!("migrations/0007_visits.sql"),
+    include_str!("migrations/0008_bookings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bookings;
 pub mod log;
 pub mod migrations;
 mod projection;

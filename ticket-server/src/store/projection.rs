@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use antri_wire::booking::BookingChange;
 use antri_wire::event::ActorKind;
 use antri_wire::{Event, EventKind, TicketView};
 use chrono::NaiveDate;
@@ -60,8 +61,21 @@ pub(super) fn keep_config<'a>(
 }
 
 /// Tickets of earlier days that were never finished end when a day starts: the queue forgets them
-/// at that moment (`queue`'s day change), and the projection says so.
-pub(super) fn expire_before(tx: &Connection, day: NaiveDate) -> Result<(), StoreError> {
+/// at that moment (`queue`'s day change), and the projection says so. Bookings' personal data past
+/// its retention is erased at the same moment.
+pub(super) fn expire_before(
+    tx: &Connection,
+    day: NaiveDate,
+    in_force: &Config,
+    at: i64,
+) -> Result<(), StoreError> {
+    let keep = chrono::Days::new(in_force.booking.retention_days as u64);
+    if let Some(before) = day.checked_sub_days(keep) {
+        let erased = super::bookings::erase_personal_data(tx, before, at)?;
+        if erased > 0 {
+            tracing::info!(erased, %before, "erased the personal data of past bookings");
+        }
+    }
     let day = day.to_string();
     tx.execute(
         "UPDATE tickets SET status = 'expired'
@@ -72,6 +86,59 @@ pub(super) fn expire_before(tx: &Connection, day: NaiveDate) -> Result<(), Store
         "UPDATE visits SET outcome = 'expired' WHERE day < ?1 AND outcome IS NULL",
         [&day],
     )?;
+    Ok(())
+}
+
+/// A `booking` event's row: made (with its holder), or its new status, date and session.
+pub(super) fn project_booking(tx: &Connection, logged: &Logged) -> Result<(), StoreError> {
+    let e = &logged.event;
+    let EventKind::Booking { booking, change } = &e.kind else {
+        return Ok(());
+    };
+    match change {
+        BookingChange::Made => {
+            let h = logged.holder.as_ref().ok_or_else(|| StoreError::Corrupt {
+                seq: e.seq,
+                reason: "a booking made without its holder".into(),
+            })?;
+            tx.prepare_cached(
+                "INSERT INTO bookings (id, code, service, date, session, person, nik_masked, phone,
+                                       status, made_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active', ?9)",
+            )?
+            .execute(params![
+                booking.id as i64,
+                h.code,
+                booking.service,
+                booking.date.to_string(),
+                booking.session,
+                h.person,
+                h.nik_masked,
+                h.phone,
+                e.at.timestamp(),
+            ])?;
+        }
+        other => {
+            let (status, ticket) = match other {
+                BookingChange::Cancelled => ("cancelled", None),
+                BookingChange::NoShow => ("no_show", None),
+                BookingChange::CheckedIn { ticket } => ("checked_in", Some(*ticket as i64)),
+                _ => ("active", None),
+            };
+            tx.prepare_cached(
+                "UPDATE bookings SET status = ?2, date = ?3, session = ?4,
+                     ticket_id = COALESCE(?5, ticket_id)
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                booking.id as i64,
+                status,
+                booking.date.to_string(),
+                booking.session,
+                ticket,
+            ])?;
+        }
+    }
     Ok(())
 }
 

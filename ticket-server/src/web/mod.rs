@@ -141,6 +141,9 @@ pub async fn admin() -> Response {
 }
 
 /// `GET /booking`: the public booking page; everything it shows comes from `/api/v1/booking…`.
+#[utoipa::path(get, path = "/booking", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn booking() -> Response {
     page(BOOKING_HTML)
 }

@@ -1,0 +1,71 @@
+//! The bookings table: the desk rebuilt from it at start, a holder's booking read by its code,
+//! seats left per session, and personal data erased after its retention.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+use crate::booking::desk::{Booking, Desk, Status};
+
+fn status_of(s: &str) -> Status {
+    match s {
+        "checked_in" => Status::CheckedIn,
+        "cancelled" => Status::Cancelled,
+        "no_show" => Status::NoShow,
+        _ => Status::Active,
+    }
+}
+
+fn booking_of(r: &rusqlite::Row) -> rusqlite::Result<Booking> {
+    Ok(Booking {
+        id: r.get::<_, i64>(0)? as u64,
+        code: r.get(1)?,
+        service: r.get(2)?,
+        date: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+        session: r.get::<_, i64>(4)? as usize,
+        person: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        nik_masked: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        status: status_of(&r.get::<_, String>(7)?),
+    })
+}
+
+const COLUMNS: &str = "id, code, service, date, session, person, nik_masked, status";
+
+/// The desk as the log left it: every booking for `from` and later (all of them without a day).
+pub fn load_desk(conn: &Connection, from: Option<NaiveDate>) -> Result<Desk, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE date >= ?1 ORDER BY id"
+    ))?;
+    let from = from.map(|d| d.to_string()).unwrap_or_default();
+    let mut desk = Desk::default();
+    let rows = stmt.query_map([from], booking_of)?;
+    for b in rows {
+        desk.restore(b?);
+    }
+    Ok(desk)
+}
+
+/// A booking by its code, whatever its date, and whether its holder agreed to reminders.
+pub fn by_code(conn: &Connection, code: &str) -> Result<Option<(Booking, bool)>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS}, phone IS NOT NULL FROM bookings WHERE code = ?1"),
+            [code],
+            |r| Ok((booking_of(r)?, r.get::<_, bool>(8)?)),
+        )
+        .optional()?)
+}
+
+/// Erase the NIK's hash and mask and the phone number of bookings for dates before `before`
+/// (the visit plus the retention), keeping what statistics need. Returns how many were erased.
+pub fn erase_personal_data(
+    conn: &Connection,
+    before: NaiveDate,
+    at: i64,
+) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE bookings SET person = NULL, nik_masked = NULL, phone = NULL, erased_at = ?2
+         WHERE date < ?1 AND erased_at IS NULL",
+        params![before.to_string(), at],
+    )?)
+}
