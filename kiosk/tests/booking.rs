@@ -49,14 +49,19 @@ fn book(server: &Server, nik: &str, from: &str) -> BookingView {
     })
 }
 
-fn printed_ticket(ui: &Ui, emu: &Emupos, before: usize) -> (antri_wire::IssuedTicket, String) {
+/// The ticket on screen, the emulator's text of it, and its picture.
+fn printed_ticket(
+    ui: &Ui,
+    emu: &Emupos,
+    before: usize,
+) -> (antri_wire::IssuedTicket, String, std::path::PathBuf) {
     ui.pump_until("the result", Duration::from_secs(15), |u| u.screen() == 5);
     let ticket = match ui.outcome() {
         Outcome::Printed { ticket } => ticket,
         other => panic!("not printed: {other:?}"),
     };
     let id = emu.wait_receipt(before);
-    (ticket, emu.receipt_text(&id))
+    (ticket, emu.receipt_text(&id), emu.receipt_png(&id))
 }
 
 #[test]
@@ -86,8 +91,12 @@ fn a_booked_visitor_checks_in_by_keypad_and_by_scanner() {
         ui.labels()
     );
     ui.tap("Umum");
-    let (ticket, text) = printed_ticket(&ui, &emu, before);
+    let (ticket, text, png) = printed_ticket(&ui, &emu, before);
     assert!(ticket.ticket.number.starts_with("PB-"), "{ticket:?}");
+    // The booked ticket as the printer made it, for the README.
+    let out = screenshot_path!("ticket-80mm-booked.png");
+    std::fs::copy(&png, &out).unwrap();
+    shots::publish(&out);
     assert_eq!(ticket.ticket.booked.as_deref(), Some("10:00–11:00"));
     assert_eq!(ui.adapter().get_result_booked(), "10.00–11.00 WIB");
     assert!(ui.find("Reservasi: sesi 10.00–11.00 WIB").is_some());
@@ -112,7 +121,7 @@ fn a_booked_visitor_checks_in_by_keypad_and_by_scanner() {
         u.screen() == 3
     });
     ui.tap("Lansia");
-    let (ticket, text) = printed_ticket(&ui, &emu, before);
+    let (ticket, text, _) = printed_ticket(&ui, &emu, before);
     assert_eq!(ticket.ticket.booked.as_deref(), Some("10:00–11:00"));
     assert!(text.contains("PRIORITAS: Lansia"), "{text}");
     assert!(text.contains("RESERVASI / BOOKED 10:00-11:00"), "{text}");
