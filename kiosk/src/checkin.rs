@@ -27,6 +27,14 @@ pub fn normalize(input: &str) -> Option<String> {
     (code.chars().count() == CODE_LEN).then_some(code)
 }
 
+/// The code a scanner typed before Enter: the last 8 characters (dash and spaces aside), so a
+/// stray key pressed just before the scan does not spoil it. `None` unless they are a code.
+pub fn scanned(input: &str) -> Option<String> {
+    let chars: Vec<char> = input.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let tail = chars.get(chars.len().checked_sub(CODE_LEN)?..)?;
+    tail.iter().map(|c| code_char(*c)).collect()
+}
+
 /// `ABCD-EFGH`; a partial code as far as it goes (`ABCD-E`), so the visitor sees the groups of the
 /// paper or the phone while typing.
 pub fn grouped(code: &str) -> String {
@@ -161,6 +169,15 @@ pub(crate) mod tests {
         assert_eq!(code_char('i'), None);
         assert_eq!(code_char('z'), Some('Z'));
         assert_eq!(ALPHABET.chars().count(), 32);
+    }
+
+    #[test]
+    fn a_scan_is_its_last_eight_characters() {
+        assert_eq!(scanned("abcd-2345").as_deref(), Some("ABCD2345"));
+        assert_eq!(scanned("qwABCD2345").as_deref(), Some("ABCD2345"));
+        assert_eq!(scanned("ABCD234"), None);
+        assert_eq!(scanned("ABCD234O"), None);
+        assert_eq!(scanned(""), None);
     }
 
     #[test]

@@ -429,7 +429,7 @@ impl Controller {
             if c == '\n' || c == '\r' {
                 let scanned = std::mem::take(&mut self.scan);
                 self.scan_at = None;
-                if let Some(code) = checkin::normalize(&scanned) {
+                if let Some(code) = checkin::scanned(&scanned) {
                     self.touch(now);
                     cmd = self.look_up(code).or(cmd);
                 }
@@ -1156,6 +1156,10 @@ pub(crate) mod tests {
         // Stray keys, then a scan after a pause: only the scan counts.
         assert_eq!(c.on_key("ZZZ", ms(2000)), None);
         assert_eq!(c.on_key("ABCD2345\n", ms(3000)), look_up("ABCD2345"));
+        // A stray key right before the scan does not spoil it.
+        let mut c = ready(t0);
+        assert_eq!(c.on_key("Q", ms(0)), None);
+        assert_eq!(c.on_key("WXYZ2345\n", ms(5)), look_up("WXYZ2345"));
         // Keys slower than a scanner: forgotten before the Enter.
         let mut c = ready(t0);
         for (i, k) in "ABCD2345".chars().enumerate() {
