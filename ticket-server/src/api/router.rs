@@ -115,6 +115,14 @@ fn table() -> Table {
         "/api/v1/counters/{n}/waiting",
         counters::waiting,
     )
+    // The actions with a body have routes of their own, so that each body has one schema.
+    .add(Method::POST, "/api/v1/counters/{n}/call", counters::call)
+    .add(
+        Method::POST,
+        "/api/v1/counters/{n}/transfer",
+        counters::transfer,
+    )
+    .add(Method::POST, "/api/v1/counters/{n}/pause", counters::pause)
     .add(Method::POST, "/api/v1/counters/{n}/{action}", counters::act)
     // Pages.
     .add(Method::GET, "/", web::index)

@@ -218,7 +218,10 @@ impl Plan {
 
     /// When booking for `date` opens.
     pub fn opens(&self, date: NaiveDate) -> NaiveDateTime {
-        (date - Duration::days(self.days_ahead as i64)).and_time(self.opens_at)
+        // A date from outside at the calendar's very start opens at its start (no underflow).
+        date.checked_sub_days(chrono::Days::new(self.days_ahead as u64))
+            .unwrap_or(NaiveDate::MIN)
+            .and_time(self.opens_at)
     }
 
     /// Whether session `session` of `date` can be booked at local time `now`. The service's own

@@ -278,3 +278,7 @@ fn event_of(b: &Booking) -> BookingEvent {
         session: b.session as u32,
     }
 }
+
+#[cfg(test)]
+#[path = "booking_tests.rs"]
+mod tests;

@@ -93,7 +93,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 /// version wins over the file), and is logged as config_changed.
 #[utoipa::path(put, path = "/api/v1/admin/config/{section}", tag = "admin",
     params(("section" = ConfigSection, Path)),
-    request_body(description = "The section in the configuration file's shape", content = Object,
+    request_body(description = "The section in the configuration file's shape: an object for building, a list for the others", content = Value,
         example = json!([{"id": "dukcapil", "name_id": "Dinas Kependudukan dan Pencatatan Sipil", "name_en": "Civil Registry"}])),
     responses((status = 200, body = Saved), crate::api::openapi::BadBody, crate::api::openapi::Denied,
         (status = 404, description = "`unknown_section`", body = ErrorBody),

@@ -65,34 +65,21 @@ pub async fn waiting(
     Ok(Json(hall.waiting_tickets(&c.services)))
 }
 
-/// The actions of `POST /api/v1/counters/{n}/{action}`, for the document (the handler matches the
-/// path's text, so an unknown action is a 404 `unknown_action` that names the known ones).
+/// The actions of `POST /api/v1/counters/{n}/{action}` (those without a body), for the document
+/// (the handler matches the path's text, so an unknown action is a 404 `unknown_action` that names
+/// the known ones).
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "kebab-case")]
 #[allow(dead_code)]
 pub enum LoketAction {
     Open,
     CallNext,
-    Call,
     Recall,
     Start,
     Finish,
     NoShow,
-    Transfer,
-    Pause,
     Resume,
     Close,
-}
-
-/// The bodies of the loket actions, for the document: `call`, `transfer` and `pause` each take
-/// their own (the handler reads the one its action takes); the other actions ignore any body.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-pub enum ActionBody {
-    Call(CallRequest),
-    Transfer(TransferRequest),
-    Pause(PauseRequest),
 }
 
 /// The action's body; a bad value is named by its field (`reason: unknown variant …`).
@@ -114,19 +101,76 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, example: &str) -> Result<T, ApiError
     })
 }
 
-/// A loket action: one handler for every action, so the rules for who may act on a loket are in one
-/// place.
+/// Call a ticket of today to the loket by its number, out of turn.
+#[utoipa::path(post, path = "/api/v1/counters/{n}/call", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    request_body(content = CallRequest, example = json!({"number": "KTP-012"})),
+    responses((status = 200, body = CounterActionResult), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`, `unknown_ticket`", body = ErrorBody),
+        (status = 409, description = "What the loket's state does not allow: `counter_closed`, `counter_paused`, `queue_empty`, `no_current_ticket`, `current_ticket_pending`, `invalid_state`, `not_served_here`, `same_service`", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`: named by its field", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
+pub async fn call(
+    state: State<AppState>,
+    who: Principal,
+    Path(n): Path<u32>,
+    bytes: Bytes,
+) -> Result<Json<CounterActionResult>, ApiError> {
+    act(state, who, Path((n, "call".to_string())), bytes).await
+}
+
+/// Transfer the loket's current ticket to another service; it keeps its number and its place by arrival.
+#[utoipa::path(post, path = "/api/v1/counters/{n}/transfer", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    request_body(content = TransferRequest, example = json!({"service": "kk"})),
+    responses((status = 200, body = CounterActionResult), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`, `unknown_service`", body = ErrorBody),
+        (status = 409, description = "What the loket's state does not allow: `counter_closed`, `counter_paused`, `queue_empty`, `no_current_ticket`, `current_ticket_pending`, `invalid_state`, `not_served_here`, `same_service`", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`: named by its field", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
+pub async fn transfer(
+    state: State<AppState>,
+    who: Principal,
+    Path(n): Path<u32>,
+    bytes: Bytes,
+) -> Result<Json<CounterActionResult>, ApiError> {
+    act(state, who, Path((n, "transfer".to_string())), bytes).await
+}
+
+/// Pause the loket (a break, prayer, a system issue).
+#[utoipa::path(post, path = "/api/v1/counters/{n}/pause", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    request_body(content = PauseRequest, example = json!({"reason": "prayer", "note": null})),
+    responses((status = 200, body = CounterActionResult), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`", body = ErrorBody),
+        (status = 409, description = "What the loket's state does not allow: `counter_closed`, `counter_paused`, `queue_empty`, `no_current_ticket`, `current_ticket_pending`, `invalid_state`, `not_served_here`, `same_service`", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`: named by its field", body = ErrorBody),
+        crate::api::openapi::NotStored),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
+pub async fn pause(
+    state: State<AppState>,
+    who: Principal,
+    Path(n): Path<u32>,
+    bytes: Bytes,
+) -> Result<Json<CounterActionResult>, ApiError> {
+    act(state, who, Path((n, "pause".to_string())), bytes).await
+}
+
+/// A loket action without a body: one handler for every action (the three with a body above come
+/// here too), so the rules for who may act on a loket are in one place.
 ///
 /// call-next takes the longest-waiting eligible ticket (priority by policy) and finishes a ticket
-/// being served; `call` takes `CallRequest`, `transfer` takes `TransferRequest`, `pause` takes
-/// `PauseRequest`; the others take no body (any body is ignored).
+/// being served. A body is not read.
 #[utoipa::path(post, path = "/api/v1/counters/{n}/{action}", tag = "lokets",
     params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64), ("action" = LoketAction, Path)),
-    request_body(description = "For call, transfer and pause only", content = Option<ActionBody>, example = json!({})),
     responses((status = 200, body = CounterActionResult), crate::api::openapi::BadPath, crate::api::openapi::Denied,
-        (status = 404, description = "`unknown_counter`, `unknown_action`, `unknown_ticket` or `unknown_service`", body = ErrorBody),
+        (status = 404, description = "`unknown_counter`, `unknown_action`", body = ErrorBody),
         (status = 409, description = "What the loket's state does not allow: `counter_closed`, `counter_paused`, `queue_empty`, `no_current_ticket`, `current_ticket_pending`, `invalid_state`, `not_served_here`, `same_service`", body = ErrorBody),
-        (status = 422, description = "`invalid_body`: the action's body, named by its field", body = ErrorBody),
         crate::api::openapi::NotStored),
     security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
 #[tracing::instrument(skip_all, fields(counter = n, action = %action), err(level = "info", Debug))]

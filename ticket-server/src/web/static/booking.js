@@ -60,6 +60,16 @@ const REFUSED = {
   rate_limited: ["Terlalu banyak percobaan dari perangkat ini. Coba lagi sebentar lagi.", "Too many attempts from this device. Try again shortly."],
   not_yet: ["Reservasi untuk tanggal ini belum dibuka.", "Booking for this date has not opened yet."],
   unknown_booking: ["Kode reservasi tidak ditemukan.", "No booking has this code."],
+  booking_not_active: ["Reservasi ini sudah dipakai, dibatalkan, atau terlewat.", "This booking was used, cancelled or missed."],
+  session_over: ["Sesi ini sudah dimulai. Pilih sesi berikutnya.", "This session has started. Choose a later one."],
+  closed_date: ["Tanggal ini tutup untuk reservasi.", "This date is closed for booking."],
+  nik_length: ["NIK terdiri dari 16 angka.", "A NIK has 16 digits."],
+  nik_digits: ["NIK hanya berisi angka.", "A NIK has digits only."],
+  nik_province: ["Dua angka pertama NIK bukan kode provinsi. Periksa kembali KTP Anda.", "The first two digits are no province code. Check your KTP."],
+  nik_region: ["Kode kabupaten/kota atau kecamatan pada NIK tidak boleh 00.", "The regency or district digits cannot be 00."],
+  nik_birth_date: ["Angka ke-7 sampai ke-12 NIK bukan tanggal lahir yang benar. Periksa kembali KTP Anda.", "Digits 7–12 are not a real date of birth. Check your KTP."],
+  nik_serial: ["Empat angka terakhir NIK tidak boleh 0000.", "The last four digits cannot be 0000."],
+  invalid_phone: ["Nomor HP: 8–15 angka, boleh diawali +.", "Phone: 8–15 digits, may start with +."],
 };
 function showError(where, e) {
   const box = el(where);
@@ -119,7 +129,8 @@ function update() {
 function showBooking(b) {
   state.booking = b;
   el("done").hidden = false;
-  el("code").textContent = b.code;
+  // Grouped as the kiosk's keypad shows it: ABCD-EFGH.
+  el("code").textContent = `${b.code.slice(0, 4)}-${b.code.slice(4)}`;
   el("qr").src = `/api/v1/bookings/${encodeURIComponent(b.code)}/qr.svg`;
   el("ics").href = `/api/v1/bookings/${encodeURIComponent(b.code)}/calendar.ics`;
   const facts = el("facts");
@@ -136,7 +147,9 @@ function showBooking(b) {
     cancelled: ["Dibatalkan", "Cancelled"], no_show: ["Tidak datang", "Did not come"],
   }[b.status]));
   row("Layanan", "Service", both(`${b.agency.name.id} · ${b.service.name.id}`, b.service.name.en));
-  row("Jadwal", "When", both(`${b.date} ${b.from}–${b.to}`, ""));
+  const when = dateWords(b.date);
+  when.prepend(`${b.from}–${b.to}, `);
+  row("Jadwal", "When", when);
   row("Check-in di kios", "Check in at the kiosk", `${b.checkin_from}–${b.checkin_until}`);
   row("NIK", "NIK", b.nik_masked);
   if (b.bring) row("Bawa", "Bring", both(b.bring.id, b.bring.en));

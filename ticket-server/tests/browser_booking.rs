@@ -1,0 +1,101 @@
+//! The public booking page in a real headless Chromium at a phone's size (390×844): a visitor picks
+//! agency, service, date and session, mistypes the NIK and is told which digits are wrong, books,
+//! sees the code, its QR and the masked NIK, reschedules and cancels; a full session cannot be
+//! picked. Screenshots go to `$CARGO_TARGET_TMPDIR/screenshots/` (docs/screenshots/ with
+//! `ANTRI_UPDATE_SCREENSHOTS=1`).
+
+mod common;
+
+use antri_testkit::browser::Browser;
+use chrono::DateTime;
+use common::*;
+use serde_json::json;
+use ticket_server::clock::Clock;
+use ticket_server::config::Config;
+
+async fn screenshot(b: &Browser, name: &str) {
+    let path = antri_testkit::screenshot_path!(name);
+    b.screenshot(&path).await;
+    antri_testkit::shots::publish(&path);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    // Monday 07:00 WIB: the coming days' sessions are open.
+    let clock = Clock::manual(DateTime::parse_from_rfc3339("2026-11-23T07:00:00+07:00").unwrap());
+    let server = start_with_clock(&dir.path().join("antri.db"), Config::example(), clock).await;
+    // Tuesday's 13:00 session is already full (six other people).
+    let http = reqwest::Client::new();
+    for i in 0..6 {
+        let r = http
+            .post(format!("{}/api/v1/bookings", server.url()))
+            .json(
+                &json!({"service": "paspor-baru", "date": "2026-11-24", "session": 3,
+                          "nik": format!("317101010190{:04}", i + 1)}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+
+    let b = Browser::start(390, 844).await;
+    b.goto(&format!("{}/booking", server.url())).await;
+    b.wait_text("#agencies", "Imigrasi").await;
+    b.click("#agencies input[value='imigrasi']").await;
+    b.wait_text("#services", "Paspor Baru").await;
+    b.click("#services input[value='paspor-baru']").await;
+    b.wait_text("#dates", "Selasa, 24/11/2026").await;
+    b.click("#dates input[value='2026-11-24']").await;
+    b.wait_text("#sessions", "09:00–10:00").await;
+    let full = b
+        .script("return document.querySelector(\"#sessions input[value='3']\").disabled")
+        .await;
+    assert_eq!(full, json!(true), "the full session cannot be picked");
+    assert!(b.text("#sessions").await.contains("penuh"));
+    b.click("#sessions input[value='1']").await;
+
+    // A NIK whose date of birth is the 31st of February.
+    b.type_into("#nik", "3275043102850001").await;
+    screenshot(&b, "booking-form.png").await;
+    b.click("#submit").await;
+    b.wait_text("#nik-error", "bukan tanggal lahir yang benar")
+        .await;
+    b.clear("#nik").await;
+    b.type_into("#nik", "3275 0452 0885 0001").await;
+    b.click("#submit").await;
+    b.wait_text("#facts", "3275********0001").await;
+    let code = b.text("#code").await.replace('-', "");
+    assert_eq!(code.len(), 8, "{code}");
+    b.wait_text("#facts", "09:00–10:00, Selasa, 24/11/2026")
+        .await;
+    b.wait_text("#facts", "08:30–09:15").await;
+    let qr_loaded = b
+        .script("const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0")
+        .await;
+    assert_eq!(qr_loaded, json!(true), "the QR picture loads");
+    screenshot(&b, "booking-done.png").await;
+
+    // Another session the same day.
+    b.click("#reschedule").await;
+    b.wait_text("#dates", "Selasa, 24/11/2026").await;
+    b.click("#dates input[value='2026-11-24']").await;
+    b.wait_text("#sessions", "14:00–15:00").await;
+    b.click("#sessions input[value='4']").await;
+    b.click("#submit").await;
+    b.wait_text("#facts", "14:00–15:00, Selasa, 24/11/2026")
+        .await;
+
+    // Cancelled (the page asks first; the test says yes).
+    b.script("window.confirm = () => true; return true").await;
+    b.click("#cancel").await;
+    b.wait_text("#facts", "Dibatalkan").await;
+    let (_, view) = server
+        .get_json(&format!("/api/v1/bookings/{code}"), None)
+        .await;
+    assert_eq!(view["status"], "cancelled");
+    assert_eq!(view["session"], 4);
+    b.quit().await;
+    server.stop().await;
+}
