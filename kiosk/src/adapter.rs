@@ -6,10 +6,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use antri_wire::booking::{BookingStatus, BookingView};
 use antri_wire::{Availability, Category, PrinterStatus, ServiceView};
 use chrono::{FixedOffset, TimeDelta, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use crate::checkin::{self, Refusal};
 use crate::controller::{Command, Controller, Lang, Outcome, Screen};
 use crate::worker::ToUi;
 use crate::{qr, AgencyItem, KioskAdapter, KioskWindow, ServiceItem};
@@ -89,13 +91,55 @@ impl Kiosk {
         g.on_back(move || h(&|k, now| k.ctl.borrow_mut().back(now)));
         let h = with.clone();
         g.on_home(move || h(&|k, now| k.ctl.borrow_mut().home(now)));
-        let h = with;
+        let h = with.clone();
         g.on_set_language(move |code| {
             let lang = if code == "en" { Lang::En } else { Lang::Id };
             h(&|k, now| k.ctl.borrow_mut().set_lang(lang, now))
         });
+        let h = with.clone();
+        g.on_open_booking(move || {
+            h(&|k, now| {
+                let mut c = k.ctl.borrow_mut();
+                // "Type the code again" after an unknown code is the keypad, afresh.
+                if matches!(c.screen, Screen::Result { .. }) {
+                    c.home(now);
+                }
+                c.open_booking(now)
+            })
+        });
+        let h = with.clone();
+        g.on_booking_key(move |key| h(&|k, now| k.ctl.borrow_mut().booking_key(&key, now)));
+        let h = with.clone();
+        g.on_booking_backspace(move || h(&|k, now| k.ctl.borrow_mut().booking_backspace(now)));
+        let h = with.clone();
+        g.on_booking_continue(move || {
+            h(&|k, now| {
+                let cmd = k.ctl.borrow_mut().booking_continue(now);
+                if let Some(cmd) = cmd {
+                    (k.send)(cmd, now);
+                }
+            })
+        });
+        let h = with;
+        g.on_walk_in(move || h(&|k, now| k.ctl.borrow_mut().walk_in(now)));
+        let w = Rc::downgrade(&k);
+        g.on_key_typed(move |text| {
+            if let Some(k) = w.upgrade() {
+                k.key(&text, Instant::now());
+            }
+        });
         k.refresh();
         k
+    }
+
+    /// A key typed into the window at `now` (a barcode scanner types a booking code and Enter).
+    /// Public so tests can type with the moments they choose.
+    pub fn key(&self, text: &str, now: Instant) {
+        let cmd = self.ctl.borrow_mut().on_key(text, now);
+        if let Some(cmd) = cmd {
+            (self.send)(cmd, now);
+            self.refresh();
+        }
     }
 
     /// A message from the worker.
@@ -116,6 +160,10 @@ impl Kiosk {
                 ToUi::ServerReachable(ok) => c.on_server_reachable(ok),
                 ToUi::Printer(s) => c.on_printer(s),
                 ToUi::Outcome(o) => c.on_outcome(*o, now),
+                ToUi::Booking(lookup) => {
+                    let local = self.building_now().map(|d| d.naive_local());
+                    c.on_lookup(lookup, local, now)
+                }
                 ToUi::Timing {
                     issue,
                     last_byte,
@@ -199,7 +247,11 @@ impl Kiosk {
             Screen::Category { service } => (3, None, Some(service.clone())),
             Screen::Printing { service, .. } => (4, None, Some(service.clone())),
             Screen::Result { .. } => (5, None, None),
+            Screen::BookingCode { .. } => (6, None, None),
+            Screen::LookingUp { .. } => (7, None, None),
+            Screen::BookedCategory { service, .. } => (3, None, Some(service.clone())),
         };
+        self.show_booking(&c, lang);
         if let Some(agency) = &agency {
             g.set_agency_name(
                 c.agency(agency)
@@ -215,12 +267,14 @@ impl Kiosk {
             set_if_changed(&self.last_services, items, |m| g.set_services(m));
         }
         if let Some(service) = &service {
-            g.set_service_name(
-                c.service(service)
-                    .map(|s| lang.pick(&s.name).to_string())
-                    .unwrap_or_default()
-                    .into(),
-            );
+            // A booked service the kiosk's list does not hold (yet): the booking's own name.
+            let name = c.service(service).map(|s| &s.name).or_else(|| {
+                c.booking
+                    .as_ref()
+                    .filter(|b| &b.service.id == service)
+                    .map(|b| &b.service.name)
+            });
+            g.set_service_name(name.map(|n| lang.pick(n)).unwrap_or_default().into());
         }
         if let Screen::Result { outcome, .. } = &c.screen {
             self.show_outcome(outcome, lang, &c);
@@ -228,13 +282,42 @@ impl Kiosk {
         if g.get_screen() != screen {
             // One line per screen change: what the visitor sees, for a technician's log (and the
             // tests that drive the real program with touches on its X screen).
-            const NAMES: [&str; 6] = [
-                "start", "agencies", "services", "category", "printing", "result",
+            const NAMES: [&str; 8] = [
+                "start",
+                "agencies",
+                "services",
+                "category",
+                "printing",
+                "result",
+                "booking-code",
+                "booking-lookup",
             ];
             let name = usize::try_from(screen).ok().and_then(|i| NAMES.get(i));
             tracing::info!(screen = name.copied().unwrap_or("?"), "screen shown");
         }
         g.set_screen(screen);
+    }
+
+    /// The code being typed or checked in, and the booking as the server showed it.
+    fn show_booking(&self, c: &Controller, lang: Lang) {
+        let g = self.window.global::<KioskAdapter>();
+        let code = match &c.screen {
+            Screen::BookingCode { code }
+            | Screen::LookingUp { code }
+            | Screen::BookedCategory { code, .. } => code.as_str(),
+            _ => "",
+        };
+        g.set_booking_code_text(checkin::grouped(code).into());
+        g.set_booking_code_complete(checkin::normalize(code).is_some());
+        g.set_booking_checkin(matches!(c.screen, Screen::BookedCategory { .. }));
+        let zone = zone(c);
+        let b = c.booking.as_ref();
+        let text = |f: &dyn Fn(&BookingView) -> String| b.map(f).unwrap_or_default().into();
+        g.set_booking_service(text(&|b| lang.pick(&b.service.name).to_string()));
+        g.set_booking_date_text(text(&|b| booking_date(b.date, lang)));
+        g.set_booking_session_text(text(&|b| hall_clock(&format!("{}–{}", b.from, b.to), zone)));
+        g.set_booking_checkin_from(text(&|b| hall_clock(&b.checkin_from, zone)));
+        g.set_booking_checkin_until(text(&|b| hall_clock(&b.checkin_until, zone)));
     }
 
     fn show_outcome(&self, outcome: &Outcome, lang: Lang, c: &Controller) {
@@ -244,7 +327,28 @@ impl Kiosk {
             Outcome::NotPrinted { .. } => 1,
             Outcome::Refused { .. } => 2,
             Outcome::ServerDown => 3,
+            Outcome::BookingRefused(_) => 4,
         });
+        if let Outcome::BookingRefused(r) = outcome {
+            g.set_booking_refusal(match r {
+                Refusal::Unknown => 0,
+                Refusal::TooEarly => 1,
+                Refusal::TooLate => 2,
+                Refusal::WrongDay => 3,
+                // Which way it is no longer active, as the booking showed it.
+                Refusal::NotActive => match c.booking.as_ref().map(|b| b.status) {
+                    Some(BookingStatus::CheckedIn) => 4,
+                    Some(BookingStatus::Cancelled) => 5,
+                    Some(BookingStatus::NoShow) => 6,
+                    _ => 7,
+                },
+            });
+        }
+        let booked = outcome
+            .ticket()
+            .and_then(|t| t.ticket.booked.as_deref())
+            .map(|s| hall_clock(s, zone(c)));
+        g.set_result_booked(booked.unwrap_or_default().into());
         if let Some(t) = outcome.ticket() {
             g.set_result_number(t.ticket.number.as_str().into());
             g.set_result_service(lang.pick(&t.service_name).into());
@@ -337,6 +441,26 @@ fn service_item(s: &ServiceView, lang: Lang, zone: &str) -> ServiceItem {
     }
 }
 
+/// A booking's local "09:00" or "09:00–10:00" as the kiosk writes clock times: "09.00 WIB".
+fn hall_clock(hhmm: &str, zone: &str) -> String {
+    let t = hhmm.replace(':', ".");
+    if zone.is_empty() {
+        t
+    } else {
+        format!("{t} {zone}")
+    }
+}
+
+/// A booking's date in the visitor's language (`Rabu, 25 November 2026`).
+fn booking_date(d: chrono::NaiveDate, lang: Lang) -> String {
+    let noon = d
+        .and_hms_opt(12, 0, 0)
+        .expect("noon exists")
+        .and_utc()
+        .fixed_offset();
+    format_date(noon, lang)
+}
+
 /// `Selasa, 24 November 2026` / `Tuesday, 24 November 2026`.
 pub fn format_date(d: chrono::DateTime<FixedOffset>, lang: Lang) -> String {
     match lang {
@@ -357,5 +481,14 @@ mod tests {
         let d: chrono::DateTime<FixedOffset> = "2026-11-24T09:05:00+07:00".parse().unwrap();
         assert_eq!(format_date(d, Lang::Id), "Selasa, 24 November 2026");
         assert_eq!(format_date(d, Lang::En), "Tuesday, 24 November 2026");
+        let day = "2026-11-25".parse().unwrap();
+        assert_eq!(booking_date(day, Lang::Id), "Rabu, 25 November 2026");
+    }
+
+    #[test]
+    fn booking_times_read_like_the_hall_clock() {
+        assert_eq!(hall_clock("09:00–10:00", "WIB"), "09.00–10.00 WIB");
+        assert_eq!(hall_clock("08:30", "WITA"), "08.30 WITA");
+        assert_eq!(hall_clock("08:30", ""), "08.30");
     }
 }

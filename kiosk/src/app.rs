@@ -13,7 +13,7 @@ use slint::ComponentHandle;
 
 use crate::adapter::{Kiosk, TICK};
 use crate::config::Config;
-use crate::controller::{Command, Controller};
+use crate::controller::Controller;
 use crate::printer::ticket::Logo;
 use crate::visitors::{next_tap, Dice, Pace, Tap};
 use crate::worker::{self, ToWorker, WorkerConfig};
@@ -80,12 +80,8 @@ pub fn run(
         },
     );
     let controller = Controller::new(cfg.timings, cfg.language, Instant::now());
-    let kiosk = Kiosk::new(window, controller, move |cmd, tapped_at| match cmd {
-        Command::Issue { service, category } => worker.send(ToWorker::Issue {
-            service,
-            category,
-            tapped_at,
-        }),
+    let kiosk = Kiosk::new(window, controller, move |cmd, tapped_at| {
+        worker.send(ToWorker::of(cmd, tapped_at))
     });
     KIOSK.with(|k| {
         let _ = k.set(kiosk.clone());

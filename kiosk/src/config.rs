@@ -35,6 +35,8 @@ struct Raw {
     not_printed_secs: u64,
     #[serde(default = "default_poll")]
     printer_poll_secs: u64,
+    #[serde(default = "default_scan_gap")]
+    scanner_key_gap_ms: u64,
 }
 
 fn default_paper() -> PaperWidth {
@@ -54,6 +56,9 @@ fn default_not_printed() -> u64 {
 }
 fn default_poll() -> u64 {
     5
+}
+fn default_scan_gap() -> u64 {
+    300
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +136,7 @@ impl Config {
             ("result_secs", raw.result_secs),
             ("not_printed_secs", raw.not_printed_secs),
             ("printer_poll_secs", raw.printer_poll_secs),
+            ("scanner_key_gap_ms", raw.scanner_key_gap_ms),
         ] {
             if v == 0 {
                 return Err(invalid(format!("{name} must be at least 1")));
@@ -151,6 +157,7 @@ impl Config {
                 idle: Duration::from_secs(raw.idle_timeout_secs),
                 result: Duration::from_secs(raw.result_secs),
                 result_not_printed: Duration::from_secs(raw.not_printed_secs),
+                scan_gap: Duration::from_millis(raw.scanner_key_gap_ms),
             },
             printer_poll: Duration::from_secs(raw.printer_poll_secs),
         })
@@ -171,6 +178,7 @@ mod tests {
             Some(PathBuf::from("/etc/antri/../assets/printer/logo.png"))
         );
         assert_eq!(c.timings.idle, Duration::from_secs(60));
+        assert_eq!(c.timings.scan_gap, Duration::from_millis(300));
         assert_eq!(c.language, Lang::Id);
     }
 

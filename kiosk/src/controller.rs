@@ -4,11 +4,20 @@
 //! No window, no network, no clock reads: time comes in as `Instant` arguments and the answers of
 //! the server and printer come in as calls, so every path (including the faults) is unit-tested
 //! here and the adapter only copies this state into the Slint globals.
+//!
+//! A visitor with a booking comes in by the start screen's booking button (a keypad for the code)
+//! or by a barcode scanner, which types the code and Enter into whatever screen shows: the
+//! booking is looked up, then the category asked as for a walk-in, then the check-in issues the
+//! ticket. Why a booking cannot be used now is an [`Outcome::BookingRefused`] with its own screen.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use antri_wire::booking::BookingView;
 use antri_wire::client::ClientError;
+use chrono::NaiveDateTime;
+
+use crate::checkin::{self, Lookup, Refusal};
 use antri_wire::{
     AgencyView, Availability, BuildingView, Category, IssuedTicket, PrinterStatus, ServiceView,
     ServicesResponse, Text,
@@ -54,6 +63,9 @@ pub enum Outcome {
     },
     /// The server could not be reached: no number was issued, none is shown.
     ServerDown,
+    /// The booking cannot be checked in now; the controller's `booking` (when known) says the
+    /// details the screen shows (its date, its check-in window, its status).
+    BookingRefused(Refusal),
 }
 
 impl Outcome {
@@ -76,6 +88,15 @@ pub fn outcome_of_issue_error(e: &ClientError) -> Outcome {
     }
 }
 
+/// Map a failed check-in to what the visitor is told: the server's error code is the authority
+/// on why a booking cannot be used, whatever the booking looked like a moment before.
+pub fn outcome_of_check_in_error(e: &ClientError) -> Outcome {
+    match e.code().and_then(Refusal::of_code) {
+        Some(r) if !e.is_transient() => Outcome::BookingRefused(r),
+        _ => outcome_of_issue_error(e),
+    }
+}
+
 // The result carries the whole issued ticket; there is one `Screen` per kiosk, so the size
 // difference between variants costs nothing worth a Box.
 #[allow(clippy::large_enum_variant)]
@@ -87,6 +108,19 @@ pub enum Screen {
         agency: String,
     },
     Category {
+        service: String,
+    },
+    /// Typing a booking code on the keypad; `code` holds the characters typed so far (no dash).
+    BookingCode {
+        code: String,
+    },
+    /// Asking the server about a booking (typed or scanned). Nothing may be tapped.
+    LookingUp {
+        code: String,
+    },
+    /// The category screen for a booked visitor: the check-in follows the choice.
+    BookedCategory {
+        code: String,
         service: String,
     },
     /// Waiting for the server and the printer. Nothing may be tapped: a second tap must never
@@ -107,6 +141,8 @@ pub enum Screen {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Issue { service: String, category: Category },
+    LookUpBooking { code: String },
+    CheckIn { code: String, category: Category },
 }
 
 /// Timings the building can tune in the kiosk config.
@@ -118,6 +154,9 @@ pub struct Timings {
     pub result: Duration,
     /// How long a number that did not print stays (time to photograph the QR code).
     pub result_not_printed: Duration,
+    /// A barcode scanner types a whole code within milliseconds: keys further apart than this
+    /// are not a scan, and what was typed before the gap is forgotten.
+    pub scan_gap: Duration,
 }
 
 impl Default for Timings {
@@ -126,6 +165,7 @@ impl Default for Timings {
             idle: Duration::from_secs(60),
             result: Duration::from_secs(8),
             result_not_printed: Duration::from_secs(60),
+            scan_gap: Duration::from_millis(300),
         }
     }
 }
@@ -148,6 +188,12 @@ pub struct Controller {
     pub printer: Option<PrinterStatus>,
     /// What the server says a technician must fix (e.g. QR codes that no phone can open).
     pub server_warnings: Vec<Text>,
+    /// The booking being checked in, as the server showed it (for the category and refusal
+    /// screens); cleared when the kiosk goes back to start.
+    pub booking: Option<BookingView>,
+    /// Keys typed outside the keypad (a scanner) since the last gap, and when the last came.
+    scan: String,
+    scan_at: Option<Instant>,
     timings: Timings,
     last_touch: Instant,
     default_lang: Lang,
@@ -162,6 +208,9 @@ impl Controller {
             server_ok: false,
             printer: None,
             server_warnings: Vec::new(),
+            booking: None,
+            scan: String::new(),
+            scan_at: None,
             timings,
             last_touch: now,
             default_lang: lang,
@@ -209,6 +258,44 @@ impl Controller {
         if let Outcome::NotPrinted { fault, .. } = &outcome {
             self.printer = Some(*fault);
         }
+        self.screen = Screen::Result {
+            outcome,
+            service,
+            shown_at: now,
+        };
+    }
+
+    /// The booking the server showed for a code typed or scanned, `local` the building's clock
+    /// (when known) to judge the check-in window by.
+    pub fn on_lookup(&mut self, lookup: Lookup, local: Option<NaiveDateTime>, now: Instant) {
+        let Screen::LookingUp { code } = &self.screen else {
+            return;
+        };
+        let code = code.clone();
+        let outcome = match lookup {
+            Lookup::Found(view) => {
+                let refusal = checkin::judge(&view, local);
+                let service = view.service.id.clone();
+                self.booking = Some(*view);
+                match refusal {
+                    None => {
+                        self.screen = Screen::BookedCategory { code, service };
+                        return;
+                    }
+                    Some(r) => Outcome::BookingRefused(r),
+                }
+            }
+            Lookup::Refused(r) => Outcome::BookingRefused(r),
+            Lookup::ServerDown => {
+                self.server_ok = false;
+                Outcome::ServerDown
+            }
+        };
+        let service = self
+            .booking
+            .as_ref()
+            .map(|b| b.service.id.clone())
+            .unwrap_or_default();
         self.screen = Screen::Result {
             outcome,
             service,
@@ -265,21 +352,133 @@ impl Controller {
 
     pub fn choose_category(&mut self, category: Category, now: Instant) -> Option<Command> {
         self.touch(now);
-        let Screen::Category { service } = &self.screen else {
+        let (service, cmd) = match &self.screen {
+            Screen::Category { service } => (
+                service.clone(),
+                Command::Issue {
+                    service: service.clone(),
+                    category,
+                },
+            ),
+            Screen::BookedCategory { code, service } => (
+                service.clone(),
+                Command::CheckIn {
+                    code: code.clone(),
+                    category,
+                },
+            ),
+            _ => return None,
+        };
+        self.screen = Screen::Printing { service, category };
+        Some(cmd)
+    }
+
+    /// "I have a booking" on the start screen: the keypad.
+    pub fn open_booking(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen == Screen::Start && self.server_ok {
+            self.booking = None;
+            self.screen = Screen::BookingCode {
+                code: String::new(),
+            };
+        }
+    }
+
+    /// A keypad key: one character of the alphabet, up to the code's length.
+    pub fn booking_key(&mut self, key: &str, now: Instant) {
+        self.touch(now);
+        let Screen::BookingCode { code } = &mut self.screen else {
+            return;
+        };
+        for c in key.chars().filter_map(checkin::code_char) {
+            if code.chars().count() < checkin::CODE_LEN {
+                code.push(c);
+            }
+        }
+    }
+
+    pub fn booking_backspace(&mut self, now: Instant) {
+        self.touch(now);
+        if let Screen::BookingCode { code } = &mut self.screen {
+            code.pop();
+        }
+    }
+
+    /// "Continue" under the keypad: look the booking up once the code is whole.
+    pub fn booking_continue(&mut self, now: Instant) -> Option<Command> {
+        self.touch(now);
+        let Screen::BookingCode { code } = &self.screen else {
             return None;
         };
-        let service = service.clone();
-        self.screen = Screen::Printing {
-            service: service.clone(),
-            category,
+        let code = checkin::normalize(code)?;
+        self.look_up(code)
+    }
+
+    /// A key typed into the window (a barcode scanner is a keyboard): characters collect while
+    /// they come quickly, and Enter right after a whole code starts its check-in from whatever
+    /// screen shows. Stray keys, or keys slower than a scanner, are forgotten.
+    pub fn on_key(&mut self, text: &str, now: Instant) -> Option<Command> {
+        let mut cmd = None;
+        for c in text.chars() {
+            let recent = self
+                .scan_at
+                .is_some_and(|at| now.saturating_duration_since(at) <= self.timings.scan_gap);
+            if !recent {
+                self.scan.clear();
+            }
+            if c == '\n' || c == '\r' {
+                let scanned = std::mem::take(&mut self.scan);
+                self.scan_at = None;
+                if let Some(code) = checkin::scanned(&scanned) {
+                    self.touch(now);
+                    cmd = self.look_up(code).or(cmd);
+                }
+            } else if !c.is_control() && self.scan.chars().count() < 32 {
+                self.scan.push(c);
+                self.scan_at = Some(now);
+            }
+        }
+        cmd
+    }
+
+    fn look_up(&mut self, code: String) -> Option<Command> {
+        // One attempt at a time: a scan while a ticket prints must not start another.
+        if matches!(
+            self.screen,
+            Screen::Printing { .. } | Screen::LookingUp { .. }
+        ) {
+            return None;
+        }
+        self.booking = None;
+        self.screen = Screen::LookingUp { code: code.clone() };
+        Some(Command::LookUpBooking { code })
+    }
+
+    /// "Take a normal ticket" on a refusal (too late for the booking): the walk-in path, at the
+    /// booked service when it hands out tickets now.
+    pub fn walk_in(&mut self, now: Instant) {
+        self.touch(now);
+        let Screen::Result {
+            outcome: Outcome::BookingRefused(_),
+            ..
+        } = &self.screen
+        else {
+            return;
         };
-        Some(Command::Issue { service, category })
+        let service = self.booking.take().map(|b| b.service.id);
+        self.screen = match service.as_deref().and_then(|s| self.service(s)) {
+            Some(s) if s.availability.is_open() => Screen::Category {
+                service: s.id.clone(),
+            },
+            _ => Screen::Agencies,
+        };
     }
 
     pub fn back(&mut self, now: Instant) {
         self.touch(now);
         self.screen = match &self.screen {
-            Screen::Agencies => Screen::Start,
+            Screen::Agencies | Screen::BookingCode { .. } => Screen::Start,
+            Screen::BookedCategory { code, .. } => Screen::BookingCode { code: code.clone() },
             Screen::Services { .. } => Screen::Agencies,
             Screen::Category { service } => match self.service(service) {
                 Some(s) => Screen::Services {
@@ -294,13 +493,17 @@ impl Controller {
     /// "Selesai" on the result screen, or the home button.
     pub fn home(&mut self, now: Instant) {
         self.touch(now);
-        if !matches!(self.screen, Screen::Printing { .. }) {
+        if !matches!(
+            self.screen,
+            Screen::Printing { .. } | Screen::LookingUp { .. }
+        ) {
             self.go_start();
         }
     }
 
     fn go_start(&mut self) {
         self.screen = Screen::Start;
+        self.booking = None;
         // The next visitor starts in Bahasa Indonesia again.
         self.lang = self.default_lang;
     }
@@ -308,12 +511,14 @@ impl Controller {
     /// Called about once a second; returns true when the screen changed.
     pub fn tick(&mut self, now: Instant) -> bool {
         let back = match &self.screen {
-            Screen::Start | Screen::Printing { .. } => false,
+            Screen::Start | Screen::Printing { .. } | Screen::LookingUp { .. } => false,
             Screen::Result {
                 outcome, shown_at, ..
             } => {
                 let hold = match outcome {
                     Outcome::NotPrinted { .. } => self.timings.result_not_printed,
+                    // What to do next takes a while to read (and to find the paper with the code).
+                    Outcome::BookingRefused(_) => self.timings.idle,
                     _ => self.timings.result,
                 };
                 now.duration_since(*shown_at) >= hold && now.duration_since(self.last_touch) >= hold
@@ -644,6 +849,327 @@ pub(crate) mod tests {
         c.on_waiting(&BTreeMap::from([("ktp".to_string(), 9)]));
         assert_eq!(c.service("ktp").unwrap().waiting, 9);
         assert_eq!(c.agency_waiting("dukcapil"), 11);
+    }
+
+    // ---- check-in with a booking ----------------------------------------------------------
+
+    use crate::checkin::tests::view;
+    use antri_wire::booking::BookingStatus;
+
+    fn local(s: &str) -> Option<NaiveDateTime> {
+        Some(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
+    }
+
+    fn look_up(code: &str) -> Option<Command> {
+        Some(Command::LookUpBooking { code: code.into() })
+    }
+
+    #[test]
+    fn the_keypad_types_a_code_and_continue_looks_it_up() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.open_booking(t0);
+        assert_eq!(c.screen, Screen::BookingCode { code: "".into() });
+        assert_eq!(c.booking_continue(t0), None, "nothing typed yet");
+        for k in ["A", "b", "C", "D", "0", "I", "2", "3", "4", "6"] {
+            c.booking_key(k, t0);
+        }
+        assert_eq!(
+            c.screen,
+            Screen::BookingCode {
+                code: "ABCD2346".into()
+            },
+            "lower case is upper case; 0 and I are not in the alphabet"
+        );
+        c.booking_key("7", t0);
+        c.booking_backspace(t0);
+        c.booking_key("5", t0);
+        assert_eq!(
+            c.screen,
+            Screen::BookingCode {
+                code: "ABCD2345".into()
+            },
+            "no ninth character; backspace takes the last"
+        );
+        assert_eq!(c.booking_continue(t0), look_up("ABCD2345"));
+        assert!(matches!(c.screen, Screen::LookingUp { .. }));
+        c.home(t0);
+        assert!(
+            matches!(c.screen, Screen::LookingUp { .. }),
+            "waits for the answer"
+        );
+        assert!(!c.tick(t0 + Duration::from_secs(600)));
+    }
+
+    #[test]
+    fn back_from_the_keypad_is_the_start() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.open_booking(t0);
+        c.back(t0);
+        assert_eq!(c.screen, Screen::Start);
+    }
+
+    #[test]
+    fn a_booking_that_looks_good_asks_the_category_then_checks_in() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_key("ABCD2345\n", t0);
+        let v = view(BookingStatus::Active);
+        c.on_lookup(
+            Lookup::Found(Box::new(v.clone())),
+            local("2026-11-24 08:45"),
+            t0,
+        );
+        assert_eq!(
+            c.screen,
+            Screen::BookedCategory {
+                code: "ABCD2345".into(),
+                service: "ktp".into()
+            }
+        );
+        assert_eq!(c.booking, Some(v));
+        // Back goes to the code, not to a walk-in's service list.
+        c.back(t0);
+        assert_eq!(
+            c.screen,
+            Screen::BookingCode {
+                code: "ABCD2345".into()
+            }
+        );
+        assert_eq!(c.booking_continue(t0), look_up("ABCD2345"));
+        c.on_lookup(
+            Lookup::Found(Box::new(view(BookingStatus::Active))),
+            local("2026-11-24 08:45"),
+            t0,
+        );
+        assert_eq!(
+            c.choose_category(Category::Elderly, t0),
+            Some(Command::CheckIn {
+                code: "ABCD2345".into(),
+                category: Category::Elderly
+            })
+        );
+        assert!(matches!(c.screen, Screen::Printing { .. }));
+        assert_eq!(c.choose_category(Category::Elderly, t0), None);
+        let mut t = ticket();
+        t.ticket.booked = Some("09:00–10:00".into());
+        c.on_outcome(Outcome::Printed { ticket: t }, t0);
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::Printed { .. },
+                ..
+            }
+        ));
+        assert!(c.tick(t0 + Duration::from_secs(8)));
+        assert_eq!(c.booking, None, "the next visitor starts afresh");
+    }
+
+    #[test]
+    fn the_view_picks_the_refusal_screen_before_anything_is_posted() {
+        let cases = [
+            (BookingStatus::Active, "2026-11-24 08:00", Refusal::TooEarly),
+            (BookingStatus::Active, "2026-11-24 09:30", Refusal::TooLate),
+            (BookingStatus::Active, "2026-11-23 08:45", Refusal::WrongDay),
+            (
+                BookingStatus::CheckedIn,
+                "2026-11-24 08:45",
+                Refusal::NotActive,
+            ),
+            (
+                BookingStatus::Cancelled,
+                "2026-11-24 08:45",
+                Refusal::NotActive,
+            ),
+            (
+                BookingStatus::NoShow,
+                "2026-11-24 08:45",
+                Refusal::NotActive,
+            ),
+        ];
+        for (status, at, refusal) in cases {
+            let t0 = Instant::now();
+            let mut c = ready(t0);
+            c.on_key("abcd-2345\n", t0);
+            c.on_lookup(Lookup::Found(Box::new(view(status))), local(at), t0);
+            assert_eq!(
+                c.screen,
+                Screen::Result {
+                    outcome: Outcome::BookingRefused(refusal),
+                    service: "ktp".into(),
+                    shown_at: t0
+                },
+                "{status:?} at {at}"
+            );
+            assert_eq!(c.booking.as_ref().map(|b| b.status), Some(status));
+            // Long enough to read what to do, then the start again.
+            assert!(!c.tick(t0 + Duration::from_secs(30)));
+            assert!(c.tick(t0 + Duration::from_secs(60)));
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_and_a_lost_server_have_their_screens() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_key("ABCD2345\n", t0);
+        c.on_lookup(Lookup::Refused(Refusal::Unknown), None, t0);
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::BookingRefused(Refusal::Unknown),
+                ..
+            }
+        ));
+        c.on_key("ABCD2345\n", t0);
+        c.on_lookup(Lookup::ServerDown, None, t0);
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::ServerDown,
+                ..
+            }
+        ));
+        assert!(!c.server_ok);
+    }
+
+    #[test]
+    fn the_check_ins_error_code_is_the_authority() {
+        let api = |status: u16, code: &str| ClientError::Api {
+            status,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    code: code.into(),
+                    message: code.into(),
+                    availability: None,
+                },
+            },
+        };
+        for (code, refusal) in [
+            ("unknown_booking", Refusal::Unknown),
+            ("too_early", Refusal::TooEarly),
+            ("too_late", Refusal::TooLate),
+            ("wrong_day", Refusal::WrongDay),
+            ("booking_not_active", Refusal::NotActive),
+        ] {
+            let status = if code == "unknown_booking" { 404 } else { 409 };
+            assert_eq!(
+                outcome_of_check_in_error(&api(status, code)),
+                Outcome::BookingRefused(refusal)
+            );
+        }
+        assert_eq!(
+            outcome_of_check_in_error(&api(503, "too_late")),
+            Outcome::ServerDown
+        );
+        assert!(matches!(
+            outcome_of_check_in_error(&api(409, "service_closed")),
+            Outcome::Refused { .. }
+        ));
+        // A check-in the view allowed but the server refused: its screen, from the POST.
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_key("ABCD2345\n", t0);
+        c.on_lookup(
+            Lookup::Found(Box::new(view(BookingStatus::Active))),
+            None,
+            t0,
+        );
+        c.choose_category(Category::Regular, t0);
+        c.on_outcome(outcome_of_check_in_error(&api(409, "too_late")), t0);
+        assert!(matches!(
+            c.screen,
+            Screen::Result {
+                outcome: Outcome::BookingRefused(Refusal::TooLate),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn too_late_offers_the_walk_in_ticket_of_the_booked_service() {
+        let t0 = Instant::now();
+        let mut c = ready(t0);
+        c.on_key("ABCD2345\n", t0);
+        c.on_lookup(
+            Lookup::Found(Box::new(view(BookingStatus::Active))),
+            local("2026-11-24 10:00"),
+            t0,
+        );
+        c.walk_in(t0);
+        assert_eq!(
+            c.screen,
+            Screen::Category {
+                service: "ktp".into()
+            }
+        );
+        assert_eq!(
+            c.choose_category(Category::Regular, t0),
+            Some(Command::Issue {
+                service: "ktp".into(),
+                category: Category::Regular
+            }),
+            "a walk-in's ticket, not a check-in"
+        );
+    }
+
+    #[test]
+    fn a_scanner_types_into_any_screen() {
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let mut c = ready(t0);
+        to_category(&mut c, t0);
+        // Eight characters and Enter, 10 ms apart, with the dash of the printed code.
+        let mut cmd = None;
+        for (i, k) in "abcd-2345\n".chars().enumerate() {
+            cmd = c.on_key(&k.to_string(), ms(10 * i as u64)).or(cmd);
+        }
+        assert_eq!(cmd, look_up("ABCD2345"));
+        assert_eq!(
+            c.screen,
+            Screen::LookingUp {
+                code: "ABCD2345".into()
+            }
+        );
+        // While one is being looked up, another scan starts nothing.
+        assert_eq!(c.on_key("WXYZ2345\n", ms(200)), None);
+        // On the keypad screen, and on the result screen too.
+        for start in [Screen::BookingCode { code: "AB".into() }, Screen::Start] {
+            let mut c = ready(t0);
+            c.screen = start;
+            assert_eq!(c.on_key("WXYZ2345\n", t0), look_up("WXYZ2345"));
+        }
+    }
+
+    #[test]
+    fn stray_keys_without_a_quick_enter_are_forgotten() {
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let mut c = ready(t0);
+        // Someone leans on a keyboard: keys, no Enter.
+        assert_eq!(c.on_key("QWER", ms(0)), None);
+        // Enter long after the keys: not a scan.
+        assert_eq!(c.on_key("TYUP", ms(10)), None);
+        assert_eq!(c.on_key("\n", ms(1000)), None);
+        assert_eq!(c.screen, Screen::Start);
+        // Stray keys, then a scan after a pause: only the scan counts.
+        assert_eq!(c.on_key("ZZZ", ms(2000)), None);
+        assert_eq!(c.on_key("ABCD2345\n", ms(3000)), look_up("ABCD2345"));
+        // A stray key right before the scan does not spoil it.
+        let mut c = ready(t0);
+        assert_eq!(c.on_key("Q", ms(0)), None);
+        assert_eq!(c.on_key("WXYZ2345\n", ms(5)), look_up("WXYZ2345"));
+        // Keys slower than a scanner: forgotten before the Enter.
+        let mut c = ready(t0);
+        for (i, k) in "ABCD2345".chars().enumerate() {
+            assert_eq!(c.on_key(&k.to_string(), ms(400 * i as u64)), None);
+        }
+        assert_eq!(c.on_key("\n", ms(400 * 8)), None);
+        // Not a code (too short, letters outside the alphabet): nothing happens.
+        assert_eq!(c.on_key("ABC\n", ms(5000)), None);
+        assert_eq!(c.on_key("OOOO1111\n", ms(6000)), None);
+        assert_eq!(c.screen, Screen::Start);
     }
 
     #[test]

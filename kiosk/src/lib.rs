@@ -1,8 +1,10 @@
 //! The Antri kiosk: a visitor picks an agency, a service and who the ticket is for, and gets a
-//! printed ticket. Map of the modules:
+//! printed ticket; a visitor with a booking checks in with its code (keypad or barcode scanner).
+//! Map of the modules:
 //!
 //! - [`app`]: the program itself (config → window, worker, timers), shared by `kiosk` and the
 //!   `antri-demo` launcher.
+//! - [`checkin`]: booking codes (alphabet, grouping) and why a booking cannot be checked in now.
 //! - [`config`]: the kiosk's TOML config (server, device token, printer URI, paper, timings).
 //! - [`controller`]: the flow as a pure state machine (screens, taps, idle timeout); unit-tested.
 //! - [`adapter`]: copies the controller's state into the Slint `KioskAdapter` global and routes
@@ -15,6 +17,7 @@
 
 pub mod adapter;
 pub mod app;
+pub mod checkin;
 pub mod config;
 pub mod controller;
 pub mod printer;

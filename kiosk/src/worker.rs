@@ -1,5 +1,5 @@
 //! Everything slow, on one thread with a tokio runtime, so the screen never freezes: the ticket
-//! server (issue, services, the live event stream) and the printer (status, printing, fault
+//! server (issue, booking look-up and check-in, services, the live event stream) and the printer (status, printing, fault
 //! reports). Results go back to the UI through a sink function; in the program the sink posts to
 //! Slint's event loop, in tests it is a channel the test drains.
 //!
@@ -18,10 +18,11 @@ use antri_wire::{
 };
 use tokio::sync::mpsc;
 
-use crate::controller::{outcome_of_issue_error, Outcome};
+use crate::checkin::Lookup;
+use crate::controller::{outcome_of_check_in_error, outcome_of_issue_error, Command, Outcome};
 use crate::printer::driver::{status_or_disconnected, Connection};
 use crate::printer::status::describe;
-use crate::printer::ticket::{self, Layout, Logo, PaperWidth};
+use crate::printer::ticket::{self, Booked, Layout, Logo, PaperWidth};
 use crate::printer::uri::PrinterUri;
 
 /// What the worker tells the UI.
@@ -32,6 +33,8 @@ pub enum ToUi {
     ServerReachable(bool),
     Printer(Option<PrinterStatus>),
     Outcome(Box<Outcome>),
+    /// What the server said about a booking code.
+    Booking(Lookup),
     /// From the tap: to the server's answer, to the last ticket byte handed to the printer link
     /// (`None` when nothing was sent), and to the end of the after-ticket status check.
     Timing {
@@ -48,6 +51,33 @@ pub enum ToWorker {
         category: Category,
         tapped_at: Instant,
     },
+    LookUpBooking {
+        code: String,
+    },
+    CheckIn {
+        code: String,
+        category: Category,
+        tapped_at: Instant,
+    },
+}
+
+impl ToWorker {
+    /// The controller's command, tapped at `tapped_at`, as the worker takes it.
+    pub fn of(cmd: Command, tapped_at: Instant) -> ToWorker {
+        match cmd {
+            Command::Issue { service, category } => ToWorker::Issue {
+                service,
+                category,
+                tapped_at,
+            },
+            Command::LookUpBooking { code } => ToWorker::LookUpBooking { code },
+            Command::CheckIn { code, category } => ToWorker::CheckIn {
+                code,
+                category,
+                tapped_at,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -230,24 +260,59 @@ async fn run(cfg: WorkerConfig, sink: Sink, mut rx: mpsc::UnboundedReceiver<ToWo
                 service,
                 category,
                 tapped_at,
-            } => issue_and_print(&shared, &service, category, tapped_at).await,
+            } => {
+                let issued = shared.client.issue(&service, category).await;
+                let issued = issued.map(|t| (t, None)).map_err(|e| {
+                    tracing::warn!(error = %e, service, "ticket not issued");
+                    outcome_of_issue_error(&e)
+                });
+                print_issued(&shared, issued, tapped_at).await
+            }
+            ToWorker::LookUpBooking { code } => {
+                let lookup = Lookup::of(shared.client.booking(&code).await);
+                if lookup == Lookup::ServerDown {
+                    (shared.sink)(ToUi::ServerReachable(false));
+                    shared.wake_refresh.notify_one();
+                }
+                (shared.sink)(ToUi::Booking(lookup));
+            }
+            ToWorker::CheckIn {
+                code,
+                category,
+                tapped_at,
+            } => {
+                let checked = shared.client.check_in(&code, category).await;
+                let issued = checked
+                    .map(|c| {
+                        let booked = Booked {
+                            session: c.session,
+                            nik_masked: c.nik_masked,
+                        };
+                        (c.issued, Some(booked))
+                    })
+                    .map_err(|e| {
+                        tracing::warn!(error = %e, "booking not checked in");
+                        outcome_of_check_in_error(&e)
+                    });
+                print_issued(&shared, issued, tapped_at).await
+            }
         }
     }
 }
 
-async fn issue_and_print(
+/// Print a ticket the server issued (a walk-in's, or a booking's at check-in with `Booked`), or
+/// tell the visitor why there is none.
+///
+/// Exactly one request per tap. If the answer is lost the ticket may exist on the server, but
+/// asking again could make a second one: the visitor is told to ask an officer instead.
+async fn print_issued(
     shared: &Arc<Shared>,
-    service: &str,
-    category: Category,
+    issued: Result<(IssuedTicket, Option<Booked>), Outcome>,
     tapped_at: Instant,
 ) {
-    // Exactly one request per tap. If the answer is lost the ticket may exist on the server, but
-    // asking again could make a second one: the visitor is told to ask an officer instead.
-    let issued = match shared.client.issue(service, category).await {
+    let (issued, booked) = match issued {
         Ok(t) => t,
-        Err(e) => {
-            tracing::warn!(error = %e, service, "ticket not issued");
-            let outcome = outcome_of_issue_error(&e);
+        Err(outcome) => {
             if outcome == Outcome::ServerDown {
                 (shared.sink)(ToUi::ServerReachable(false));
             }
@@ -260,7 +325,7 @@ async fn issue_and_print(
     };
     let issued_at = Instant::now();
     let layout = layout(shared);
-    let bytes = ticket::render(&issued, &layout);
+    let bytes = ticket::render(&issued, booked.as_ref(), &layout);
     let (result, last_byte) = match bytes {
         Ok(bytes) => {
             let s = shared.clone();

@@ -2,7 +2,8 @@
 //! same arguments, its config from the unit's environment), full screen on a bare X server with no
 //! window manager, at the sizes kiosks come in. A technician's check, not the program's own
 //! buffer: the X server's root window is grabbed, the kiosk's window must cover the whole screen,
-//! the "take a number" button must be on it, and a touch there must open the agency list.
+//! the "take a number" button must be on it, and a touch there must open the agency list. A
+//! barcode scanner (a USB keyboard) typing a booking code and Enter reaches the window.
 //!
 //! Root-window pictures are written to `$CARGO_TARGET_TMPDIR/screenshots/`, and to
 //! `docs/screenshots/` with `ANTRI_UPDATE_SCREENSHOTS=1`.
@@ -135,4 +136,40 @@ fn small_kiosk_1366x768_fills_its_screen_and_answers_a_touch() {
 #[test]
 fn under_a_window_manager_the_kiosk_still_fills_its_screen() {
     kiosk_fills_the_screen(1080, 1920, true);
+}
+
+/// A USB barcode scanner is a keyboard: its keys, typed through the X server into the installed
+/// kiosk's window (no window manager, the pointer where the last visitor touched), start a
+/// check-in from the start screen. Nobody booked this code: the kiosk asks the server and says so.
+#[test]
+fn a_scanner_types_a_booking_code_into_the_installed_kiosk() {
+    let server = Server::start();
+    let printer = Emupos::start();
+    let config = kiosk_config(server.dir.path(), &server, &printer);
+    let x = Xvfb::start(1080, 1920).unwrap();
+    let kiosk = start_as_installed(
+        "antri-kiosk.service",
+        "ANTRI_KIOSK_CONFIG",
+        &config,
+        Path::new(env!("CARGO_BIN_EXE_kiosk")),
+        &x,
+    );
+    wait_for("the start screen", Duration::from_secs(30), || {
+        x.grab().unwrap().bounds_of(ACCENT, 6, 360).map(|_| ())
+    });
+    let shown = |screen: &str| {
+        kiosk
+            .log()
+            .lines()
+            .any(|l| l.contains("screen shown") && l.contains(screen))
+    };
+    // A stray key just before the scan does not spoil it.
+    x.type_text("q").unwrap();
+    x.type_text("abcd-2345\n").unwrap();
+    wait_for("the look-up of the code", Duration::from_secs(10), || {
+        shown("booking-lookup").then_some(())
+    });
+    wait_for("the server's answer", Duration::from_secs(10), || {
+        shown("result").then_some(())
+    });
 }

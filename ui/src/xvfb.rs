@@ -157,6 +157,37 @@ impl Xvfb {
         self.conn.get_input_focus()?.reply()?;
         Ok(())
     }
+
+    /// Type `text` as a USB keyboard does (a barcode scanner is one): a key press and release for
+    /// each character through XTest, to whichever window has the keyboard; `\n` is Return. Only
+    /// characters the server's keymap has without a modifier: lower-case letters, digits, `-`.
+    pub fn type_text(&self, text: &str) -> anyhow::Result<()> {
+        let setup = self.conn.setup();
+        let (min, max) = (setup.min_keycode, setup.max_keycode);
+        let map = self
+            .conn
+            .get_keyboard_mapping(min, max - min + 1)?
+            .reply()?;
+        let per = usize::from(map.keysyms_per_keycode.max(1));
+        let keycode = |keysym: u32| {
+            map.keysyms
+                .chunks(per)
+                .position(|syms| syms.first() == Some(&keysym))
+                .and_then(|i| u8::try_from(usize::from(min) + i).ok())
+        };
+        for c in text.chars() {
+            // Latin-1 keysyms are the characters' own codes; Return is XK_Return.
+            let keysym = if c == '\n' { 0xff0d } else { u32::from(c) };
+            let code = keycode(keysym).with_context(|| format!("no key types {c:?}"))?;
+            for event in [xproto::KEY_PRESS_EVENT, xproto::KEY_RELEASE_EVENT] {
+                self.conn
+                    .xtest_fake_input(event, code, 0, self.root, 0, 0, 0)?;
+            }
+        }
+        self.conn.flush()?;
+        self.conn.get_input_focus()?.reply()?;
+        Ok(())
+    }
 }
 
 impl Drop for Xvfb {

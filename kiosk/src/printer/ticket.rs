@@ -137,6 +137,14 @@ pub struct Layout {
     pub footer: Vec<String>,
 }
 
+/// What a ticket issued at a booking's check-in carries besides the ticket: its session
+/// ("09:00–10:00") and the masked NIK the officer compares with the KTP.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Booked {
+    pub session: String,
+    pub nik_masked: String,
+}
+
 /// Collects what `escpos` would send, so the ticket can be built without a printer.
 #[derive(Clone, Default)]
 struct Capture(Rc<RefCell<Vec<u8>>>);
@@ -226,7 +234,11 @@ fn ascii(text: &str) -> String {
 pub struct TicketError(#[from] escpos::errors::PrinterError);
 
 /// The whole ticket, from `ESC @` to the cut.
-pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError> {
+pub fn render(
+    t: &IssuedTicket,
+    booked: Option<&Booked>,
+    layout: &Layout,
+) -> Result<Vec<u8>, TicketError> {
     let capture = Capture::default();
     let mut p = Printer::new(capture.clone(), Protocol::default(), None);
     let cols = layout.paper.columns();
@@ -260,6 +272,19 @@ pub fn render(t: &IssuedTicket, layout: &Layout) -> Result<Vec<u8>, TicketError>
         lines(&mut p, &format!(" PRIORITAS: {} ", name.id))?;
         p.reverse(false)?.bold(false)?;
         lines(&mut p, &format!("Priority: {}", name.en))?;
+    }
+    // A booked visitor's ticket says so, with the session, and the masked NIK for the officer to
+    // compare with the KTP at the loket.
+    let session = booked
+        .map(|b| b.session.as_str())
+        .or(t.ticket.booked.as_deref());
+    if let Some(session) = session {
+        p.reverse(true)?.bold(true)?;
+        lines(&mut p, &format!(" RESERVASI / BOOKED {session} "))?;
+        p.reverse(false)?.bold(false)?;
+        if let Some(b) = booked {
+            lines(&mut p, &format!("NIK {}", b.nik_masked))?;
+        }
     }
     p.feed()?.bold(true)?;
     lines(&mut p, &t.service_name.id)?;
@@ -356,7 +381,7 @@ mod tests {
 
     #[test]
     fn ticket_has_number_big_qr_and_cut() {
-        let bytes = render(&sample(Category::Regular), &layout(PaperWidth::Mm80)).unwrap();
+        let bytes = render(&sample(Category::Regular), None, &layout(PaperWidth::Mm80)).unwrap();
         assert!(bytes.starts_with(&[0x1b, b'@']), "starts with ESC @");
         // The number at magnification 6 on 80 mm (7 chars * 12 dots * 6 = 504 <= 576).
         assert!(contains(&bytes, &[0x1d, b'!', 0x55]));
@@ -380,7 +405,7 @@ mod tests {
 
     #[test]
     fn priority_ticket_says_so() {
-        let bytes = render(&sample(Category::Elderly), &layout(PaperWidth::Mm58)).unwrap();
+        let bytes = render(&sample(Category::Elderly), None, &layout(PaperWidth::Mm58)).unwrap();
         assert!(contains(&bytes, b"PRIORITAS: Lansia"));
         // 58 mm: 384 dots / (7 * 12) -> magnification 4.
         assert!(contains(&bytes, &[0x1d, b'!', 0x33]));
@@ -405,11 +430,26 @@ mod tests {
         let mut t = sample(Category::Regular);
         t.ahead = 0;
         t.estimated_wait_secs = 0;
-        let bytes = render(&t, &layout(PaperWidth::Mm58)).unwrap();
+        let bytes = render(&t, None, &layout(PaperWidth::Mm58)).unwrap();
         let words = antri_wire::wait::estimated_wait(0, 0);
         assert_eq!(words.id, "segera");
         assert!(contains(&bytes, b"segera / soon"));
         assert!(!contains(&bytes, b"menit"));
+    }
+
+    #[test]
+    fn a_booked_ticket_shows_its_session_and_the_masked_nik() {
+        let mut t = sample(Category::Regular);
+        t.ticket.booked = Some("09:00–10:00".into());
+        let booked = Booked {
+            session: "09:00–10:00".into(),
+            nik_masked: "3275********0001".into(),
+        };
+        let bytes = render(&t, Some(&booked), &layout(PaperWidth::Mm58)).unwrap();
+        assert!(contains(&bytes, b"RESERVASI / BOOKED 09:00-10:00"));
+        assert!(contains(&bytes, b"NIK 3275********0001"));
+        let walk_in = render(&sample(Category::Regular), None, &layout(PaperWidth::Mm58)).unwrap();
+        assert!(!contains(&walk_in, b"RESERVASI"));
     }
 
     #[test]

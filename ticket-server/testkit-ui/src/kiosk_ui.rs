@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
 use kiosk::adapter::Kiosk;
-use kiosk::controller::{Command, Controller, Lang, Timings};
+use kiosk::controller::{Controller, Lang, Timings};
 use kiosk::printer::ticket::{Logo, PaperWidth};
 use kiosk::printer::uri::PrinterUri;
 use kiosk::worker::{self, ToUi, ToWorker, WorkerConfig, WorkerHandle};
@@ -87,14 +87,8 @@ impl Ui {
         window.show().unwrap();
         let ctl = Controller::new(timings, Lang::Id, Instant::now());
         let send = worker.sender();
-        let kiosk = Kiosk::new(window, ctl, move |cmd, tapped_at| match cmd {
-            Command::Issue { service, category } => {
-                let _ = send.send(ToWorker::Issue {
-                    service,
-                    category,
-                    tapped_at,
-                });
-            }
+        let kiosk = Kiosk::new(window, ctl, move |cmd, tapped_at| {
+            let _ = send.send(ToWorker::of(cmd, tapped_at));
         });
         Ui {
             kiosk,
@@ -153,6 +147,18 @@ impl Ui {
             )
         });
         e.invoke_accessible_default_action();
+    }
+
+    /// Type into the kiosk's window as a USB barcode scanner (a keyboard) does: each character a
+    /// key press and release, in a burst; `\n` is Enter.
+    pub fn type_keys(&self, text: &str) {
+        use slint::platform::WindowEvent;
+        let w = self.kiosk.window.window();
+        for c in text.chars() {
+            let text: slint::SharedString = c.to_string().into();
+            w.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            w.dispatch_event(WindowEvent::KeyReleased { text });
+        }
     }
 
     pub fn labels(&self) -> Vec<String> {
