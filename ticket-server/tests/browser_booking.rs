@@ -99,3 +99,58 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     b.quit().await;
     server.stop().await;
 }
+
+/// The officer's console marks a booked visitor in the waiting list, with the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_officer_sees_who_booked() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(DateTime::parse_from_rfc3339("2026-11-23T07:00:00+07:00").unwrap());
+    let config = Config::example();
+    let server =
+        start_with_clock(&dir.path().join("antri.db"), config.clone(), clock.clone()).await;
+    let booked: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/bookings", server.url()))
+        .json(
+            &json!({"service": "paspor-baru", "date": "2026-11-24", "session": 1,
+                      "nik": "3275045208850001"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Tuesday 08:35: a walk-in, then the booked visitor checks in.
+    clock.advance(chrono::Duration::minutes(25 * 60 + 35));
+    let kiosk = server.client(Some(KIOSK));
+    kiosk
+        .issue("paspor-baru", antri_wire::Category::Regular)
+        .await
+        .unwrap();
+    let checked = kiosk
+        .check_in(
+            booked["code"].as_str().unwrap(),
+            antri_wire::Category::Regular,
+        )
+        .await
+        .unwrap();
+    let officer = config
+        .users
+        .iter()
+        .find(|u| u.counters.first() == Some(&5))
+        .expect("an officer whose first loket is 5")
+        .username
+        .clone();
+
+    let b = Browser::start(1280, 800).await;
+    b.goto(&format!("{}/officer", server.url())).await;
+    b.type_into("#username", &officer).await;
+    b.type_into("#password", PASSWORD).await;
+    b.click("#login-button").await;
+    b.wait_text("#lokets", "Loket 5").await;
+    b.click("#lokets button").await;
+    b.wait_text("#waiting", &checked.issued.ticket.number).await;
+    b.wait_text("#waiting", "Reservasi 09:00–10:00").await;
+    b.quit().await;
+    server.stop().await;
+}

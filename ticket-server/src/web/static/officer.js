@@ -75,6 +75,8 @@ function render(waiting) {
   $("current-number").textContent = t ? t.number : "—";
   $("current-meta").textContent = t
     ? `${serviceName(t.service)} · ${Antri.categoryWords[t.category][0]} · ${t.status === "serving" ? "sedang dilayani · serving" : "dipanggil · called"}`
+      // A booked visitor: the ticket carries the masked NIK to compare with the KTP.
+      + (t.booked ? ` · Reservasi ${t.booked} — cocokkan NIK di tiket dengan KTP · Booked: check the ticket's NIK against the KTP` : "")
     : "Belum ada tiket dipanggil · No ticket called";
   const paused = counter.state.state === "paused";
   show("paused", paused);
@@ -93,7 +95,8 @@ function render(waiting) {
   $("waiting").replaceChildren(...waiting.map((w) => Antri.el("tr", {},
     Antri.el("td", {}, Antri.el("b", {}, w.number)),
     Antri.el("td", {}, serviceName(w.service)),
-    Antri.el("td", {}, Antri.el("span", { class: w.category === "regular" ? "tag" : "tag prio" }, Antri.categoryWords[w.category][0])),
+    Antri.el("td", {}, Antri.el("span", { class: w.category === "regular" ? "tag" : "tag prio" }, Antri.categoryWords[w.category][0]),
+      w.booked ? Antri.el("span", { class: "tag booked" }, ` Reservasi ${w.booked}`) : ""),
     Antri.el("td", { class: "num", "data-since": w.queued_at }, Antri.minutes(Antri.since(w.queued_at))))));
   tick();
 }
