@@ -124,48 +124,7 @@ pub async fn put_section(
     let current = s.config();
     let old = serde_json::to_value(current.document.as_ref())
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut doc = old.clone();
-    match section {
-        "building" => {
-            let Value::Object(parts) = body else {
-                return Err(invalid(
-                    "building: send an object with building, queue and hours",
-                ));
-            };
-            for (k, v) in parts {
-                if !["building", "queue", "hours"].contains(&k.as_str()) {
-                    return Err(invalid(format!(
-                        "{k}: not part of the building section (building, queue, hours)"
-                    )));
-                }
-                doc[k] = v;
-            }
-        }
-        "users" => {
-            // Hashing is slow on purpose; keep it off the async threads.
-            let current = current.clone();
-            let users = tokio::task::spawn_blocking(move || with_password_hashes(body, &current))
-                .await
-                .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))??;
-            doc["users"] = users;
-        }
-        "devices" => {
-            let devices = with_device_tokens(body, &current)?;
-            if s.strict_secrets {
-                // On a LAN address no new token may be weak (as at start, see `security`).
-                if let Some(problem) = weak_new_tokens(&devices, &current).into_iter().next() {
-                    return Err(invalid(problem));
-                }
-            }
-            doc["devices"] = devices;
-        }
-        _ => {
-            if !body.is_array() {
-                return Err(invalid(format!("{section}: send a list")));
-            }
-            doc[section] = body;
-        }
-    }
+    let doc = edited(&s, &current, section, body, old.clone()).await?;
     let config = Config::from_json(doc.clone()).map_err(|e| match e {
         ConfigError::Invalid(problems) => invalid(format!(
             "the configuration has {} problem(s):\n{}",
@@ -205,6 +164,59 @@ pub async fn put_section(
         section: section.to_string(),
         summary,
     }))
+}
+
+/// The configuration document with `section` replaced by what the admin sent (users' new
+/// passwords hashed, devices' new tokens checked).
+async fn edited(
+    s: &AppState,
+    current: &std::sync::Arc<Config>,
+    section: &str,
+    body: Value,
+    mut doc: Value,
+) -> Result<Value, ApiError> {
+    match section {
+        "building" => {
+            let Value::Object(parts) = body else {
+                return Err(invalid(
+                    "building: send an object with building, queue, hours and booking",
+                ));
+            };
+            for (k, v) in parts {
+                if !["building", "queue", "hours", "booking"].contains(&k.as_str()) {
+                    return Err(invalid(format!(
+                        "{k}: not part of the building section (building, queue, hours, booking)"
+                    )));
+                }
+                doc[k] = v;
+            }
+        }
+        "users" => {
+            // Hashing is slow on purpose; keep it off the async threads.
+            let current = current.clone();
+            let users = tokio::task::spawn_blocking(move || with_password_hashes(body, &current))
+                .await
+                .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))??;
+            doc["users"] = users;
+        }
+        "devices" => {
+            let devices = with_device_tokens(body, current)?;
+            if s.strict_secrets {
+                // On a LAN address no new token may be weak (as at start, see `security`).
+                if let Some(problem) = weak_new_tokens(&devices, current).into_iter().next() {
+                    return Err(invalid(problem));
+                }
+            }
+            doc["devices"] = devices;
+        }
+        _ => {
+            if !body.is_array() {
+                return Err(invalid(format!("{section}: send a list")));
+            }
+            doc[section] = body;
+        }
+    }
+    Ok(doc)
 }
 
 /// The users as sent, with `password` (a new one) turned into `password_hash`, and the stored

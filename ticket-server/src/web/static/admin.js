@@ -14,10 +14,12 @@ const SECTIONS = {
   agencies: { title: "Instansi · Agencies", help: "id: huruf kecil/angka (dipakai layanan) · lowercase id used by services.",
     cols: [["id", "id", "mid"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"]] },
   services: { title: "Layanan · Services",
-    help: "prefix: 1–3 huruf kapital · quota: kosong = tanpa batas · target & durasi dalam menit · hours: jam buka sendiri (JSON, kosong = jam gedung), mis. {\"mon\":\"08:00-12:00\",\"breaks\":[]}",
+    help: "prefix: 1–3 huruf kapital · quota: kosong = tanpa batas · target & durasi dalam menit · hours: jam buka sendiri (JSON, kosong = jam gedung), mis. {\"mon\":\"08:00-12:00\",\"breaks\":[]} · booking: reservasi online (JSON, kosong = tanpa reservasi), mis. {\"sessions\":[\"08:00-09:00\",\"09:00-10:00\"],\"seats_per_session\":6,\"days_ahead\":14,\"opens_at\":\"07:00\",\"checkin_before_minutes\":30,\"checkin_after_minutes\":15,\"late\":\"walk_in\"}",
     cols: [["id", "id", "mid"], ["agency", "Instansi · Agency", "mid"], ["prefix", "Prefix", "short"], ["name_id", "Nama (ID)", "wide"], ["name_en", "Name (EN)", "wide"],
            ["quota", "Kuota · Quota", "number"], ["target_wait_minutes", "Target tunggu (mnt)", "number"],
-           ["service_minutes", "Durasi layan (mnt)", "number"], ["hours", "Jam · Hours", "json"]] },
+           ["service_minutes", "Durasi layan (mnt)", "number"], ["hours", "Jam · Hours", "json"],
+           // Online booking (JSON, empty = walk-in only), e.g. {"sessions":["08:00-09:00"],"seats_per_session":6}.
+           ["booking", "Reservasi · Booking", "json"]] },
   counters: { title: "Loket · Counters", help: "services: id layanan dipisah koma · service ids, comma-separated.",
     cols: [["number", "Nomor · Number", "number"], ["name", "Nama · Name", "wide"], ["services", "Layanan · Services", "list"]] },
   users: { title: "Pengguna · Users",
@@ -150,6 +152,9 @@ function building() {
   prio.value = q.priority || "first";
   const field = (id, label, el) => [E("label", { for: id }, label), el];
   const hours = E("textarea", { id: "f-hours", "aria-label": "hours" }); hours.value = JSON.stringify(doc.hours || {}, null, 1);
+  // The building's booking rules: bookings per NIK, walk-in share, retention days, closed dates.
+  const bookingRules = E("textarea", { id: "f-booking", "aria-label": "booking" });
+  bookingRules.value = doc.booking ? JSON.stringify(doc.booking, null, 1) : "";
   const input = (id, v, type) => { const i = E("input", { id }); if (type) i.type = type; i.value = v === undefined ? "" : v; return i; };
   $("section-body").replaceChildren(E("div", { class: "fields" },
     ...field("f-name", "Nama gedung · Name", input("f-name", b.name)),
@@ -158,16 +163,23 @@ function building() {
     ...field("f-priority", "Prioritas · Priority policy", prio),
     ...field("f-ratio", "Reguler per prioritas (ratio)", input("f-ratio", q.regular_per_priority, "number")),
     ...field("f-digits", "Digit nomor · Number digits", input("f-digits", q.number_digits, "number")),
-    ...field("f-hours", "Jam buka & istirahat · Hours & breaks", hours)));
+    ...field("f-hours", "Jam buka & istirahat · Hours & breaks", hours),
+    ...field("f-booking", "Reservasi online · Online booking (JSON)", bookingRules)));
 }
 
 function readBuilding() {
   let hours;
   try { hours = JSON.parse($("f-hours").value); } catch (e) { throw { where: "hours", message: `hours: not valid JSON (${e.message})` }; }
+  let booking = null;
+  const rules = $("f-booking").value.trim();
+  if (rules) {
+    try { booking = JSON.parse(rules); } catch (e) { throw { where: "booking", message: `booking: not valid JSON (${e.message})` }; }
+  }
   return {
     building: { name: $("f-name").value.trim(), timezone: $("f-timezone").value, public_url: $("f-public-url").value.trim() },
     queue: { priority: $("f-priority").value, regular_per_priority: Number($("f-ratio").value || 2), number_digits: Number($("f-digits").value || 3) },
     hours,
+    booking,
   };
 }
 
