@@ -49,6 +49,7 @@ impl Table {
     }
 }
 
+// Long by design: one line per route, so every route of the server is read in one place.
 fn table() -> Table {
     let admin_put = MethodFilter::try_from(Method::PUT).expect("a standard method");
     Table {

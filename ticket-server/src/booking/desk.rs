@@ -249,40 +249,50 @@ impl Desk {
                     session,
                 }]
             }
-            Ask::CheckIn { code } => {
-                let b = self.active(&code)?;
-                let plan = plans
-                    .plan(&b.service)
-                    .ok_or_else(|| Refused::NotBookable(b.service.clone()))?;
-                match plan.check_in(b.date, b.session, now) {
-                    CheckIn::Ticket { place } => vec![Decided::CheckedIn { code, place }],
-                    CheckIn::Early { from } => return Err(Refused::Early(from)),
-                    CheckIn::Late(late) => return Err(Refused::Late(late)),
-                    CheckIn::WrongDay { date } => return Err(Refused::WrongDay(date)),
-                }
-            }
-            Ask::MarkNoShows => {
-                let mut gone: Vec<String> = self
-                    .bookings
-                    .values()
-                    .filter(|b| b.status == Status::Active)
-                    .filter(|b| {
-                        plans
-                            .plan(&b.service)
-                            .and_then(|p| p.checkin_closes(b.date, b.session))
-                            // A service no longer bookable: its bookings end with their day.
-                            .unwrap_or_else(|| b.date.and_hms_opt(23, 59, 59).expect("valid"))
-                            < now
-                    })
-                    .map(|b| b.code.clone())
-                    .collect();
-                gone.sort();
-                gone.into_iter()
-                    .map(|code| Decided::NoShow { code })
-                    .collect()
-            }
+            Ask::CheckIn { code } => self.check_in(code, now, plans)?,
+            Ask::MarkNoShows => self.no_shows(now, plans),
         };
         Ok(decided)
+    }
+
+    fn check_in(
+        &self,
+        code: String,
+        now: NaiveDateTime,
+        plans: &impl Plans,
+    ) -> Result<Vec<Decided>, Refused> {
+        let b = self.active(&code)?;
+        let plan = plans
+            .plan(&b.service)
+            .ok_or_else(|| Refused::NotBookable(b.service.clone()))?;
+        match plan.check_in(b.date, b.session, now) {
+            CheckIn::Ticket { place } => Ok(vec![Decided::CheckedIn { code, place }]),
+            CheckIn::Early { from } => Err(Refused::Early(from)),
+            CheckIn::Late(late) => Err(Refused::Late(late)),
+            CheckIn::WrongDay { date } => Err(Refused::WrongDay(date)),
+        }
+    }
+
+    /// Active bookings whose check-in window closed before `now`, in code order.
+    fn no_shows(&self, now: NaiveDateTime, plans: &impl Plans) -> Vec<Decided> {
+        let mut gone: Vec<String> = self
+            .bookings
+            .values()
+            .filter(|b| b.status == Status::Active)
+            .filter(|b| {
+                plans
+                    .plan(&b.service)
+                    .and_then(|p| p.checkin_closes(b.date, b.session))
+                    // A service no longer bookable: its bookings end with their day.
+                    .unwrap_or_else(|| b.date.and_hms_opt(23, 59, 59).expect("valid"))
+                    < now
+            })
+            .map(|b| b.code.clone())
+            .collect();
+        gone.sort();
+        gone.into_iter()
+            .map(|code| Decided::NoShow { code })
+            .collect()
     }
 
     /// Put back a booking as the store keeps it (the desk rebuilt at start).

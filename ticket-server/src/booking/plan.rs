@@ -84,17 +84,12 @@ fn time(s: &str) -> Option<NaiveTime> {
 }
 
 impl RawPlan {
-    /// Check it; each problem names its field under `at` (e.g. `services[2].booking`).
-    /// `daily_quota` is the service's quota of tickets a day, if it has one: online seats may take
-    /// at most `100 - walk_in_percent` % of it, so people without a phone still find numbers.
-    pub fn check(
+    /// `sessions`: each "HH:MM-HH:MM", in order, not overlapping, at least one.
+    fn sessions_checked(
         &self,
         at: &str,
-        daily_quota: Option<u32>,
-        walk_in_percent: u32,
         problems: &mut Vec<String>,
-    ) -> Option<Plan> {
-        let before = problems.len();
+    ) -> Vec<(NaiveTime, NaiveTime)> {
         let mut sessions = Vec::new();
         for (i, s) in self.sessions.iter().enumerate() {
             let parsed = s
@@ -119,6 +114,21 @@ impl RawPlan {
                 "{at}.sessions: a bookable service needs at least one session"
             ));
         }
+        sessions
+    }
+
+    /// Check it; each problem names its field under `at` (e.g. `services[2].booking`).
+    /// `daily_quota` is the service's quota of tickets a day, if it has one: online seats may take
+    /// at most `100 - walk_in_percent` % of it, so people without a phone still find numbers.
+    pub fn check(
+        &self,
+        at: &str,
+        daily_quota: Option<u32>,
+        walk_in_percent: u32,
+        problems: &mut Vec<String>,
+    ) -> Option<Plan> {
+        let before = problems.len();
+        let sessions = self.sessions_checked(at, problems);
         if self.seats_per_session == 0 || self.seats_per_session > MAX_SEATS {
             problems.push(format!(
                 "{at}.seats_per_session: {} is not within 1–{MAX_SEATS}",

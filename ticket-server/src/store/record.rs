@@ -346,6 +346,8 @@ impl Record {
 }
 
 impl KindRecord {
+    // Long by design, like `into_wire`: one arm per event kind, exhaustive both ways, so a new kind
+    // does not compile until the store says how it keeps it.
     fn of(kind: &EventKind) -> KindRecord {
         let t = TicketRecord::of;
         match kind {
