@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use ticket_server::auth::{AuthOptions, SessionPolicy};
 use ticket_server::clock::Clock;
 use ticket_server::config::{Config, EXAMPLE_TOML};
-use ticket_server::server::{run_with, ServerOptions, Settings};
+use ticket_server::server::{ServerOptions, Settings};
 
 #[derive(Parser)]
 #[command(
@@ -88,6 +88,11 @@ struct ServeArgs {
     /// Address to listen on. In a building, the server's LAN address (e.g. 0.0.0.0:8080).
     #[arg(long, env = "ANTRI_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Also serve the visitor-facing routes alone (booking and tracking pages and their API) on
+    /// this address, for a TLS reverse proxy facing the internet (e.g. 127.0.0.1:8081; see
+    /// docs/deploy.md). Nothing of the staff, devices or admin answers there.
+    #[arg(long, env = "ANTRI_PUBLIC_LISTEN")]
+    public_listen: Option<SocketAddr>,
     /// Start the server's clock at this instant (RFC 3339) and let it run at real speed: for demos
     /// and tests that must not depend on the hour they run at. Never in a real building.
     #[arg(long)]
@@ -308,6 +313,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // Scripts and tests wait for this line to know the port.
         println!("listening on http://{addr}");
         std::io::stdout().flush()?;
+        let public = match args.public_listen {
+            Some(at) => Some(
+                tokio::net::TcpListener::bind(at)
+                    .await
+                    .with_context(|| format!("cannot listen on {at} (--public-listen)"))?,
+            ),
+            None => None,
+        };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down");
@@ -323,8 +336,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             },
             ..Settings::default()
         };
-        run_with(
+        ticket_server::server::run_with_public(
             listener,
+            public,
             ServerOptions {
                 config,
                 db_path: args.db,

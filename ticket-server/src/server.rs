@@ -87,6 +87,18 @@ pub async fn run_with(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    run_with_public(listener, None, opts, settings, shutdown).await
+}
+
+/// [`run_with`], also serving the visitor-facing routes alone ([`crate::api::router::PUBLIC`]) on
+/// `public`, for a reverse proxy that faces the internet.
+pub async fn run_with_public(
+    listener: TcpListener,
+    public: Option<TcpListener>,
+    opts: ServerOptions,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let listen = listener.local_addr()?;
     let config = Arc::new(opts.config);
     let hub = Arc::new(Hub::default());
@@ -144,6 +156,13 @@ pub async fn run_with(
     };
     state.refresh_warnings().await;
     let ticker = tokio::spawn(day_ticker(writer.clone(), state.hall.clone(), opts.clock));
+    let public_app = public.map(|l| {
+        let app = hygiene::wrap(
+            crate::api::router::public_router(state.clone()),
+            &settings.http,
+        );
+        (l, app)
+    });
     let app = hygiene::wrap(router(state), &settings.http);
     tracing::info!(addr = %listen, "serving");
     tokio::spawn(stop_streams_on(
@@ -152,7 +171,16 @@ pub async fn run_with(
         settings.failure_grace,
         stop_tx,
     ));
-    serve(listener, app, &settings.http, stop_rx).await;
+    match public_app {
+        Some((public, public_app)) => {
+            tracing::info!(addr = %public.local_addr()?, "serving the visitor-facing routes");
+            tokio::join!(
+                serve(listener, app, &settings.http, stop_rx.clone()),
+                serve(public, public_app, &settings.http, stop_rx)
+            );
+        }
+        None => serve(listener, app, &settings.http, stop_rx).await,
+    }
     ticker.abort();
     let _ = ticker.await;
     let failure = writer.failure();

@@ -24,8 +24,33 @@ pub const ADMIN_MAX_BODY: usize = 512 * 1024;
 /// a route cannot be added without being documented.
 struct Table {
     router: Router<AppState>,
+    /// The visitor-facing routes alone (see [`PUBLIC`]).
+    public: Router<AppState>,
     routes: Vec<(Method, &'static str)>,
 }
+
+/// What a visitor's phone reaches from home: the booking page and its API, the tracking page and
+/// its API, and their files — and nothing of the staff, the devices or the admin. The server can
+/// serve exactly these on a second listener (`--public-listen`), the one a city puts behind a TLS
+/// reverse proxy facing the internet (docs/deploy.md), while everything else stays on the LAN. A
+/// kiosk's check-in is not here: it happens in the hall.
+pub const PUBLIC: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/booking"),
+    ("GET", "/t/{code}"),
+    ("GET", "/static/{name}"),
+    ("GET", "/api/v1/booking"),
+    ("GET", "/api/v1/booking/services/{service}/days"),
+    ("POST", "/api/v1/bookings"),
+    ("GET", "/api/v1/bookings/{code}"),
+    ("POST", "/api/v1/bookings/{code}/cancel"),
+    ("POST", "/api/v1/bookings/{code}/reschedule"),
+    ("GET", "/api/v1/bookings/{code}/qr.svg"),
+    ("GET", "/api/v1/bookings/{code}/calendar.ics"),
+    ("GET", "/api/v1/track/{code}"),
+    ("POST", "/api/v1/track/{code}/cancel"),
+    ("POST", "/api/v1/track/{code}/rating"),
+];
 
 impl Table {
     fn add<H, T>(self, method: Method, path: &'static str, handler: H) -> Table
@@ -43,6 +68,9 @@ impl Table {
         path: &'static str,
         handler: MethodRouter<AppState>,
     ) -> Table {
+        if PUBLIC.contains(&(method.as_str(), path)) {
+            self.public = self.public.route(path, handler.clone());
+        }
         self.router = self.router.route(path, handler);
         self.routes.push((method, path));
         self
@@ -54,6 +82,7 @@ fn table() -> Table {
     let admin_put = MethodFilter::try_from(Method::PUT).expect("a standard method");
     Table {
         router: Router::new(),
+        public: Router::new(),
         routes: Vec::new(),
     }
     .add(Method::GET, "/healthz", ops::health)
@@ -159,8 +188,16 @@ pub fn routes() -> Vec<(Method, &'static str)> {
 }
 
 pub fn router(state: AppState) -> Router {
-    table()
-        .router
+    finish(table().router, state)
+}
+
+/// Only the [`PUBLIC`] routes: for the listener that faces the internet.
+pub fn public_router(state: AppState) -> Router {
+    finish(table().public, state)
+}
+
+fn finish(router: Router<AppState>, state: AppState) -> Router {
+    router
         .fallback(|| async {
             ApiError::not_found("no_such_route", "no such route; see /api/v1/openapi.json")
         })

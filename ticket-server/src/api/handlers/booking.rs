@@ -14,7 +14,7 @@ use antri_wire::booking::{
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{DeviceKind, ErrorBody};
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 
@@ -141,9 +141,26 @@ fn visitor() -> Actor {
     }
 }
 
-fn limit(s: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
+/// The visitor's address: the connection's, or — when the connection comes from this machine, a
+/// reverse proxy in front of the public listener (docs/deploy.md) — the last address that proxy
+/// appended to `X-Forwarded-For`. A phone cannot forge it: anything it sends comes before.
+fn source(peer: SocketAddr, headers: &HeaderMap) -> std::net::IpAddr {
+    if !peer.ip().is_loopback() {
+        return peer.ip();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|a| a.trim().parse().ok())
+        .unwrap_or(peer.ip())
+}
+
+fn limit(s: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
     s.booking_attempts
-        .attempt(peer.ip(), s.clock.now())
+        .attempt(source(peer, headers), s.clock.now())
         .map_err(|retry| {
             let mut e = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -187,9 +204,10 @@ fn phone(typed: &str) -> Result<String, ApiError> {
 pub async fn book(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(req): Json<BookRequest>,
 ) -> Result<(StatusCode, Json<BookingView>), ApiError> {
-    limit(&s, peer)?;
+    limit(&s, peer, &headers)?;
     let nik = Nik::parse(&req.nik)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
     let phone = match (&req.phone, req.reminders) {
@@ -321,10 +339,11 @@ pub async fn one(
 pub async fn cancel(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<BookingView>, ApiError> {
     let code = code_of(&code)?;
-    limit(&s, peer)?;
+    limit(&s, peer, &headers)?;
     let cmd = Command::Booking(BookingCommand::Cancel { code });
     Ok(Json(answer(&s, s.writer.execute(cmd, visitor()).await?)?))
 }
@@ -342,11 +361,12 @@ pub async fn cancel(
 pub async fn reschedule(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(code): Path<String>,
     Json(req): Json<RescheduleRequest>,
 ) -> Result<Json<BookingView>, ApiError> {
     let code = code_of(&code)?;
-    limit(&s, peer)?;
+    limit(&s, peer, &headers)?;
     let cmd = Command::Booking(BookingCommand::Reschedule {
         code,
         date: req.date,
