@@ -143,10 +143,12 @@ async fn main() -> anyhow::Result<()> {
         println!("  {answer}: {n}");
     }
     println!(
-        "  latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "  latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} over 500 ms",
         pct(&ms, 0.5),
+        pct(&ms, 0.95),
         pct(&ms, 0.99),
-        ms.last().copied().unwrap_or(f64::NAN)
+        ms.last().copied().unwrap_or(f64::NAN),
+        ms.iter().filter(|t| **t > 500.0).count()
     );
     println!("  server RSS idle {idle:.1} MiB, after the storm {peak:.1} MiB");
     println!("  bookings stored for the session: {stored}");
