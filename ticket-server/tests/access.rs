@@ -132,14 +132,7 @@ fn openapi_table(doc: &Value) -> Access {
 /// A request the route would accept from the right caller: path parameters filled in, the
 /// required query parameters and the example body of the OpenAPI document.
 fn request_for(doc: &Value, method: &str, path: &str, code: &str) -> (String, Option<Value>) {
-    let concrete = path
-        .replace("{n}", "1")
-        .replace("{counter}", "1")
-        .replace("{action}", "open")
-        .replace("{code}", code)
-        .replace("{section}", "agencies")
-        .replace("{service}", "paspor-baru")
-        .replace("{name}", "common.js");
+    let concrete = concrete_path(path, code);
     let op = &doc["paths"][path][method.to_lowercase()];
     let query: Vec<String> = op["parameters"]
         .as_array()

@@ -52,14 +52,7 @@ async fn the_public_listener_answers_only_the_visitors_routes() {
     let code = "ABCDEFGH";
 
     for (method, path) in routes() {
-        let concrete = path
-            .replace("{n}", "1")
-            .replace("{counter}", "1")
-            .replace("{action}", "open")
-            .replace("{code}", code)
-            .replace("{section}", "agencies")
-            .replace("{service}", "paspor-baru")
-            .replace("{name}", "common.js");
+        let concrete = concrete_path(path, code);
         for token in [None, Some(admin.as_str()), Some(KIOSK)] {
             let mut req = http.request(method.clone(), format!("{public_url}{concrete}"));
             if let Some(t) = token {

@@ -115,3 +115,15 @@ pub async fn seed_day(server: &InProcess, clock: &Clock) {
     min(2);
     p1.counter_action(2, "finish").await.unwrap();
 }
+
+/// A route's path with its parameters filled in for a walk over every route: loket 1, the `open`
+/// action, the `agencies` section, the bookable `paspor-baru`, a static file, and `code`.
+pub fn concrete_path(path: &str, code: &str) -> String {
+    path.replace("{n}", "1")
+        .replace("{counter}", "1")
+        .replace("{action}", "open")
+        .replace("{code}", code)
+        .replace("{section}", "agencies")
+        .replace("{service}", "paspor-baru")
+        .replace("{name}", "common.js")
+}
