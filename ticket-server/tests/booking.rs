@@ -178,8 +178,47 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         ]
     );
 
-    // The log tells what happened without the code or the person.
+    // The supervisor's figures: the session's booking checked in; all three called at 09:10 —
+    // the booked visitor after 0 s from check-in, the walk-ins after 20 and 5 minutes.
     let supervisor = officer(&server.client(None), "supervisor").await;
+    let (status, figures) = server
+        .get_json(
+            "/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24",
+            supervisor.token(),
+        )
+        .await;
+    assert_eq!(status, 200, "{figures}");
+    let session = &figures["sessions"][0];
+    assert_eq!(
+        (
+            &session["service"]["id"],
+            &session["session"],
+            &session["time"]
+        ),
+        (&json!("paspor-baru"), &json!(1), &json!("09:00–10:00"))
+    );
+    assert_eq!(
+        (&session["made"], &session["checked_in"]),
+        (&json!(1), &json!(1))
+    );
+    let waits = &figures["waits"][0];
+    assert_eq!(
+        (&waits["booked_called"], &waits["booked_wait_median_secs"]),
+        (&json!(1), &json!(0))
+    );
+    assert_eq!(
+        (&waits["walk_in_called"], &waits["walk_in_wait_median_secs"]),
+        (&json!(2), &json!(300))
+    );
+    let (status, _) = server
+        .get_json(
+            "/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24",
+            Some(KIOSK),
+        )
+        .await;
+    assert_eq!(status, 403, "figures are the supervisor's");
+
+    // The log tells what happened without the code or the person.
     let (_, log) = server
         .get_json("/api/v1/log?after=0&limit=500", supervisor.token())
         .await;

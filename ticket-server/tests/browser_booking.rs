@@ -152,5 +152,17 @@ async fn the_officer_sees_who_booked() {
     b.wait_text("#waiting", &checked.issued.ticket.number).await;
     b.wait_text("#waiting", "Reservasi 09:00–10:00").await;
     b.quit().await;
+
+    // The supervisor's dashboard (today by default) counts the booking and its check-in (nobody
+    // has been called yet, so there are no waits to compare).
+    let b = Browser::start(1400, 2000).await;
+    b.goto(&format!("{}/dashboard", server.url())).await;
+    b.type_into("#username", "supervisor").await;
+    b.type_into("#password", PASSWORD).await;
+    b.click("#login-button").await;
+    let row = b.wait_text("#booking-rows", "09:00–10:00").await;
+    assert_eq!(row, "Paspor Baru 09:00–10:00 1 1 0 0 0");
+    screenshot(&b, "dashboard-bookings.png").await;
+    b.quit().await;
     server.stop().await;
 }

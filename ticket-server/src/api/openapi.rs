@@ -54,6 +54,7 @@ pub const SESSION: &str = "session";
         booking::qr,
         booking::calendar,
         booking::check_in,
+        booking::figures,
         tickets::issue,
         devices::report,
         devices::list,

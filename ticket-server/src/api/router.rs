@@ -170,6 +170,7 @@ fn table() -> Table {
     .add(Method::GET, "/api/v1/stats/hourly", dashboard::hourly)
     .add(Method::GET, "/api/v1/stats/export", dashboard::export)
     .add(Method::GET, "/api/v1/dashboard/now", dashboard::now)
+    .add(Method::GET, "/api/v1/stats/bookings", booking::figures)
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     // Admin.
     .add(Method::GET, "/api/v1/admin/config", admin::get_config)

@@ -69,3 +69,38 @@ pub fn erase_personal_data(
         params![before.to_string(), at],
     )?)
 }
+
+/// Bookings of dates `from..=to` counted per (service, session, status).
+pub fn counts(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, u32, String, u64)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT service, session, status, COUNT(*) FROM bookings
+         WHERE date BETWEEN ?1 AND ?2 GROUP BY service, session, status ORDER BY service, session",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Waits (seconds from ticket to first call) of the called tickets of days `from..=to` in the
+/// services that had bookings then: (service, booked?, wait).
+pub fn waits(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, bool, u32)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.service, b.id IS NOT NULL, MAX(t.first_called_at - t.issued_at, 0)
+         FROM tickets t LEFT JOIN bookings b ON b.ticket_id = t.id
+         WHERE t.day BETWEEN ?1 AND ?2 AND t.first_called_at IS NOT NULL
+           AND t.service IN (SELECT DISTINCT service FROM bookings WHERE date BETWEEN ?1 AND ?2)",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -184,3 +184,40 @@ pub enum BookingChange {
     /// Not checked in by the end of its check-in window; its seat is not sold again.
     NoShow,
 }
+
+/// `GET /api/v1/stats/bookings`: what became of the bookings of a date range, per service and
+/// session, and how long booked and walk-in visitors of those services waited.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingFigures {
+    pub sessions: Vec<SessionFigures>,
+    pub waits: Vec<BookedWaits>,
+}
+
+/// One service's session over the range: bookings made for it and what became of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionFigures {
+    pub service: Named,
+    pub session: u32,
+    /// "09:00–10:00" as configured now.
+    pub time: String,
+    pub made: u64,
+    pub checked_in: u64,
+    pub no_show: u64,
+    pub cancelled: u64,
+    /// Not checked in yet (the session is still to come).
+    pub active: u64,
+}
+
+/// A bookable service's waits over the range, booked (check-in → first call) beside walk-in
+/// (ticket → first call); medians in whole seconds, nearest-rank.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookedWaits {
+    pub service: Named,
+    pub booked_called: u64,
+    pub booked_wait_median_secs: Option<u32>,
+    pub walk_in_called: u64,
+    pub walk_in_wait_median_secs: Option<u32>,
+}

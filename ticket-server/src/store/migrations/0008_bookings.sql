@@ -21,3 +21,4 @@ CREATE TABLE bookings (
     erased_at  INTEGER
 );
 CREATE INDEX bookings_date ON bookings(date);
+CREATE INDEX bookings_ticket ON bookings(ticket_id) WHERE ticket_id IS NOT NULL;

@@ -104,8 +104,14 @@ async function history() {
   const q = `from=${$("from").value}&to=${$("to").value}&by=${$("by").value}`;
   $("csv").href = `/api/v1/stats/export?${q}&format=csv`;
   $("xlsx").href = `/api/v1/stats/export?${q}&format=xlsx`;
-  const [stats, hours, sat] = await Promise.all([Antri.api("GET", `/api/v1/stats?${q}`), Antri.api("GET", `/api/v1/stats/hourly?${q}`),
-    Antri.api("GET", `/api/v1/satisfaction?${q}`)]);
+  const [stats, hours, sat, booked] = await Promise.all([Antri.api("GET", `/api/v1/stats?${q}`), Antri.api("GET", `/api/v1/stats/hourly?${q}`),
+    Antri.api("GET", `/api/v1/satisfaction?${q}`), Antri.api("GET", `/api/v1/stats/bookings?from=${$("from").value}&to=${$("to").value}`)]);
+  $("booking-rows").replaceChildren(...booked.sessions.map((r) => E("tr", {},
+    E("td", {}, r.service.name.id), E("td", {}, r.time), E("td", { class: "num" }, r.made), E("td", { class: "num" }, r.checked_in),
+    E("td", { class: "num" }, r.no_show), E("td", { class: "num" }, r.cancelled), E("td", { class: "num" }, r.active))));
+  $("booking-waits").replaceChildren(...booked.waits.map((w) => E("tr", {},
+    E("td", {}, w.service.name.id), E("td", { class: "num" }, w.booked_called), E("td", { class: "num" }, mins(w.booked_wait_median_secs)),
+    E("td", { class: "num" }, w.walk_in_called), E("td", { class: "num" }, mins(w.walk_in_wait_median_secs)))));
   const ikm = (v) => (v === null || v === undefined ? "—" : v.toFixed(2));
   $("ikm-all").textContent = ikm(sat.overall.ikm);
   $("ikm-all-words").textContent = sat.overall.grade ? `IKM · mutu ${sat.overall.grade} (${sat.overall.grade_words})` : "IKM";
