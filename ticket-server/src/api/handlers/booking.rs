@@ -585,7 +585,7 @@ pub async fn figures(
     }
     let median = |v: &mut Vec<u32>| {
         v.sort_unstable();
-        (!v.is_empty()).then(|| v[(v.len() + 1) / 2 - 1])
+        (!v.is_empty()).then(|| v[v.len().div_ceil(2) - 1])
     };
     let waits = by_service
         .into_iter()
