@@ -401,5 +401,17 @@ async fn bookings_survive_a_restart_a_missed_one_is_a_no_show_and_personal_data_
     let erased = view(kept.code.clone()).await;
     assert_eq!(erased.nik_masked, "");
     assert_eq!(erased.status, BookingStatus::CheckedIn);
+    // And the audit log says so.
+    let supervisor = officer(&server.client(None), "supervisor").await;
+    let (_, log) = server
+        .get_json("/api/v1/log?after=0&limit=1000", supervisor.token())
+        .await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "personal_data_erased" && e["before"] == "2026-11-25"),
+        "{log}"
+    );
     server.stop().await;
 }

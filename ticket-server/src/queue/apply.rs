@@ -36,6 +36,8 @@ impl Hall {
             // with it, and a restart starts from the newest stored version.
             EventKind::ConfigChanged { .. } => {}
             EventKind::Booking { .. } => self.apply_booking(entry),
+            // The store erases; the hall holds no personal data of past days.
+            EventKind::PersonalDataErased { .. } => {}
             _ => self.apply_to_ticket(entry),
         }
     }

@@ -105,6 +105,15 @@ impl Hall {
             },
             &Actor::system(),
         );
+        // Bookings' personal data past its retention goes now, in the audit log (UU 27/2022).
+        let keep = chrono::Days::new(self.config.booking.retention_days as u64);
+        if let Some(before) = today.checked_sub_days(keep) {
+            self.emit_as(
+                cx,
+                EventKind::PersonalDataErased { before },
+                &Actor::system(),
+            );
+        }
     }
 
     /// Assign the next sequence number, apply, and record the event, on behalf of the actor.

@@ -26,6 +26,7 @@ pub fn type_name(kind: &EventKind) -> &'static str {
         EventKind::TicketRated { .. } => "ticket_rated",
         EventKind::ConfigChanged { .. } => "config_changed",
         EventKind::Booking { .. } => "booking",
+        EventKind::PersonalDataErased { .. } => "personal_data_erased",
     }
 }
 
@@ -78,8 +79,9 @@ pub fn append_batch(
             EventKind::ConfigChanged {
                 version, section, ..
             } => in_force = projection::keep_config(&tx, e, configs, in_force, *version, section)?,
-            EventKind::DayStarted { day, .. } => {
-                projection::expire_before(&tx, *day, in_force, e.at.timestamp())?
+            EventKind::DayStarted { day, .. } => projection::expire_before(&tx, *day)?,
+            EventKind::PersonalDataErased { before } => {
+                super::bookings::erase_personal_data(&tx, *before, e.at.timestamp())?;
             }
             _ => {}
         }

@@ -61,21 +61,8 @@ pub(super) fn keep_config<'a>(
 }
 
 /// Tickets of earlier days that were never finished end when a day starts: the queue forgets them
-/// at that moment (`queue`'s day change), and the projection says so. Bookings' personal data past
-/// its retention is erased at the same moment.
-pub(super) fn expire_before(
-    tx: &Connection,
-    day: NaiveDate,
-    in_force: &Config,
-    at: i64,
-) -> Result<(), StoreError> {
-    let keep = chrono::Days::new(in_force.booking.retention_days as u64);
-    if let Some(before) = day.checked_sub_days(keep) {
-        let erased = super::bookings::erase_personal_data(tx, before, at)?;
-        if erased > 0 {
-            tracing::info!(erased, %before, "erased the personal data of past bookings");
-        }
-    }
+/// at that moment (`queue`'s day change), and the projection says so.
+pub(super) fn expire_before(tx: &Connection, day: NaiveDate) -> Result<(), StoreError> {
     let day = day.to_string();
     tx.execute(
         "UPDATE tickets SET status = 'expired'

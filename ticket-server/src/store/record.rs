@@ -127,6 +127,9 @@ pub enum KindRecord {
         #[serde(flatten)]
         change: BookingChangeRecord,
     },
+    PersonalDataErased {
+        before: NaiveDate,
+    },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -414,6 +417,9 @@ impl KindRecord {
                 section: section.clone(),
                 summary: summary.clone(),
             },
+            EventKind::PersonalDataErased { before } => {
+                KindRecord::PersonalDataErased { before: *before }
+            }
             EventKind::Booking { booking, change } => KindRecord::Booking {
                 booking: BookingRecord {
                     id: booking.id,
@@ -504,6 +510,7 @@ impl KindRecord {
                 section,
                 summary,
             },
+            KindRecord::PersonalDataErased { before } => EventKind::PersonalDataErased { before },
             KindRecord::Booking { booking, change } => EventKind::Booking {
                 booking: BookingEvent {
                     id: booking.id,

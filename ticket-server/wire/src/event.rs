@@ -123,6 +123,12 @@ pub enum EventKind {
         /// What changed, in words, for the audit log.
         summary: String,
     },
+    /// At the start of a day: the masked NIKs, NIK hashes and phone numbers of bookings for dates
+    /// before `before` were erased (their retention, `booking.retention_days`, passed), as UU
+    /// 27/2022 asks; the bookings themselves stay for the statistics.
+    PersonalDataErased {
+        before: NaiveDate,
+    },
     /// Online booking: a booking made, moved, cancelled, checked in or missed.
     Booking {
         booking: crate::booking::BookingEvent,

@@ -481,6 +481,9 @@ fn describe(e: &Event) -> String {
         EventKind::ConfigChanged {
             version, summary, ..
         } => format!("configuration version {version}: {summary}"),
+        EventKind::PersonalDataErased { before } => format!(
+            "personal data (masked NIK, NIK hash, phone) of bookings before {before} erased"
+        ),
         EventKind::Booking { booking, change } => {
             use antri_wire::booking::BookingChange;
             let what = match change {
