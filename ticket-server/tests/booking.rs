@@ -217,6 +217,14 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         )
         .await;
     assert_eq!(status, 403, "figures are the supervisor's");
+    let (status, missing) = server
+        .get_json("/api/v1/stats/bookings?from=2026-11-24", supervisor.token())
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        missing["error"]["message"].as_str().unwrap().contains("to"),
+        "a JSON error that names the missing parameter: {missing}"
+    );
 
     // The log tells what happened without the code or the person.
     let (_, log) = server

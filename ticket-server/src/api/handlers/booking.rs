@@ -520,7 +520,7 @@ pub async fn check_in(
 pub async fn figures(
     State(s): State<AppState>,
     who: Principal,
-    axum::extract::Query(q): axum::extract::Query<FiguresQuery>,
+    crate::api::extract::Query(q): crate::api::extract::Query<FiguresQuery>,
 ) -> Result<Json<BookingFigures>, ApiError> {
     who.require_role(&[antri_wire::Role::Supervisor, antri_wire::Role::Admin])?;
     crate::api::handlers::dashboard::check_range(q.from, q.to)?;
