@@ -273,20 +273,31 @@ impl Desk {
         }
     }
 
+    /// When an active booking's check-in window closes (a service no longer bookable: the end of
+    /// its day).
+    pub fn closes(b: &Booking, plans: &impl Plans) -> NaiveDateTime {
+        plans
+            .plan(&b.service)
+            .and_then(|p| p.checkin_closes(b.date, b.session))
+            .unwrap_or_else(|| b.date.and_hms_opt(23, 59, 59).expect("valid"))
+    }
+
+    /// The earliest close of an active booking's check-in window, if any is active.
+    pub fn next_close(&self, plans: &impl Plans) -> Option<NaiveDateTime> {
+        self.bookings
+            .values()
+            .filter(|b| b.status == Status::Active)
+            .map(|b| Desk::closes(b, plans))
+            .min()
+    }
+
     /// Active bookings whose check-in window closed before `now`, in code order.
     fn no_shows(&self, now: NaiveDateTime, plans: &impl Plans) -> Vec<Decided> {
         let mut gone: Vec<String> = self
             .bookings
             .values()
             .filter(|b| b.status == Status::Active)
-            .filter(|b| {
-                plans
-                    .plan(&b.service)
-                    .and_then(|p| p.checkin_closes(b.date, b.session))
-                    // A service no longer bookable: its bookings end with their day.
-                    .unwrap_or_else(|| b.date.and_hms_opt(23, 59, 59).expect("valid"))
-                    < now
-            })
+            .filter(|b| Desk::closes(b, plans) < now)
             .map(|b| b.code.clone())
             .collect();
         gone.sort();

@@ -30,6 +30,7 @@ impl Hall {
     pub fn set_desk(&mut self, desk: Desk) {
         self.next_booking_id = self.next_booking_id.max(desk.last_id() + 1);
         self.desk = desk;
+        self.no_show_check = None;
     }
 
     pub(super) fn booking_command(&mut self, cx: &mut Cx, cmd: BookingCommand) -> Result<Reply> {
@@ -75,15 +76,24 @@ impl Hall {
         self.booking_reply(&decided)
     }
 
-    /// Bookings whose check-in window has closed become no-shows (on the minute tick).
+    /// Bookings whose check-in window has closed become no-shows. Asked before every command, so
+    /// the walk over the desk happens only once the earliest window has closed.
     pub(super) fn mark_booking_no_shows(&mut self, cx: &mut Cx) {
         let now = self.local_now(cx);
+        if self.no_show_check.is_some_and(|t| now <= t) {
+            return;
+        }
         if let Ok(decided) = self.desk.decide(Ask::MarkNoShows, now, &*self.config) {
             for d in decided {
                 let system = Actor::system();
                 self.log_one(cx, &d, None, &system);
             }
         }
+        self.no_show_check = Some(
+            self.desk
+                .next_close(&*self.config)
+                .unwrap_or(NaiveDateTime::MAX),
+        );
     }
 
     fn check_in(
@@ -267,6 +277,16 @@ impl Hall {
             },
         };
         self.desk.apply(&d);
+        // A booking made or moved may close its window before the one the skip waits for.
+        if let Decided::Booked(_) | Decided::Rescheduled { .. } = d {
+            let b = self
+                .desk
+                .code_of(booking.id)
+                .and_then(|c| self.desk.booking(c));
+            if let (Some(b), Some(t)) = (b, self.no_show_check) {
+                self.no_show_check = Some(t.min(Desk::closes(b, &*self.config)));
+            }
+        }
     }
 }
 

@@ -94,6 +94,9 @@ pub struct Hall {
     /// Online bookings of today and later (see [`booking`]).
     desk: crate::booking::desk::Desk,
     next_booking_id: u64,
+    /// No active booking's check-in window closes before this (local): until then the scan for
+    /// no-shows that precedes every command is skipped. `None`: scan on the next command.
+    no_show_check: Option<chrono::NaiveDateTime>,
 }
 
 impl Hall {
@@ -154,12 +157,15 @@ impl Hall {
             rated: HashMap::new(),
             desk: Default::default(),
             next_booking_id: 1,
+            no_show_check: None,
         }
     }
 
     /// Take a new configuration into use now: lokets and devices that stay keep their state, new
     /// ones start closed, removed ones go. Callers check [`Hall::can_reconfigure`] first.
     pub fn reconfigure(&mut self, config: Arc<Config>) {
+        // Sessions and windows may have changed.
+        self.no_show_check = None;
         let streak = initial_streak(&config);
         let mut counters = BTreeMap::new();
         for c in &config.counters {
