@@ -423,3 +423,44 @@ async fn bookings_survive_a_restart_a_missed_one_is_a_no_show_and_personal_data_
     );
     server.stop().await;
 }
+
+/// A booked visitor who checks in before their session waits from the check-in: their place in
+/// the queue is the session's start, still ahead, but the supervisor's "longest wait" counts the
+/// time they have sat in the hall (as the statistics do), not zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_check_in_counts_in_the_longest_wait_from_the_check_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(at("2026-11-23T07:00:00+07:00"));
+    let server = start_with_clock(
+        &dir.path().join("antri.db"),
+        Config::example(),
+        clock.clone(),
+    )
+    .await;
+    let (status, made) = book(&server, "2026-11-24", 1, NIK).await;
+    assert_eq!(status, 201, "{made}");
+    // Tuesday 08:40, inside the window that opens at 08:30 for the 09:00 session.
+    clock.advance(Duration::minutes(25 * 60 + 40));
+    let kiosk = server.client(Some(KIOSK));
+    kiosk
+        .check_in(made["code"].as_str().unwrap(), Category::Regular)
+        .await
+        .unwrap();
+    clock.advance(Duration::minutes(10));
+    let supervisor = officer(&server.client(None), "supervisor").await;
+    let (status, now) = server
+        .get_json("/api/v1/dashboard/now", supervisor.token())
+        .await;
+    assert_eq!(status, 200, "{now}");
+    let passport = now["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "paspor-baru")
+        .expect("the passport service");
+    assert_eq!(
+        (&passport["waiting"], &passport["longest_wait_secs"]),
+        (&json!(1), &json!(600))
+    );
+    server.stop().await;
+}

@@ -100,7 +100,8 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     server.stop().await;
 }
 
-/// The officer's console marks a booked visitor in the waiting list, with the session.
+/// The officer's console marks a booked visitor in the waiting list, with the session, and once
+/// called shows the masked NIK to compare with the KTP.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_officer_sees_who_booked() {
     let dir = tempfile::tempdir().unwrap();
@@ -123,7 +124,7 @@ async fn the_officer_sees_who_booked() {
     // Tuesday 08:35: a walk-in, then the booked visitor checks in.
     clock.advance(chrono::Duration::minutes(25 * 60 + 35));
     let kiosk = server.client(Some(KIOSK));
-    kiosk
+    let walk_in = kiosk
         .issue("paspor-baru", antri_wire::Category::Regular)
         .await
         .unwrap();
@@ -151,6 +152,30 @@ async fn the_officer_sees_who_booked() {
     b.click("#lokets button").await;
     b.wait_text("#waiting", &checked.issued.ticket.number).await;
     b.wait_text("#waiting", "Reservasi 09:00–10:00").await;
+    // Called (by number, as the officer's "call" does): the console shows the masked NIK the
+    // booking was made with, to compare with the visitor's KTP; a walk-in shows none.
+    b.script(&format!(
+        r#"Antri.api("POST", "/api/v1/counters/5/call", {{ number: "{}" }}); return 0;"#,
+        checked.issued.ticket.number
+    ))
+    .await;
+    let id = b.wait_text("#current-booking", "3275********0001").await;
+    assert!(id.contains("Reservasi 09:00–10:00"), "{id}");
+    assert!(id.contains("KTP"), "{id}");
+    screenshot(&b, "officer-booked.png").await;
+    b.script(r#"Antri.api("POST", "/api/v1/counters/5/finish", {}); return 0;"#)
+        .await;
+    b.wait_text("#current-number", "—").await;
+    b.click("#act-call-next").await;
+    b.wait_text("#current-number", &walk_in.ticket.number).await;
+    let hidden = b
+        .script(r#"return document.getElementById("current-booking").hidden;"#)
+        .await;
+    assert_eq!(
+        hidden,
+        serde_json::Value::Bool(true),
+        "a walk-in has no booking line"
+    );
     b.quit().await;
 
     // The supervisor's dashboard (today by default) counts the booking and its check-in (nobody

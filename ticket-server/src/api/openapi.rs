@@ -64,6 +64,7 @@ pub const SESSION: &str = "session";
         counters::list,
         counters::one,
         counters::waiting,
+        counters::booking,
         counters::call,
         counters::transfer,
         counters::pause,

@@ -146,6 +146,11 @@ fn table() -> Table {
         counters::waiting,
     )
     // The actions with a body have routes of their own, so that each body has one schema.
+    .add(
+        Method::GET,
+        "/api/v1/counters/{n}/booking",
+        counters::booking,
+    )
     .add(Method::POST, "/api/v1/counters/{n}/call", counters::call)
     .add(
         Method::POST,

@@ -17,14 +17,34 @@ impl Hall {
         self.rated.get(&ticket_id).copied()
     }
 
-    /// When the longest-waiting ticket of a service joined its queue.
+    /// Since when the longest-waiting visitor of a service has waited: the head of its queue, or a
+    /// booked visitor who checked in before their session's start (their place in the queue is
+    /// the session's start, but their wait runs from the check-in, as the statistics count it).
     pub fn oldest_waiting(&self, service: &str) -> Option<DateTime<Utc>> {
         let q = self.queues.get(service)?;
-        [q.regular.first(), q.priority.first()]
+        let head = [q.regular.first(), q.priority.first()]
             .into_iter()
             .flatten()
             .map(|(t, _)| *t)
-            .min()
+            .min();
+        // Only a bookable service can hold such a ticket, so other queues are not walked.
+        let bookable = self
+            .config
+            .services
+            .iter()
+            .any(|s| s.id == service && s.booking.is_some());
+        let checked_in_early = bookable
+            .then(|| {
+                q.regular
+                    .iter()
+                    .chain(q.priority.iter())
+                    .filter_map(|(_, id)| self.tickets.get(id))
+                    .filter(|t| t.booked.is_some())
+                    .map(|t| t.issued_at.with_timezone(&Utc))
+                    .min()
+            })
+            .flatten();
+        head.into_iter().chain(checked_in_early).min()
     }
 
     pub fn issued_today(&self, service: &str) -> u32 {

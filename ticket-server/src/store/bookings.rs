@@ -70,6 +70,21 @@ pub fn erase_personal_data(
     )?)
 }
 
+/// The masked NIK of the booking a ticket was checked in from; `None` for a walk-in ticket,
+/// `Some(None)` once the mask was erased.
+pub fn nik_of_ticket(
+    conn: &Connection,
+    ticket_id: u64,
+) -> Result<Option<Option<String>>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT nik_masked FROM bookings WHERE ticket_id = ?1",
+            [ticket_id as i64],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?)
+}
+
 /// Bookings of dates `from..=to` counted per (service, session, status).
 pub fn counts(
     conn: &Connection,

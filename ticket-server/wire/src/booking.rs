@@ -154,6 +154,20 @@ pub struct CheckedIn {
     pub nik_masked: String,
 }
 
+/// `GET /api/v1/counters/{n}/booking`: the booking behind the ticket at a loket now, for that
+/// loket's officer to compare the masked NIK with the visitor's KTP (the booking is for the
+/// person). Never in events or the counter views that devices read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoketBooking {
+    /// The ticket's number (`PSP-004`).
+    pub number: String,
+    /// "09:00–10:00".
+    pub session: String,
+    /// `3271********0001`; absent once erased after the retention.
+    pub nik_masked: Option<String>,
+}
+
 /// A booking as every subscriber may see it in the event stream: which seat, nothing about the
 /// person and not the code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Lokets: what they are doing, who waits for them, and the officer's actions.
 
+use antri_wire::booking::LoketBooking;
 use antri_wire::{
     CallRequest, CounterActionResult, CounterView, DeviceKind, ErrorBody, PauseRequest, Role,
     TicketView, TransferRequest,
@@ -13,6 +14,7 @@ use crate::api::extract::{Json, Path};
 use crate::api::AppState;
 use crate::auth::Principal;
 use crate::queue::{Command, Reply};
+use crate::store::bookings;
 
 /// Every loket: state, current ticket (no tracking code), officer.
 #[utoipa::path(get, path = "/api/v1/counters", tag = "lokets",
@@ -63,6 +65,41 @@ pub async fn waiting(
         .counter_view(n)
         .ok_or_else(|| ApiError::not_found("unknown_counter", format!("unknown loket {n}")))?;
     Ok(Json(hall.waiting_tickets(&c.services)))
+}
+
+/// The booking behind the ticket called to or served at the loket now: the masked NIK the
+/// officer compares with the visitor's KTP. Personal data, so only for the loket's own officer,
+/// supervisors and admins — devices read the counter views, which never carry it.
+#[utoipa::path(get, path = "/api/v1/counters/{n}/booking", tag = "lokets",
+    params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
+    responses((status = 200, body = LoketBooking), crate::api::openapi::BadPath, crate::api::openapi::Denied,
+        (status = 404, description = "`unknown_counter`, or `no_booking`: no booked ticket at the loket now", body = ErrorBody),
+        crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n", "supervisor", "admin"]))))]
+pub async fn booking(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(n): Path<u32>,
+) -> Result<Json<LoketBooking>, ApiError> {
+    if who.require_role(&[Role::Supervisor, Role::Admin]).is_err() {
+        who.require_counter(n)?;
+    }
+    let c = s
+        .hall()
+        .counter_view(n)
+        .ok_or_else(|| ApiError::not_found("unknown_counter", format!("unknown loket {n}")))?;
+    let none = || ApiError::not_found("no_booking", format!("loket {n} has no booked ticket now"));
+    let t = c.current.filter(|t| t.booked.is_some()).ok_or_else(none)?;
+    let id = t.id;
+    let nik_masked = s
+        .read_db(move |conn| bookings::nik_of_ticket(conn, id))
+        .await?
+        .ok_or_else(none)?;
+    Ok(Json(LoketBooking {
+        number: t.number,
+        session: t.booked.unwrap_or_default(),
+        nik_masked,
+    }))
 }
 
 /// The actions of `POST /api/v1/counters/{n}/{action}` (those without a body), for the document

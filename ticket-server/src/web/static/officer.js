@@ -75,9 +75,8 @@ function render(waiting) {
   $("current-number").textContent = t ? t.number : "—";
   $("current-meta").textContent = t
     ? `${serviceName(t.service)} · ${Antri.categoryWords[t.category][0]} · ${t.status === "serving" ? "sedang dilayani · serving" : "dipanggil · called"}`
-      // A booked visitor: the ticket carries the masked NIK to compare with the KTP.
-      + (t.booked ? ` · Reservasi ${t.booked} — cocokkan NIK di tiket dengan KTP · Booked: check the ticket's NIK against the KTP` : "")
     : "Belum ada tiket dipanggil · No ticket called";
+  showBooking(t);
   const paused = counter.state.state === "paused";
   show("paused", paused);
   if (paused) $("paused").textContent = `Jeda: ${counter.state.reason}${counter.state.note ? " — " + counter.state.note : ""} · Paused`;
@@ -97,15 +96,37 @@ function render(waiting) {
     Antri.el("td", {}, serviceName(w.service)),
     Antri.el("td", {}, Antri.el("span", { class: w.category === "regular" ? "tag" : "tag prio" }, Antri.categoryWords[w.category][0]),
       w.booked ? Antri.el("span", { class: "tag booked" }, ` Reservasi ${w.booked}`) : ""),
-    Antri.el("td", { class: "num", "data-since": w.queued_at }, Antri.minutes(Antri.since(w.queued_at))))));
+    // Waited since the ticket or the check-in: a booked visitor's place is their session's start,
+    // which may still be ahead (issued_at is the place for everyone else, transfers included).
+    Antri.el("td", { class: "num", "data-since": w.issued_at }, Antri.minutes(Antri.since(w.issued_at))))));
   tick();
+}
+
+// A booked visitor: the booking is for the person, so the officer compares the masked NIK the
+// booking was made with against the KTP. Fetched once per ticket (it is not in the counter view
+// that devices read).
+let bookingFor = null;
+async function showBooking(t) {
+  const box = $("current-booking");
+  if (!t || !t.booked) { bookingFor = null; box.hidden = true; return; }
+  if (bookingFor === t.id) return;
+  bookingFor = t.id;
+  try {
+    const b = await Antri.api("GET", `/api/v1/counters/${loket}/booking`);
+    box.replaceChildren(
+      Antri.el("span", {}, `Reservasi ${b.session} · NIK `), Antri.el("b", {}, b.nik_masked || "—"),
+      Antri.el("span", { class: "en" }, " — cocokkan dengan KTP · Booked: compare with the KTP"));
+  } catch (e) {
+    box.replaceChildren(`Reservasi ${t.booked} · Booked`);
+  }
+  box.hidden = false;
 }
 
 // Time waited / being served, always in view.
 function tick() {
   const t = counter && counter.current;
   $("current-timer").textContent = t
-    ? `${t.status === "serving" ? "Dilayani" : "Menunggu"} ${Antri.minutes(Antri.since(t.status === "serving" ? t.called_at : t.queued_at))}`
+    ? `${t.status === "serving" ? "Dilayani" : "Menunggu"} ${Antri.minutes(Antri.since(t.status === "serving" ? t.called_at : t.issued_at))}`
     : "";
   for (const td of document.querySelectorAll("td[data-since]")) td.textContent = Antri.minutes(Antri.since(td.dataset.since));
 }
