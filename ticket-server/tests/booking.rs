@@ -210,13 +210,46 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         (&waits["walk_in_called"], &waits["walk_in_wait_median_secs"]),
         (&json!(2), &json!(300))
     );
-    let (status, _) = server
+    // The same figures as a file: one row per session, its service's waits beside it.
+    let (status, csv) = server
         .get_json(
-            "/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24",
-            Some(KIOSK),
+            "/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24&format=csv",
+            supervisor.token(),
         )
         .await;
-    assert_eq!(status, 403, "figures are the supervisor's");
+    assert_eq!(status, 200);
+    let csv = csv.as_str().expect("a CSV, not JSON");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "service,service_name,session,time,made,checked_in,no_show,cancelled,to_come,\
+             booked_called,booked_wait_median_secs,walk_in_called,walk_in_wait_median_secs",
+            "paspor-baru,Paspor Baru,1,09:00–10:00,1,1,0,0,0,1,0,2,300",
+        ]
+    );
+    for secret in [made.code.as_str(), NIK, "3275********0001"] {
+        assert!(!csv.contains(secret), "the export holds {secret}");
+    }
+    let (status, bad) = server
+        .get_json(
+            "/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24&format=pdf",
+            supervisor.token(),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    for format in ["json", "csv", "xlsx"] {
+        let (status, _) = server
+            .get_json(
+                &format!("/api/v1/stats/bookings?from=2026-11-24&to=2026-11-24&format={format}"),
+                Some(KIOSK),
+            )
+            .await;
+        assert_eq!(status, 403, "figures are the supervisor's ({format})");
+    }
     let (status, missing) = server
         .get_json("/api/v1/stats/bookings?from=2026-11-24", supervisor.token())
         .await;

@@ -19,8 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
-    tickets,
+    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
+    ratings, stats, tickets,
 };
 use crate::web;
 
@@ -54,7 +54,7 @@ pub const SESSION: &str = "session";
         booking::qr,
         booking::calendar,
         booking::check_in,
-        booking::figures,
+        booking_figures::figures,
         tickets::issue,
         devices::report,
         devices::list,

@@ -8,8 +8,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::handlers::{
-    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
-    tickets,
+    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
+    ratings, stats, tickets,
 };
 use super::AppState;
 use crate::web;
@@ -175,7 +175,11 @@ fn table() -> Table {
     .add(Method::GET, "/api/v1/stats/hourly", dashboard::hourly)
     .add(Method::GET, "/api/v1/stats/export", dashboard::export)
     .add(Method::GET, "/api/v1/dashboard/now", dashboard::now)
-    .add(Method::GET, "/api/v1/stats/bookings", booking::figures)
+    .add(
+        Method::GET,
+        "/api/v1/stats/bookings",
+        booking_figures::figures,
+    )
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     // Admin.
     .add(Method::GET, "/api/v1/admin/config", admin::get_config)

@@ -11,7 +11,6 @@ use antri_wire::booking::{
     BookRequest, BookingAgency, BookingCatalog, BookingDay, BookingDays, BookingSession,
     BookingStatus, BookingView, CheckInRequest, CheckedIn, Named, RescheduleRequest, SessionState,
 };
-use antri_wire::booking::{BookedWaits, BookingFigures, SessionFigures};
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{DeviceKind, ErrorBody};
 use axum::extract::{ConnectInfo, State};
@@ -506,105 +505,4 @@ pub async fn check_in(
         }
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
     }
-}
-
-/// Bookings of a date range per service and session (made, checked in, no-show, cancelled), and
-/// the waits of booked and walk-in visitors of those services.
-#[utoipa::path(get, path = "/api/v1/stats/bookings", tag = "statistics",
-    params(
-        ("from" = NaiveDate, Query, description = "First day, 1970-01-01 to 9999-12-31"),
-        ("to" = NaiveDate, Query, description = "Last day, at most 366 days after `from`"),
-    ),
-    responses((status = 200, body = BookingFigures), crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
-    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
-pub async fn figures(
-    State(s): State<AppState>,
-    who: Principal,
-    crate::api::extract::Query(q): crate::api::extract::Query<FiguresQuery>,
-) -> Result<Json<BookingFigures>, ApiError> {
-    who.require_role(&[antri_wire::Role::Supervisor, antri_wire::Role::Admin])?;
-    crate::api::handlers::dashboard::check_range(q.from, q.to)?;
-    let (from, to) = (q.from, q.to);
-    let (counts, waits) = s
-        .read_db(move |c| {
-            Ok((
-                bookings::counts(c, from, to)?,
-                bookings::waits(c, from, to)?,
-            ))
-        })
-        .await?;
-    let hall = s.hall();
-    let config = hall.config();
-    let named = |id: &str| Named {
-        id: id.to_string(),
-        name: config.service(id).map_or_else(
-            || antri_wire::Text {
-                id: id.to_string(),
-                en: id.to_string(),
-            },
-            |sv| sv.name.clone(),
-        ),
-    };
-    let mut sessions: Vec<SessionFigures> = Vec::new();
-    for (service, session, status, n) in counts {
-        if sessions
-            .last()
-            .is_none_or(|f| f.service.id != service || f.session != session)
-        {
-            let time = config
-                .service(&service)
-                .and_then(|sv| sv.booking.as_ref())
-                .and_then(|p| p.sessions.get(session as usize))
-                .map(|(a, b)| format!("{}–{}", a.format("%H:%M"), b.format("%H:%M")))
-                .unwrap_or_default();
-            sessions.push(SessionFigures {
-                service: named(&service),
-                session,
-                time,
-                made: 0,
-                checked_in: 0,
-                no_show: 0,
-                cancelled: 0,
-                active: 0,
-            });
-        }
-        let f = sessions.last_mut().expect("pushed above");
-        f.made += n;
-        match status.as_str() {
-            "checked_in" => f.checked_in += n,
-            "no_show" => f.no_show += n,
-            "cancelled" => f.cancelled += n,
-            _ => f.active += n,
-        }
-    }
-    let mut by_service: std::collections::BTreeMap<String, (Vec<u32>, Vec<u32>)> =
-        Default::default();
-    for (service, booked, wait) in waits {
-        let e = by_service.entry(service).or_default();
-        if booked { &mut e.0 } else { &mut e.1 }.push(wait);
-    }
-    let median = |v: &mut Vec<u32>| {
-        v.sort_unstable();
-        (!v.is_empty()).then(|| v[v.len().div_ceil(2) - 1])
-    };
-    let waits = by_service
-        .into_iter()
-        .map(|(service, (mut booked, mut walk_in))| BookedWaits {
-            service: named(&service),
-            booked_called: booked.len() as u64,
-            booked_wait_median_secs: median(&mut booked),
-            walk_in_called: walk_in.len() as u64,
-            walk_in_wait_median_secs: median(&mut walk_in),
-        })
-        .collect();
-    Ok(Json(BookingFigures { sessions, waits }))
-}
-
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FiguresQuery {
-    /// First day, 1970-01-01 to 9999-12-31.
-    pub from: NaiveDate,
-    /// Last day, at most 366 days after `from`.
-    pub to: NaiveDate,
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod booking;
+pub mod booking_figures;
 pub mod counters;
 pub mod dashboard;
 pub mod devices;

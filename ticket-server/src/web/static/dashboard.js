@@ -104,8 +104,11 @@ async function history() {
   const q = `from=${$("from").value}&to=${$("to").value}&by=${$("by").value}`;
   $("csv").href = `/api/v1/stats/export?${q}&format=csv`;
   $("xlsx").href = `/api/v1/stats/export?${q}&format=xlsx`;
+  const range = `from=${$("from").value}&to=${$("to").value}`;
+  $("booking-csv").href = `/api/v1/stats/bookings?${range}&format=csv`;
+  $("booking-xlsx").href = `/api/v1/stats/bookings?${range}&format=xlsx`;
   const [stats, hours, sat, booked] = await Promise.all([Antri.api("GET", `/api/v1/stats?${q}`), Antri.api("GET", `/api/v1/stats/hourly?${q}`),
-    Antri.api("GET", `/api/v1/satisfaction?${q}`), Antri.api("GET", `/api/v1/stats/bookings?from=${$("from").value}&to=${$("to").value}`)]);
+    Antri.api("GET", `/api/v1/satisfaction?${q}`), Antri.api("GET", `/api/v1/stats/bookings?${range}`)]);
   $("booking-rows").replaceChildren(...booked.sessions.map((r) => E("tr", {},
     E("td", {}, r.service.name.id), E("td", {}, r.time), E("td", { class: "num" }, r.made), E("td", { class: "num" }, r.checked_in),
     E("td", { class: "num" }, r.no_show), E("td", { class: "num" }, r.cancelled), E("td", { class: "num" }, r.active))));

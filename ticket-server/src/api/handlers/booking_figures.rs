@@ -1,0 +1,270 @@
+//! Booking figures for the supervisor: per service and session (made, checked in, no-show,
+//! cancelled, to come) and the waits of booked beside walk-in visitors — as JSON for the
+//! dashboard's panel, or as a CSV or XLSX file like the other statistics.
+
+use std::collections::BTreeMap;
+
+use antri_wire::booking::{BookedWaits, BookingFigures, Named, SessionFigures};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+use super::dashboard::neutralise;
+use crate::api::error::ApiError;
+use crate::api::extract::{Json, Query};
+use crate::api::AppState;
+use crate::auth::Principal;
+use crate::config::Config;
+use crate::store::bookings;
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// First day, 1970-01-01 to 9999-12-31.
+    pub from: NaiveDate,
+    /// Last day, at most 366 days after `from`.
+    pub to: NaiveDate,
+    /// `json` (default), or a file: `csv` or `xlsx`.
+    #[serde(default)]
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+}
+
+/// Bookings of a date range per service and session (made, checked in, no-show, cancelled), and
+/// the waits of booked and walk-in visitors of those services; as JSON or a file.
+#[utoipa::path(get, path = "/api/v1/stats/bookings", tag = "statistics",
+    params(FiguresQuery),
+    responses((status = 200, description = "The figures (JSON), or the file as an attachment", content(
+            (BookingFigures = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        crate::api::openapi::BadQuery, crate::api::openapi::Denied, crate::api::openapi::DbFailed),
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
+pub async fn figures(
+    State(s): State<AppState>,
+    who: Principal,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Response, ApiError> {
+    who.require_role(&[antri_wire::Role::Supervisor, antri_wire::Role::Admin])?;
+    crate::api::handlers::dashboard::check_range(q.from, q.to)?;
+    let format = q.format.unwrap_or_else(|| "json".into());
+    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("format: \"{format}\" is not json, csv or xlsx"),
+        ));
+    }
+    let (from, to) = (q.from, q.to);
+    let (counts, waits) = s
+        .read_db(move |c| {
+            Ok((
+                bookings::counts(c, from, to)?,
+                bookings::waits(c, from, to)?,
+            ))
+        })
+        .await?;
+    let figures = {
+        let hall = s.hall();
+        BookingFigures {
+            sessions: sessions(hall.config(), counts),
+            waits: booked_waits(hall.config(), waits),
+        }
+    };
+    let name = format!("antri-reservasi-{from}-{to}");
+    match format.as_str() {
+        "csv" => {
+            let out = csv(&figures)
+                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                &format!("{name}.csv"),
+                out.into_bytes(),
+            ))
+        }
+        "xlsx" => {
+            let out = xlsx(&figures)
+                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
+            Ok(attachment(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{name}.xlsx"),
+                out,
+            ))
+        }
+        _ => Ok(Json(figures).into_response()),
+    }
+}
+
+fn attachment(content_type: &str, file: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A service by its id, named as configured now (or by its id once removed).
+fn named(config: &Config, id: &str) -> Named {
+    Named {
+        id: id.to_string(),
+        name: config.service(id).map_or_else(
+            || antri_wire::Text {
+                id: id.to_string(),
+                en: id.to_string(),
+            },
+            |sv| sv.name.clone(),
+        ),
+    }
+}
+
+/// Rows of (service, session, status, count), ordered by service and session, folded into one
+/// figure per session.
+fn sessions(config: &Config, counts: Vec<(String, u32, String, u64)>) -> Vec<SessionFigures> {
+    let mut sessions: Vec<SessionFigures> = Vec::new();
+    for (service, session, status, n) in counts {
+        if sessions
+            .last()
+            .is_none_or(|f| f.service.id != service || f.session != session)
+        {
+            let time = config
+                .service(&service)
+                .and_then(|sv| sv.booking.as_ref())
+                .and_then(|p| p.sessions.get(session as usize))
+                .map(|(a, b)| format!("{}–{}", a.format("%H:%M"), b.format("%H:%M")))
+                .unwrap_or_default();
+            sessions.push(SessionFigures {
+                service: named(config, &service),
+                session,
+                time,
+                made: 0,
+                checked_in: 0,
+                no_show: 0,
+                cancelled: 0,
+                active: 0,
+            });
+        }
+        let f = sessions.last_mut().expect("pushed above");
+        f.made += n;
+        match status.as_str() {
+            "checked_in" => f.checked_in += n,
+            "no_show" => f.no_show += n,
+            "cancelled" => f.cancelled += n,
+            _ => f.active += n,
+        }
+    }
+    sessions
+}
+
+/// Waits of (service, booked?, seconds) as the median of each side per service.
+fn booked_waits(config: &Config, waits: Vec<(String, bool, u32)>) -> Vec<BookedWaits> {
+    let mut by_service: BTreeMap<String, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
+    for (service, booked, wait) in waits {
+        let e = by_service.entry(service).or_default();
+        if booked { &mut e.0 } else { &mut e.1 }.push(wait);
+    }
+    let median = |v: &mut Vec<u32>| {
+        v.sort_unstable();
+        (!v.is_empty()).then(|| v[v.len().div_ceil(2) - 1])
+    };
+    by_service
+        .into_iter()
+        .map(|(service, (mut booked, mut walk_in))| BookedWaits {
+            service: named(config, &service),
+            booked_called: booked.len() as u64,
+            booked_wait_median_secs: median(&mut booked),
+            walk_in_called: walk_in.len() as u64,
+            walk_in_wait_median_secs: median(&mut walk_in),
+        })
+        .collect()
+}
+
+const COLUMNS: [&str; 13] = [
+    "service",
+    "service_name",
+    "session",
+    "time",
+    "made",
+    "checked_in",
+    "no_show",
+    "cancelled",
+    "to_come",
+    // The service's waits over the range, repeated on each of its sessions' rows so the file
+    // stays one table.
+    "booked_called",
+    "booked_wait_median_secs",
+    "walk_in_called",
+    "walk_in_wait_median_secs",
+];
+
+/// One row per service and session; the text cells first, then the numbers (absent = empty).
+fn rows(f: &BookingFigures) -> Vec<([String; 4], [Option<u64>; 9])> {
+    f.sessions
+        .iter()
+        .map(|s| {
+            let w = f.waits.iter().find(|w| w.service.id == s.service.id);
+            (
+                [
+                    s.service.id.clone(),
+                    s.service.name.id.clone(),
+                    s.session.to_string(),
+                    s.time.clone(),
+                ],
+                [
+                    Some(s.made),
+                    Some(s.checked_in),
+                    Some(s.no_show),
+                    Some(s.cancelled),
+                    Some(s.active),
+                    w.map(|w| w.booked_called),
+                    w.and_then(|w| w.booked_wait_median_secs).map(u64::from),
+                    w.map(|w| w.walk_in_called),
+                    w.and_then(|w| w.walk_in_wait_median_secs).map(u64::from),
+                ],
+            )
+        })
+        .collect()
+}
+
+fn csv(f: &BookingFigures) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&COLUMNS)?;
+    for (text, nums) in rows(f) {
+        let cells = text.iter().map(|c| neutralise(c).into_owned()).chain(
+            nums.iter()
+                .map(|n| n.map_or(String::new(), |n| n.to_string())),
+        );
+        w.write_record(cells)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn xlsx(f: &BookingFigures) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Reservasi")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, (text, nums)) in rows(f).iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, t) in text.iter().enumerate() {
+            sheet.write_string(row, c as u16, neutralise(t))?;
+        }
+        for (c, n) in nums.iter().enumerate() {
+            if let Some(n) = n {
+                sheet.write_number(row, 4 + c as u16, *n as f64)?;
+            }
+        }
+    }
+    sheet.autofit();
+    book.save_to_buffer()
+}
