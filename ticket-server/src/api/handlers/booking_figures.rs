@@ -234,7 +234,7 @@ fn rows(f: &BookingFigures) -> Vec<([String; 4], [Option<u64>; 9])> {
 
 fn csv(f: &BookingFigures) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&COLUMNS)?;
+    w.write_record(COLUMNS)?;
     for (text, nums) in rows(f) {
         let cells = text.iter().map(|c| neutralise(c).into_owned()).chain(
             nums.iter()
