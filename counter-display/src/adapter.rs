@@ -83,6 +83,7 @@ fn waiting_item(w: &WaitingRow) -> WaitingItem {
         prefix: w.prefix.as_str().into(),
         label: w.label.as_str().into(),
         count: w.count as i32,
+        booked: w.booked as i32,
     }
 }
 
@@ -164,6 +165,7 @@ impl HallScreen {
         a.set_loket_page(label.into());
         let (waiting, label) = page_of(&f.hall.waiting, WAITING_PER_PAGE, self.page);
         a.set_waiting(model(waiting.iter().map(waiting_item).collect()));
+        a.set_waiting_booked_legend(waiting.iter().any(|w| w.booked > 0));
         a.set_waiting_page(label.into());
         a.set_waiting_by_agency(f.hall.waiting_by_agency);
     }

@@ -95,6 +95,8 @@ pub fn building(lokets: u32, services: usize) -> Snapshot {
                 },
                 availability: Availability::Open,
                 waiting: ((i * 7) % 23) as u32,
+                // A bookable service or two, so the screen shows how booked visitors are marked.
+                waiting_booked: if i % 4 == 1 { 2 } else { 0 },
                 estimated_wait_secs: 600,
                 quota: None,
                 quota_left: None,
@@ -175,6 +177,7 @@ pub fn call(
         at,
         actor: Actor::system(),
         waiting: BTreeMap::new(),
+        waiting_booked: BTreeMap::new(),
         kind: EventKind::TicketCalled {
             ticket: t,
             counter,
@@ -190,6 +193,7 @@ pub fn event(seq: u64, at: Timestamp, kind: EventKind) -> Event {
         at,
         actor: Actor::system(),
         waiting: BTreeMap::new(),
+        waiting_booked: BTreeMap::new(),
         kind,
     }
 }

@@ -31,6 +31,8 @@ struct ServiceEntry {
     prefix: String,
     name: String,
     waiting: u32,
+    /// Of those waiting, booked visitors.
+    booked: u32,
 }
 
 #[derive(Default, Debug)]
@@ -86,6 +88,9 @@ pub struct WaitingRow {
     pub prefix: String,
     pub label: String,
     pub count: u32,
+    /// Of `count`, booked visitors (checked in with a booking code): marked on the screen so a
+    /// walk-in sees why the queue holds people who came later.
+    pub booked: u32,
 }
 
 /// Everything the hall screen shows that comes from the server.
@@ -182,7 +187,10 @@ impl HallModel {
         self.last_seq = Some(e.seq);
         if matches!(e.kind, EventKind::DayStarted { .. }) {
             // Yesterday's waiting tickets expired; the new day's counts follow in `waiting`.
-            self.services.values_mut().for_each(|s| s.waiting = 0);
+            self.services.values_mut().for_each(|s| {
+                s.waiting = 0;
+                s.booked = 0;
+            });
             self.recent.clear();
             for c in self.counters.values_mut() {
                 c.current = None;
@@ -191,6 +199,11 @@ impl HallModel {
         for (id, n) in &e.waiting {
             if let Some(s) = self.services.get_mut(id) {
                 s.waiting = *n;
+            }
+        }
+        for (id, n) in &e.waiting_booked {
+            if let Some(s) = self.services.get_mut(id) {
+                s.booked = *n;
             }
         }
         match &e.kind {
@@ -356,6 +369,7 @@ impl HallModel {
                     prefix: s.prefix.clone(),
                     label: s.name.clone(),
                     count: s.waiting,
+                    booked: s.booked,
                 })
                 .collect();
         }
@@ -375,6 +389,7 @@ impl HallModel {
                         .join(" "),
                     label: a.name.id.clone(),
                     count: mine().map(|s| s.waiting).sum(),
+                    booked: mine().map(|s| s.booked).sum(),
                 }
             })
             .collect()
@@ -387,6 +402,7 @@ fn entry(s: &ServiceView) -> ServiceEntry {
         prefix: s.prefix.clone(),
         name: s.name.id.clone(),
         waiting: s.waiting,
+        booked: s.waiting_booked,
     }
 }
 
@@ -628,6 +644,44 @@ mod tests {
         assert!(
             v.waiting[1..].iter().all(|w| w.count == 0),
             "the day reset the others"
+        );
+
+        // Two booked visitors check in; calling one leaves one, which the call's event says.
+        let mut e = demo::event(
+            102,
+            t0(),
+            EventKind::DayStarted {
+                day: t0().date_naive(),
+                expired: 0,
+            },
+        );
+        e.waiting.insert("svc-ktp".into(), 6);
+        e.waiting_booked.insert("svc-ktp".into(), 2);
+        m.apply(&ev(e), t0());
+        assert_eq!(
+            (
+                m.hall_view().waiting[0].count,
+                m.hall_view().waiting[0].booked
+            ),
+            (6, 2)
+        );
+        let mut e = demo::event(
+            103,
+            t0(),
+            EventKind::DayStarted {
+                day: t0().date_naive(),
+                expired: 0,
+            },
+        );
+        e.waiting.insert("svc-ktp".into(), 5);
+        e.waiting_booked.insert("svc-ktp".into(), 1);
+        m.apply(&ev(e), t0());
+        assert_eq!(
+            (
+                m.hall_view().waiting[0].count,
+                m.hall_view().waiting[0].booked
+            ),
+            (5, 1)
         );
 
         let mut m = HallModel::new();

@@ -130,6 +130,11 @@ fn screenshots_of_hall_and_loket_modes() {
         value(&window, "Menunggu KTP").is_some(),
         "per service in a small building"
     );
+    // Booked visitors are marked in their service's count (the demo books two for KK).
+    assert_eq!(
+        value(&window, "Menunggu KK").as_deref(),
+        Some("7 (termasuk 2 reservasi)")
+    );
     assert_newest_call_lit(&shot(window.window(), "display-hall-few.png"));
 
     // The server gone for longer than a few seconds: the picture stays, with a discreet mark.

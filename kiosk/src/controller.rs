@@ -590,6 +590,7 @@ pub(crate) mod tests {
             name: text(id),
             availability,
             waiting: 2,
+            waiting_booked: 0,
             estimated_wait_secs: 600,
             quota: None,
             quota_left: None,

@@ -147,6 +147,18 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         .await
         .unwrap_err();
     assert_eq!(api_code(used), "booking_not_active");
+    // The displays mark the booked visitor in the service's waiting count.
+    let booked_waiting = |v: serde_json::Value| {
+        v["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "paspor-baru")
+            .map(|s| (s["waiting"].clone(), s["waiting_booked"].clone()))
+            .unwrap()
+    };
+    let (_, services) = server.get_json("/api/v1/services", Some(DISPLAY)).await;
+    assert_eq!(booked_waiting(services), (json!(3), json!(1)));
     // Only a kiosk checks in.
     let display = server.client(Some(DISPLAY));
     let refused = display
@@ -169,6 +181,8 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         staff.counter_action(loket, "start").await.unwrap();
         staff.counter_action(loket, "finish").await.unwrap();
     }
+    let (_, services) = server.get_json("/api/v1/services", Some(DISPLAY)).await;
+    assert_eq!(booked_waiting(services), (json!(0), json!(0)));
     assert_eq!(
         called,
         [

@@ -143,6 +143,9 @@ impl Hall {
                 if let Some(q) = self.queues.get_mut(&old.service) {
                     q.regular.remove(&key);
                     q.priority.remove(&key);
+                    if old.booked.is_some() {
+                        q.booked = q.booked.saturating_sub(1);
+                    }
                 }
             }
             if let Some(c) = old.counter {
@@ -155,6 +158,9 @@ impl Hall {
         }
         if t.status == TicketStatus::Waiting {
             let q = self.queues.entry(t.service.clone()).or_default();
+            if t.booked.is_some() {
+                q.booked += 1;
+            }
             if t.category.is_priority() {
                 q.priority.insert(key);
             } else {

@@ -141,6 +141,7 @@ impl Hall {
                 at: self.config.building.zone.local(cx.now),
                 actor: actor.clone(),
                 waiting: BTreeMap::new(),
+                waiting_booked: BTreeMap::new(),
                 kind,
             },
             tracking_code,
@@ -149,6 +150,9 @@ impl Hall {
         self.apply(&entry);
         let event = &mut entry.event;
         let mut touched: Vec<&str> = Vec::new();
+        // A booked ticket's event may take its service's booked count to zero, so it is sent then
+        // too; otherwise only non-zero counts travel (most halls have no booking at all).
+        let booked_ticket = event.kind.ticket().is_some_and(|t| t.booked.is_some());
         if let Some(t) = event.kind.ticket() {
             touched.push(&t.service);
         }
@@ -157,10 +161,16 @@ impl Hall {
         }
         // Counts kept by the queues, so O(1) per service (see `ServiceQueue`).
         let waiting: Vec<(String, u32)> = touched
-            .into_iter()
+            .iter()
             .map(|s| (s.to_string(), self.waiting_count(s)))
             .collect();
+        let booked: Vec<(String, u32)> = touched
+            .iter()
+            .map(|s| (s.to_string(), self.waiting_booked(s)))
+            .filter(|(_, n)| *n > 0 || booked_ticket)
+            .collect();
         event.waiting.extend(waiting);
+        event.waiting_booked.extend(booked);
         cx.out.push(entry);
     }
 

@@ -61,6 +61,8 @@ type Key = (DateTime<Utc>, u64);
 struct ServiceQueue {
     regular: RankedSet<Key>,
     priority: RankedSet<Key>,
+    /// How many of them are booked visitors (the displays mark them), kept by `put_ticket`.
+    booked: u32,
 }
 
 impl ServiceQueue {

@@ -55,6 +55,11 @@ impl Hall {
         self.queues.get(service).map_or(0, |q| q.len() as u32)
     }
 
+    /// Of those waiting, the booked visitors.
+    pub fn waiting_booked(&self, service: &str) -> u32 {
+        self.queues.get(service).map_or(0, |q| q.booked)
+    }
+
     pub(super) fn availability_of(&self, service: &Service, now: DateTime<Utc>) -> Availability {
         let local = self.config.building.zone.local(now).naive_local();
         let issued = self.issued.get(&service.id).copied().unwrap_or(0);
@@ -106,6 +111,7 @@ impl Hall {
             name: service.name.clone(),
             availability: self.availability_of(service, now),
             waiting,
+            waiting_booked: self.waiting_booked(&service.id),
             estimated_wait_secs: self.estimate(service, waiting),
             quota: service.quota,
             quota_left: service.quota.map(|q| q.saturating_sub(issued)),

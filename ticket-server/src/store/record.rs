@@ -45,6 +45,9 @@ pub struct Record {
     pub actor: ActorRecord,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub waiting: BTreeMap<String, u32>,
+    /// Absent in entries written before booking (none could be booked).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiting_booked: BTreeMap<String, u32>,
     #[serde(flatten)]
     pub kind: KindRecord,
     /// On `ticket_issued` only: the visitor's proof, never served.
@@ -308,6 +311,7 @@ impl Record {
                 id: e.actor.id.clone(),
             },
             waiting: e.waiting.clone(),
+            waiting_booked: e.waiting_booked.clone(),
             kind: KindRecord::of(&e.kind),
             tracking_code: logged.tracking_code.clone(),
             holder: logged.holder.as_ref().map(|h| HolderRecord {
@@ -335,6 +339,7 @@ impl Record {
                     id: self.actor.id,
                 },
                 waiting: self.waiting,
+                waiting_booked: self.waiting_booked,
                 kind: self.kind.into_wire(),
             },
             tracking_code: self.tracking_code,

@@ -24,6 +24,10 @@ pub struct Event {
     /// Waiting count of each service this event changed, after it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub waiting: BTreeMap<String, u32>,
+    /// Of those waiting, how many are booked visitors (checked in with a booking code), for the
+    /// services this event changed that have any — or had one before it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiting_booked: BTreeMap<String, u32>,
     #[serde(flatten)]
     pub kind: EventKind,
 }

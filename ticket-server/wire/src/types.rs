@@ -171,6 +171,9 @@ pub struct ServiceView {
     pub name: Text,
     pub availability: Availability,
     pub waiting: u32,
+    /// Of those waiting, booked visitors (checked in with a booking code).
+    #[serde(default)]
+    pub waiting_booked: u32,
     pub estimated_wait_secs: u32,
     pub quota: Option<u32>,
     pub quota_left: Option<u32>,
