@@ -93,6 +93,8 @@ pub struct Service {
     pub hours: Hours,
     /// Online booking, if this service takes it.
     pub booking: Option<crate::booking::plan::Plan>,
+    /// What a visitor brings (the agency's published requirements), shown when they book.
+    pub bring: Vec<Text>,
 }
 
 #[derive(Clone, Debug)]
@@ -379,6 +381,11 @@ pub mod raw {
         /// Online booking for this service; absent: walk-in only.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub booking: Option<crate::booking::plan::RawPlan>,
+        /// What to bring, one line per document, in both languages (the two lists pair up).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub bring_id: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub bring_en: Vec<String>,
     }
 
     fn ten() -> u32 {
@@ -807,7 +814,42 @@ fn service(
         service_secs: s.service_minutes.saturating_mul(60),
         hours,
         booking: None,
+        bring: bring(at, s, errs),
     }
+}
+
+/// A service's "what to bring": the Indonesian and English lists pair up line by line.
+fn bring(at: &str, s: &raw::Service, errs: &mut Vec<String>) -> Vec<Text> {
+    const LINES: usize = 15;
+    const CHARS: usize = 160;
+    if s.bring_id.len() != s.bring_en.len() {
+        errs.push(format!(
+            "{at}.bring_en: {} lines, but bring_id has {}; each document is named in both languages",
+            s.bring_en.len(),
+            s.bring_id.len()
+        ));
+    }
+    if s.bring_id.len() > LINES {
+        errs.push(format!("{at}.bring_id: at most {LINES} lines"));
+    }
+    for (field, lines) in [("bring_id", &s.bring_id), ("bring_en", &s.bring_en)] {
+        for (i, line) in lines.iter().enumerate() {
+            let n = line.trim().chars().count();
+            if n == 0 || n > CHARS {
+                errs.push(format!(
+                    "{at}.{field}[{i}]: 1 to {CHARS} characters, not {n}"
+                ));
+            }
+        }
+    }
+    s.bring_id
+        .iter()
+        .zip(&s.bring_en)
+        .map(|(id, en)| Text {
+            id: id.trim().to_string(),
+            en: en.trim().to_string(),
+        })
+        .collect()
 }
 
 /// `[[counters]]` (lokets).
@@ -1156,6 +1198,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn what_to_bring_pairs_up_in_both_languages() {
+        let c = Config::example();
+        let passport = c.service("paspor-baru").unwrap();
+        assert_eq!(passport.bring.len(), 3);
+        assert_eq!(passport.bring[0].en, "Original e-KTP");
+        let bad = EXAMPLE_TOML.replace("bring_en = [\"Original e-KTP\", ", "bring_en = [");
+        let err = Config::from_toml_str(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("bring_en: 2 lines, but bring_id has 3"),
+            "{err}"
+        );
+        let empty = EXAMPLE_TOML.replace("\"KTP-el asli\", \"Kartu", "\" \", \"Kartu");
+        let err = Config::from_toml_str(&empty).unwrap_err().to_string();
+        assert!(
+            err.contains(".bring_id[0]: 1 to 160 characters, not 0"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -80,6 +80,29 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
     assert_eq!(made.code.len(), 8);
     assert_eq!(made.nik_masked, "3275********0001");
     assert_eq!((made.from.as_str(), made.to.as_str()), ("09:00", "10:00"));
+    // What to bring, as the example's immigration office publishes it, in both languages.
+    assert_eq!(
+        made.bring.iter().map(|t| t.id.as_str()).collect::<Vec<_>>()[..2],
+        ["KTP-el asli", "Kartu Keluarga asli"]
+    );
+    assert_eq!(made.bring[1].en, "Original family card (KK)");
+    // The calendar entry says it too: escaped commas, lines folded at 75 octets.
+    let ics = reqwest::get(format!(
+        "{}/api/v1/bookings/{}/calendar.ics",
+        server.url(),
+        made.code
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(ics.lines().all(|l| l.len() <= 76), "{ics}");
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("Bawa: KTP-el asli\\, Kartu Keluarga asli\\, Akta kelahiran\\, ijazah"),
+        "{unfolded}"
+    );
     assert_eq!(
         (made.checkin_from.as_str(), made.checkin_until.as_str()),
         ("08:30", "09:15")

@@ -71,6 +71,10 @@ async fn a_visitor_books_reschedules_and_cancels_on_a_phone() {
     b.wait_text("#facts", "09:00–10:00, Selasa, 24/11/2026")
         .await;
     b.wait_text("#facts", "08:30–09:15").await;
+    // What to bring, as the agency publishes it, in both languages.
+    let bring = b.text("#facts ul.bring").await;
+    assert!(bring.contains("Kartu Keluarga asli"), "{bring}");
+    assert!(bring.contains("Original family card (KK)"), "{bring}");
     let qr_loaded = b
         .script("const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0")
         .await;

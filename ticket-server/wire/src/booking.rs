@@ -129,6 +129,9 @@ pub struct BookingView {
     pub checkin_until: String,
     pub nik_masked: String,
     pub reminders: bool,
+    /// What to bring, as the agency publishes it (empty when it published nothing).
+    #[serde(default)]
+    pub bring: Vec<Text>,
 }
 
 /// `POST /api/v1/bookings/{code}/check-in` (a kiosk). Priority categories apply to booked visitors

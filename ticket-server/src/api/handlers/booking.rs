@@ -275,6 +275,7 @@ fn view(s: &AppState, b: &Booking, reminders: Option<bool>) -> BookingView {
         checkin_until: (from + after).format("%H:%M").to_string(),
         nik_masked: b.nik_masked.clone(),
         reminders: reminders.unwrap_or(false),
+        bring: service.map(|sv| sv.bring.clone()).unwrap_or_default(),
     }
 }
 
@@ -405,6 +406,57 @@ pub async fn qr(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
+/// The documents to bring in one language, joined for a sentence; `none` when the agency
+/// published no list (a KTP is always needed to check the booking's NIK).
+fn bring_words(
+    bring: &[antri_wire::Text],
+    lang: fn(&antri_wire::Text) -> &String,
+    none: &str,
+) -> String {
+    if bring.is_empty() {
+        return none.to_string();
+    }
+    bring
+        .iter()
+        .map(|t| lang(t).as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// iCalendar TEXT: backslash, semicolon, comma and newline escaped (RFC 5545 §3.3.11), since the
+/// names come from the configuration.
+fn ics_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | ';' | ',' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Content lines longer than 75 octets are folded (RFC 5545 §3.1): a CRLF and a space before the
+/// 76th octet, never inside a character.
+fn ics_fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut octets = 0;
+    for c in line.chars() {
+        if octets + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            octets = 1;
+        }
+        out.push(c);
+        octets += c.len_utf8();
+    }
+    out
+}
+
 /// The booking as a calendar entry (iCalendar), in the building's time zone.
 #[utoipa::path(get, path = "/api/v1/bookings/{code}/calendar.ics", tag = "booking",
     params(("code" = String, Path, description = "The booking code", pattern = "^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")),
@@ -447,15 +499,23 @@ pub async fn calendar(
         format!("DTSTAMP:{}", s.clock.now().format("%Y%m%dT%H%M%SZ")),
         format!("DTSTART:{}", utc(v.date, &v.from)),
         format!("DTEND:{}", utc(v.date, &v.to)),
-        format!("SUMMARY:{} – {}", v.service.name.id, building),
-        format!(
-            "DESCRIPTION:Kode reservasi {code}. Check-in di kios {}–{}. Bawa KTP asli. · Booking code {code}. Check in at the kiosk {}–{}. Bring your KTP.",
-            v.checkin_from, v.checkin_until, v.checkin_from, v.checkin_until
-        ),
+        format!("SUMMARY:{}", ics_text(&format!("{} – {}", v.service.name.id, building))),
+        format!("DESCRIPTION:{}", ics_text(&format!(
+            "Kode reservasi {code}. Check-in di kios {}–{}. Bawa: {}. · Booking code {code}. Check in at the kiosk {}–{}. Bring: {}.",
+            v.checkin_from,
+            v.checkin_until,
+            bring_words(&v.bring, |t| &t.id, "KTP-el asli"),
+            v.checkin_from,
+            v.checkin_until,
+            bring_words(&v.bring, |t| &t.en, "your original e-KTP"),
+        ))),
         format!("URL:{url}/booking"),
         "END:VEVENT".into(),
         "END:VCALENDAR".into(),
     ]
+    .iter()
+    .map(|l| ics_fold(l))
+    .collect::<Vec<_>>()
     .join("\r\n");
     Ok((
         [

@@ -19,7 +19,9 @@ const SECTIONS = {
            ["quota", "Kuota · Quota", "number"], ["target_wait_minutes", "Target tunggu (mnt)", "number"],
            ["service_minutes", "Durasi layan (mnt)", "number"], ["hours", "Jam · Hours", "json"],
            // Online booking (JSON, empty = walk-in only), e.g. {"sessions":["08:00-09:00"],"seats_per_session":6}.
-           ["booking", "Reservasi · Booking", "json"]] },
+           ["booking", "Reservasi · Booking", "json"],
+           // What to bring, one document per line, separated by ";" (names may hold commas).
+           ["bring_id", "Dibawa (ID, pisah ;)", "lines"], ["bring_en", "Bring (EN, split by ;)", "lines"]] },
   counters: { title: "Loket · Counters", help: "services: id layanan dipisah koma · service ids, comma-separated.",
     cols: [["number", "Nomor · Number", "number"], ["name", "Nama · Name", "wide"], ["services", "Layanan · Services", "list"]] },
   users: { title: "Pengguna · Users",
@@ -94,11 +96,12 @@ function fieldInput(col, value) {
     input = E("select", {}, ...type.map((o) => E("option", { value: o }, o)));
     input.value = value || type[0];
   } else {
-    input = E("input", { "aria-label": label, class: ["wide", "mid", "short", "json"].includes(type) ? type : "" });
+    input = E("input", { "aria-label": label, class: ["wide", "mid", "short", "json"].includes(type) ? type : type === "lines" ? "wide" : "" });
     if (type === "number") input.type = "number";
     if (type === "password") { input.type = "password"; input.autocomplete = "new-password"; }
     if (value === undefined || value === null) input.value = "";
     else if (type === "list" || type === "numlist") input.value = value.join(", ");
+    else if (type === "lines") input.value = value.join("; ");
     else if (type === "json") input.value = JSON.stringify(value);
     else input.value = value;
   }
@@ -129,6 +132,7 @@ function readRow(row, index) {
       if (!/^\d+$/.test(v)) throw { where, message: `${where}: "${v}" is not a whole number` };
       out[key] = Number(v);
     } else if (type === "list") out[key] = v.split(",").map((x) => x.trim()).filter(Boolean);
+    else if (type === "lines") out[key] = v.split(";").map((x) => x.trim()).filter(Boolean);
     else if (type === "numlist") {
       const parts = v.split(",").map((x) => x.trim()).filter(Boolean);
       if (parts.some((p) => !/^\d+$/.test(p))) throw { where, message: `${where}: "${v}" is not a list of loket numbers` };

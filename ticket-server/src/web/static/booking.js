@@ -152,7 +152,12 @@ function showBooking(b) {
   row("Jadwal", "When", when);
   row("Check-in di kios", "Check in at the kiosk", `${b.checkin_from}–${b.checkin_until}`);
   row("NIK", "NIK", b.nik_masked);
-  if (b.bring) row("Bawa", "Bring", both(b.bring.id, b.bring.en));
+  // What to bring, as the agency publishes it; a KTP always (the booking is for its NIK).
+  const bring = document.createElement("ul");
+  bring.className = "bring";
+  const items = b.bring && b.bring.length ? b.bring : [{ id: "KTP-el asli", en: "Original e-KTP" }];
+  bring.append(...items.map((t) => { const li = document.createElement("li"); li.append(both(t.id, t.en)); return li; }));
+  row("Yang dibawa", "What to bring", bring);
   const active = b.status === "active";
   el("cancel").disabled = !active;
   el("reschedule").disabled = !active;
