@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use antri_wire::booking::{BookingStatus, BookingView};
+use antri_wire::booking::{BookingStatus, BookingView, LateArrival};
 use antri_wire::{Availability, Category, PrinterStatus, ServiceView};
 use chrono::{FixedOffset, TimeDelta, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -333,7 +333,11 @@ impl Kiosk {
             g.set_booking_refusal(match r {
                 Refusal::Unknown => 0,
                 Refusal::TooEarly => 1,
-                Refusal::TooLate => 2,
+                // A normal ticket only where the building gives late visitors one.
+                Refusal::TooLate => match c.booking.as_ref().map(|b| b.late) {
+                    Some(LateArrival::Refused) => 8,
+                    _ => 2,
+                },
                 Refusal::WrongDay => 3,
                 // Which way it is no longer active, as the booking showed it.
                 Refusal::NotActive => match c.booking.as_ref().map(|b| b.status) {

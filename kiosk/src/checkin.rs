@@ -150,6 +150,8 @@ pub(crate) mod tests {
             checkin_until: "09:15".into(),
             nik_masked: "3275********0001".into(),
             reminders: false,
+            bring: Vec::new(),
+            late: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use antri_wire::booking::{BookingStatus, BookingView, Named};
+use antri_wire::booking::{BookingStatus, BookingView, LateArrival, Named};
 use antri_wire::Text;
 use common::*;
 use kiosk::checkin::{Lookup, Refusal};
@@ -38,6 +38,8 @@ fn booking(status: BookingStatus) -> BookingView {
         checkin_until: "12:00".into(),
         nik_masked: "3275********0001".into(),
         reminders: false,
+        bring: Vec::new(),
+        late: LateArrival::WalkIn,
     }
 }
 
@@ -233,12 +235,24 @@ fn each_refusal_says_what_to_do() {
             ],
         ),
         (
-            found(late),
+            found(late.clone()),
             2,
             &[
                 "Waktu check-in booking Anda sudah lewat",
                 "Check-in hanya sampai pukul 08.15 WIB. Atau tanyakan petugas di meja informasi.",
                 "Ambil nomor antrian biasa",
+            ],
+        ),
+        // Where the service gives late bookings nothing, the kiosk says so and offers no ticket.
+        (
+            found(BookingView {
+                late: LateArrival::Refused,
+                ..late.clone()
+            }),
+            8,
+            &[
+                "Waktu check-in booking Anda sudah lewat",
+                "Reservasi ini tidak berlaku lagi: silakan buat reservasi baru",
             ],
         ),
         (
@@ -274,6 +288,13 @@ fn each_refusal_says_what_to_do() {
             assert!(
                 ui.find(s).is_some(),
                 "refusal {refusal}: {s:?} in {:?}",
+                ui.labels()
+            );
+        }
+        if refusal == 8 {
+            assert!(
+                ui.find("Ambil nomor antrian biasa").is_none(),
+                "no normal ticket offered where late bookings get none: {:?}",
                 ui.labels()
             );
         }

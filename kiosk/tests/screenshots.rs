@@ -279,6 +279,8 @@ fn booking_screens_in_both_orientations_and_languages() {
         checkin_until: "23:00".into(),
         nik_masked: "3275********0001".into(),
         reminders: false,
+        bring: Vec::new(),
+        late: Default::default(),
     };
     let early = BookingView {
         from: "13:00".into(),

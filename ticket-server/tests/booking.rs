@@ -86,6 +86,8 @@ async fn a_booked_visitor_is_checked_in_by_the_kiosk_and_called_in_the_sessions_
         ["KTP-el asli", "Kartu Keluarga asli"]
     );
     assert_eq!(made.bring[1].en, "Original family card (KK)");
+    // The example gives late visitors a normal ticket; the kiosk offers one only then.
+    assert_eq!(made.late, antri_wire::booking::LateArrival::WalkIn);
     // The calendar entry says it too: escaped commas, lines folded at 75 octets.
     let ics = reqwest::get(format!(
         "{}/api/v1/bookings/{}/calendar.ics",

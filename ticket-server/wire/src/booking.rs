@@ -132,6 +132,20 @@ pub struct BookingView {
     /// What to bring, as the agency publishes it (empty when it published nothing).
     #[serde(default)]
     pub bring: Vec<Text>,
+    /// What a visitor who comes after the check-in window gets, so the kiosk says the building's
+    /// rule and offers a normal ticket only where the building gives one.
+    #[serde(default)]
+    pub late: LateArrival,
+}
+
+/// What a late arrival gets: a normal ticket (the booking is spent) or nothing (book again).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LateArrival {
+    #[default]
+    WalkIn,
+    Refused,
 }
 
 /// `POST /api/v1/bookings/{code}/check-in` (a kiosk). Priority categories apply to booked visitors

@@ -276,6 +276,10 @@ fn view(s: &AppState, b: &Booking, reminders: Option<bool>) -> BookingView {
         nik_masked: b.nik_masked.clone(),
         reminders: reminders.unwrap_or(false),
         bring: service.map(|sv| sv.bring.clone()).unwrap_or_default(),
+        late: match plan.map(|p| p.late) {
+            Some(crate::booking::plan::Late::Refused) => antri_wire::booking::LateArrival::Refused,
+            _ => antri_wire::booking::LateArrival::WalkIn,
+        },
     }
 }
 
