@@ -29,6 +29,7 @@ fn hall(seats: u32, max_active: u32) -> Hall {
     let raw = RawPlan {
         sessions: vec!["08:00-09:00".into(), "09:00-10:00".into()],
         seats_per_session: seats,
+        slot_minutes: None,
         days_ahead: 7,
         opens_at: "07:00".into(),
         checkin_before_minutes: 30,

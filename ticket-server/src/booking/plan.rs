@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 pub struct RawPlan {
     /// Sessions of the day as "HH:MM-HH:MM", in order, not overlapping.
     pub sessions: Vec<String>,
+    /// Slots instead of long sessions: each of `sessions` is divided into slots of this many
+    /// minutes (e.g. "08:00-12:00" by 30 gives eight), each with `seats_per_session` seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_minutes: Option<u32>,
     /// Online seats in each session.
     pub seats_per_session: u32,
     /// Booking for a date opens this many days before it …
@@ -78,6 +82,10 @@ pub struct Plan {
 const MAX_SEATS: u32 = 10_000;
 const MAX_DAYS_AHEAD: u32 = 90;
 const MAX_CHECKIN_MINUTES: u32 = 240;
+/// A slot long enough to serve someone, short enough to be a slot.
+const SLOT_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
+/// Slots of a day (every 10 minutes from 06:00 to 22:00 is 96).
+const MAX_SLOTS: usize = 96;
 
 fn time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
@@ -114,7 +122,52 @@ impl RawPlan {
                 "{at}.sessions: a bookable service needs at least one session"
             ));
         }
-        sessions
+        match self.slot_minutes {
+            Some(m) => self.slots(at, m, &sessions, problems),
+            None => sessions,
+        }
+    }
+
+    /// Each session divided into slots of `minutes`; a session that does not divide evenly is
+    /// refused rather than left with a short last slot nobody asked for.
+    fn slots(
+        &self,
+        at: &str,
+        minutes: u32,
+        sessions: &[(NaiveTime, NaiveTime)],
+        problems: &mut Vec<String>,
+    ) -> Vec<(NaiveTime, NaiveTime)> {
+        if !SLOT_MINUTES.contains(&minutes) {
+            problems.push(format!(
+                "{at}.slot_minutes: {minutes} is not within {}–{}",
+                SLOT_MINUTES.start(),
+                SLOT_MINUTES.end()
+            ));
+            return Vec::new();
+        }
+        let step = Duration::minutes(minutes as i64);
+        let mut slots = Vec::new();
+        for (i, &(a, b)) in sessions.iter().enumerate() {
+            if (b - a).num_minutes() % minutes as i64 != 0 {
+                problems.push(format!(
+                    "{at}.sessions[{i}]: {} minutes do not divide into slots of {minutes}",
+                    (b - a).num_minutes()
+                ));
+                continue;
+            }
+            let mut t = a;
+            while t < b {
+                slots.push((t, t + step));
+                t += step;
+            }
+        }
+        if slots.len() > MAX_SLOTS {
+            problems.push(format!(
+                "{at}.slot_minutes: {} slots a day; at most {MAX_SLOTS}",
+                slots.len()
+            ));
+        }
+        slots
     }
 
     /// Check it; each problem names its field under `at` (e.g. `services[2].booking`).
@@ -136,7 +189,7 @@ impl RawPlan {
             ));
         }
         if let Some(quota) = daily_quota {
-            let online = self.seats_per_session as u64 * self.sessions.len() as u64;
+            let online = self.seats_per_session as u64 * sessions.len() as u64;
             let allowed = quota as u64 * (100 - walk_in_percent.min(100) as u64) / 100;
             if online > allowed {
                 problems.push(format!(
@@ -298,6 +351,7 @@ mod tests {
                 "10:00-11:00".into(),
             ],
             seats_per_session: 10,
+            slot_minutes: None,
             days_ahead: 7,
             opens_at: "07:00".into(),
             checkin_before_minutes: 30,
@@ -320,6 +374,54 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_slot_length_divides_the_sessions_into_slots() {
+        let mut slotted = raw();
+        slotted.sessions = vec!["08:00-10:00".into(), "13:00-14:00".into()];
+        slotted.slot_minutes = Some(30);
+        slotted.seats_per_session = 2;
+        let mut p = Vec::new();
+        let plan = slotted.check("s", Some(100), 50, &mut p).expect("valid");
+        let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
+        let got: Vec<String> = plan
+            .sessions
+            .iter()
+            .map(|&(a, b)| format!("{}-{}", hhmm(a), hhmm(b)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "08:00-08:30",
+                "08:30-09:00",
+                "09:00-09:30",
+                "09:30-10:00",
+                "13:00-13:30",
+                "13:30-14:00"
+            ]
+        );
+        // The walk-in share counts slots, not the sessions they came from: 6 × 10 > 50.
+        slotted.seats_per_session = 10;
+        let mut p = Vec::new();
+        assert!(slotted.check("s", Some(100), 50, &mut p).is_none());
+        assert!(p[0].contains("60 online seats a day"), "{p:?}");
+        // A session that does not divide, and a slot length out of range.
+        slotted.seats_per_session = 2;
+        slotted.slot_minutes = Some(45);
+        let mut p = Vec::new();
+        assert!(slotted.check("s", Some(100), 50, &mut p).is_none());
+        assert_eq!(
+            p,
+            [
+                "s.sessions[0]: 120 minutes do not divide into slots of 45",
+                "s.sessions[1]: 60 minutes do not divide into slots of 45"
+            ]
+        );
+        slotted.slot_minutes = Some(1);
+        let mut p = Vec::new();
+        assert!(slotted.check("s", Some(100), 50, &mut p).is_none());
+        assert_eq!(p, ["s.slot_minutes: 1 is not within 5–240"]);
     }
 
     #[test]
