@@ -40,6 +40,7 @@ pub struct Config {
     pub users: Vec<User>,
     pub devices: Vec<Device>,
     pub booking: BookingRules,
+    pub alerts: AlertRules,
     /// The document this was checked from (what the admin page edits and the database keeps).
     pub document: Arc<raw::File>,
 }
@@ -51,6 +52,17 @@ pub struct BookingRules {
     pub walk_in_percent: u32,
     pub retention_days: u32,
     pub closed_dates: Vec<chrono::NaiveDate>,
+}
+
+/// When the supervisor is alerted (`[alerts]`), with defaults when the section is absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertRules {
+    /// A loket paused longer than this.
+    pub pause_limit_secs: u32,
+    /// A device with no live connection for this long, while the building is open.
+    pub device_silent_secs: u32,
+    /// A quota with this share (%) or less left.
+    pub quota_low_percent: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -226,6 +238,44 @@ pub mod raw {
         pub devices: Vec<Device>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub booking: Option<Booking>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub alerts: Option<Alerts>,
+    }
+
+    /// `[alerts]`: when the supervisor is alerted.
+    #[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct Alerts {
+        /// A loket paused longer than this many minutes.
+        #[serde(default = "thirty_minutes")]
+        pub pause_limit_minutes: u32,
+        /// A kiosk, display or rating tablet with no live connection for this many seconds while
+        /// the building is open.
+        #[serde(default = "two_minutes")]
+        pub device_silent_seconds: u32,
+        /// A service's quota with this share (%) or less left.
+        #[serde(default = "ten_percent")]
+        pub quota_low_percent: u32,
+    }
+
+    impl Default for Alerts {
+        fn default() -> Self {
+            Alerts {
+                pause_limit_minutes: thirty_minutes(),
+                device_silent_seconds: two_minutes(),
+                quota_low_percent: ten_percent(),
+            }
+        }
+    }
+
+    fn thirty_minutes() -> u32 {
+        30
+    }
+    fn two_minutes() -> u32 {
+        120
+    }
+    fn ten_percent() -> u32 {
+        10
     }
 
     /// `[booking]`: the building's booking rules (each service's sessions are in its own
@@ -558,6 +608,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let document = Arc::new(raw.clone());
     let building = building(&raw, &mut errs);
     let booking = booking_rules(raw.booking.as_ref(), &mut errs);
+    let alerts = alert_rules(raw.alerts.clone().unwrap_or_default(), &mut errs);
     let queue = queue_policy(&raw.queue, &mut errs);
     let agencies = agencies(&raw.agencies, &mut errs);
     let agency_ids: HashSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
@@ -579,8 +630,37 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         users,
         devices,
         booking,
+        alerts,
         document,
     })
+}
+
+/// `[alerts]`: the limits, defaults when absent.
+fn alert_rules(raw: raw::Alerts, errs: &mut Vec<String>) -> AlertRules {
+    in_range(
+        "alerts.pause_limit_minutes",
+        raw.pause_limit_minutes,
+        &(1..=480),
+        errs,
+    );
+    in_range(
+        "alerts.device_silent_seconds",
+        raw.device_silent_seconds,
+        &(30..=3600),
+        errs,
+    );
+    in_range(
+        "alerts.quota_low_percent",
+        raw.quota_low_percent,
+        &(1..=50),
+        errs,
+    );
+    AlertRules {
+        // In range (checked above), so no overflow; out of range the file is refused.
+        pause_limit_secs: raw.pause_limit_minutes.saturating_mul(60),
+        device_silent_secs: raw.device_silent_seconds,
+        quota_low_percent: raw.quota_low_percent,
+    }
 }
 
 /// `[booking]`: the building's rules, defaults when absent.

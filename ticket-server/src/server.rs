@@ -153,9 +153,15 @@ pub async fn run_with_public(
             settings.booking_attempts_per_10_min,
             600,
         )),
+        presence: Arc::new(crate::presence::Presence::new(opts.clock.now())),
     };
     state.refresh_warnings().await;
-    let ticker = tokio::spawn(day_ticker(writer.clone(), state.hall.clone(), opts.clock));
+    let ticker = tokio::spawn(day_ticker(
+        writer.clone(),
+        state.hall.clone(),
+        state.presence.clone(),
+        opts.clock,
+    ));
     let public_app = public.map(|l| {
         let app = hygiene::wrap(
             crate::api::router::public_router(state.clone()),
@@ -322,16 +328,38 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await.map(|_| ());
 }
 
+/// How often the hall is looked at for alerts with nothing else happening: a cause is raised at
+/// most this late.
+const ALERT_TICK: Duration = Duration::from_secs(15);
+
 /// Rolls the day over at local midnight even when nobody takes a ticket, so displays reset and
-/// yesterday's waiting tickets expire on time. The zone is read from the live configuration each
-/// turn: an admin may change it while the hall runs.
-async fn day_ticker(writer: Writer, hall: Arc<RwLock<Hall>>, clock: Clock) {
+/// yesterday's waiting tickets expire on time, and raises and clears the supervisor's alerts. The
+/// zone is read from the live configuration each turn: an admin may change it while the hall
+/// runs.
+async fn day_ticker(
+    writer: Writer,
+    hall: Arc<RwLock<Hall>>,
+    presence: Arc<crate::presence::Presence>,
+    clock: Clock,
+) {
     loop {
         // Taken before the tick, so a test's clock moved past midnight at any point after it
         // wakes this loop for another tick.
         let moved = clock.next_move();
+        let silent = {
+            let config = hall
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .config()
+                .clone();
+            presence.silent(
+                config.devices.iter().map(|d| d.id.as_str()),
+                clock.now(),
+                config.alerts.device_silent_secs,
+            )
+        };
         if writer
-            .execute(Command::Tick, Actor::system())
+            .execute(Command::Tick { silent }, Actor::system())
             .await
             .is_err()
         {
@@ -353,10 +381,10 @@ async fn day_ticker(writer: Writer, hall: Arc<RwLock<Hall>>, clock: Clock) {
         let until = next_midnight
             .and_then(|m| (m - now).to_std().ok())
             .unwrap_or(Duration::from_secs(60));
-        // Until midnight (at most a minute, so a changed zone or a stepped system clock is seen
-        // soon), or until a test moves its manual clock.
+        // Until midnight (at most the alerts' tick, so alerts come soon and a changed zone or a
+        // stepped system clock is seen), or until a test moves its manual clock.
         tokio::select! {
-            _ = tokio::time::sleep(until.min(Duration::from_secs(60)) + Duration::from_millis(5)) => {}
+            _ = tokio::time::sleep(until.min(ALERT_TICK) + Duration::from_millis(5)) => {}
             _ = async {
                 match moved {
                     Some(m) => m.await,

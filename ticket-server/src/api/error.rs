@@ -81,6 +81,8 @@ impl From<QueueError> for ApiError {
             UnknownCounter(_) => (StatusCode::NOT_FOUND, "unknown_counter"),
             UnknownTicket(_) => (StatusCode::NOT_FOUND, "unknown_ticket"),
             UnknownDevice(_) => (StatusCode::NOT_FOUND, "unknown_device"),
+            UnknownAlert(_) => (StatusCode::NOT_FOUND, "unknown_alert"),
+            AlreadyAcknowledged { .. } => (StatusCode::CONFLICT, "already_acknowledged"),
             ServiceUnavailable { availability, .. } => (
                 StatusCode::CONFLICT,
                 match availability {

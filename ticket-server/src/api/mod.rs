@@ -55,6 +55,8 @@ pub struct AppState {
     pub strict_secrets: bool,
     /// Booking attempts per source address.
     pub booking_attempts: Arc<crate::booking::limit::PerSource>,
+    /// Which devices hold their live stream now (for the "device gone quiet" alert).
+    pub presence: Arc<crate::presence::Presence>,
 }
 
 impl AppState {

@@ -19,8 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
-    ratings, stats, tickets,
+    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, ops,
+    public, ratings, stats, tickets,
 };
 use crate::web;
 
@@ -65,6 +65,8 @@ pub const SESSION: &str = "session";
         counters::one,
         counters::waiting,
         counters::booking,
+        alerts::list,
+        alerts::acknowledge,
         counters::call,
         counters::transfer,
         counters::pause,

@@ -8,8 +8,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::handlers::{
-    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
-    ratings, stats, tickets,
+    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, ops,
+    public, ratings, stats, tickets,
 };
 use super::AppState;
 use crate::web;
@@ -175,6 +175,12 @@ fn table() -> Table {
     .add(Method::GET, "/api/v1/stats/hourly", dashboard::hourly)
     .add(Method::GET, "/api/v1/stats/export", dashboard::export)
     .add(Method::GET, "/api/v1/dashboard/now", dashboard::now)
+    .add(Method::GET, "/api/v1/alerts", alerts::list)
+    .add(
+        Method::POST,
+        "/api/v1/alerts/{id}/acknowledge",
+        alerts::acknowledge,
+    )
     .add(
         Method::GET,
         "/api/v1/stats/bookings",

@@ -38,6 +38,18 @@ impl Hall {
             EventKind::Booking { .. } => self.apply_booking(entry),
             // The store erases; the hall holds no personal data of past days.
             EventKind::PersonalDataErased { .. } => {}
+            EventKind::AlertRaised { alert } => {
+                self.alerts.insert(alert.id, alert.clone());
+            }
+            EventKind::AlertAcknowledged { id } => {
+                if let Some(a) = self.alerts.get_mut(id) {
+                    a.acknowledged_by = Some(event.actor.id.clone());
+                    a.acknowledged_at = Some(event.at);
+                }
+            }
+            EventKind::AlertCleared { id } => {
+                self.alerts.remove(id);
+            }
             _ => self.apply_to_ticket(entry),
         }
     }

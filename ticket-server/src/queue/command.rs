@@ -48,8 +48,14 @@ pub enum Command {
         device: String,
         report: DeviceReport,
     },
-    /// Nothing but the passing of time (the day may roll over).
-    Tick,
+    /// Nothing but the passing of time (the day may roll over, alerts may be raised or
+    /// cleared). `silent`: the devices without a live connection for longer than the alerts'
+    /// limit (the server knows the connections; the hall does not).
+    Tick {
+        silent: std::collections::BTreeSet<String>,
+    },
+    /// A supervisor or admin (the actor) acknowledges an alert: the dashboard stops sounding.
+    AcknowledgeAlert(u64),
     /// A visitor rates a finished ticket of today, 1..=4 (checked by the caller). Rated by
     /// tracking code, the event is attributed to the visitor by the ticket's number.
     Rate {
@@ -121,6 +127,8 @@ pub enum Reply {
         issued: Box<IssuedTicket>,
         booking: Box<crate::booking::desk::Booking>,
     },
+    /// An alert after the command.
+    Alert(Box<antri_wire::alert::Alert>),
     Nothing,
 }
 
@@ -164,6 +172,10 @@ pub enum QueueError {
     SameService(String),
     #[error("unknown device \"{0}\"")]
     UnknownDevice(String),
+    #[error("no alert {0} is in force")]
+    UnknownAlert(u64),
+    #[error("alert {id} was already acknowledged by {by}")]
+    AlreadyAcknowledged { id: u64, by: String },
     #[error("ticket {0} has already been rated; one rating per ticket")]
     AlreadyRated(String),
     #[error("ticket {number} was not served at loket {counter}, so its tablet cannot rate it")]

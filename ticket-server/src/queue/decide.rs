@@ -46,7 +46,11 @@ impl Hall {
 
     fn decide(&mut self, cmd: Command, cx: &mut Cx) -> Decided {
         match cmd {
-            Command::Tick => Ok(Reply::Nothing),
+            Command::Tick { silent } => {
+                self.check_alerts(cx, &silent);
+                Ok(Reply::Nothing)
+            }
+            Command::AcknowledgeAlert(id) => self.acknowledge_alert(cx, id),
             Command::Booking(b) => self.booking_command(cx, b),
             Command::Issue {
                 service,
@@ -91,6 +95,12 @@ impl Hall {
         if self.day.is_some_and(|d| d >= today) {
             return;
         }
+        // Alerts belong to their day (a restart replays today's log only): yesterday's end here,
+        // in the log, and those whose cause remains are raised again on the next tick.
+        let open: Vec<u64> = self.alerts.keys().copied().collect();
+        for id in open {
+            self.emit_as(cx, EventKind::AlertCleared { id }, &Actor::system());
+        }
         // Once a day, so a walk over yesterday's tickets is fine here.
         let expired = self
             .tickets
@@ -117,7 +127,7 @@ impl Hall {
     }
 
     /// Assign the next sequence number, apply, and record the event, on behalf of the actor.
-    fn emit(&mut self, cx: &mut Cx, kind: EventKind) {
+    pub(super) fn emit(&mut self, cx: &mut Cx, kind: EventKind) {
         let actor = cx.actor;
         self.record(cx, kind, actor, None, None)
     }

@@ -17,6 +17,7 @@
 //! - [`booking`]: online bookings (the desk's decisions as events) and a booked visitor's ticket.
 //! - [`ranked`]: the ordered set behind the waiting queues, which counts "ahead" in O(log n).
 
+mod alerts;
 mod apply;
 pub mod availability;
 mod booking;
@@ -99,6 +100,8 @@ pub struct Hall {
     /// No active booking's check-in window closes before this (local): until then the scan for
     /// no-shows that precedes every command is skipped. `None`: scan on the next command.
     no_show_check: Option<chrono::NaiveDateTime>,
+    /// Alerts in force for the supervisor, by id (see [`alerts`]).
+    alerts: BTreeMap<u64, antri_wire::alert::Alert>,
 }
 
 impl Hall {
@@ -160,6 +163,7 @@ impl Hall {
             desk: Default::default(),
             next_booking_id: 1,
             no_show_check: None,
+            alerts: BTreeMap::new(),
         }
     }
 

@@ -167,7 +167,23 @@ fn next_sample(after: Option<&EventKind>) -> Option<EventKind> {
         Some(EventKind::Booking { .. }) => EventKind::PersonalDataErased {
             before: NaiveDate::default(),
         },
-        Some(EventKind::PersonalDataErased { .. }) => return None,
+        Some(EventKind::PersonalDataErased { .. }) => EventKind::AlertRaised {
+            alert: antri_wire::alert::Alert {
+                id: 1,
+                kind: antri_wire::alert::AlertKind::Printer,
+                subject: String::new(),
+                message: antri_wire::Text {
+                    id: String::new(),
+                    en: String::new(),
+                },
+                raised_at: DateTime::UNIX_EPOCH.fixed_offset(),
+                acknowledged_by: None,
+                acknowledged_at: None,
+            },
+        },
+        Some(EventKind::AlertRaised { .. }) => EventKind::AlertAcknowledged { id: 1 },
+        Some(EventKind::AlertAcknowledged { .. }) => EventKind::AlertCleared { id: 1 },
+        Some(EventKind::AlertCleared { .. }) => return None,
     })
 }
 
@@ -201,8 +217,8 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), kinds.len(), "{kinds:?}");
-        // The fourteen kinds of today; a new one lengthens the walk (and this number).
-        assert_eq!(kinds.len(), 14, "{kinds:?}");
+        // The seventeen kinds of today; a new one lengthens the walk (and this number).
+        assert_eq!(kinds.len(), 17, "{kinds:?}");
         assert!(kinds.contains(&"config_changed") && kinds.contains(&"booking"));
     }
 }

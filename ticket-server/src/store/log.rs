@@ -27,6 +27,9 @@ pub fn type_name(kind: &EventKind) -> &'static str {
         EventKind::ConfigChanged { .. } => "config_changed",
         EventKind::Booking { .. } => "booking",
         EventKind::PersonalDataErased { .. } => "personal_data_erased",
+        EventKind::AlertRaised { .. } => "alert_raised",
+        EventKind::AlertAcknowledged { .. } => "alert_acknowledged",
+        EventKind::AlertCleared { .. } => "alert_cleared",
     }
 }
 

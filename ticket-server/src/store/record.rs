@@ -16,11 +16,12 @@
 
 use std::collections::BTreeMap;
 
+use antri_wire::alert::{Alert, AlertKind};
 use antri_wire::booking::{BookingChange, BookingEvent};
 use antri_wire::event::{Actor, ActorKind};
 use antri_wire::{
     Category, CounterState, CounterView, DeviceReport, Event, EventKind, PauseReason,
-    PrinterStatus, TicketStatus, TicketView,
+    PrinterStatus, Text, TicketStatus, TicketView,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -133,6 +134,84 @@ pub enum KindRecord {
     PersonalDataErased {
         before: NaiveDate,
     },
+    AlertRaised {
+        alert: AlertRecord,
+    },
+    AlertAcknowledged {
+        id: u64,
+    },
+    AlertCleared {
+        id: u64,
+    },
+}
+
+/// An alert as stored when raised (its acknowledgement is an event of its own).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AlertRecord {
+    pub id: u64,
+    pub kind: AlertKindRecord,
+    pub subject: String,
+    pub message: TextRecord,
+    pub raised_at: DateTime<FixedOffset>,
+}
+
+/// Words in both languages.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TextRecord {
+    pub id: String,
+    pub en: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKindRecord {
+    WaitOverTarget,
+    PausedTooLong,
+    Printer,
+    DeviceSilent,
+    QuotaLow,
+}
+
+impl AlertRecord {
+    fn of(a: &Alert) -> AlertRecord {
+        AlertRecord {
+            id: a.id,
+            kind: match a.kind {
+                AlertKind::WaitOverTarget => AlertKindRecord::WaitOverTarget,
+                AlertKind::PausedTooLong => AlertKindRecord::PausedTooLong,
+                AlertKind::Printer => AlertKindRecord::Printer,
+                AlertKind::DeviceSilent => AlertKindRecord::DeviceSilent,
+                AlertKind::QuotaLow => AlertKindRecord::QuotaLow,
+            },
+            subject: a.subject.clone(),
+            message: TextRecord {
+                id: a.message.id.clone(),
+                en: a.message.en.clone(),
+            },
+            raised_at: a.raised_at,
+        }
+    }
+
+    fn into_wire(self) -> Alert {
+        Alert {
+            id: self.id,
+            kind: match self.kind {
+                AlertKindRecord::WaitOverTarget => AlertKind::WaitOverTarget,
+                AlertKindRecord::PausedTooLong => AlertKind::PausedTooLong,
+                AlertKindRecord::Printer => AlertKind::Printer,
+                AlertKindRecord::DeviceSilent => AlertKind::DeviceSilent,
+                AlertKindRecord::QuotaLow => AlertKind::QuotaLow,
+            },
+            subject: self.subject,
+            message: Text {
+                id: self.message.id,
+                en: self.message.en,
+            },
+            raised_at: self.raised_at,
+            acknowledged_by: None,
+            acknowledged_at: None,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -425,6 +504,11 @@ impl KindRecord {
             EventKind::PersonalDataErased { before } => {
                 KindRecord::PersonalDataErased { before: *before }
             }
+            EventKind::AlertRaised { alert } => KindRecord::AlertRaised {
+                alert: AlertRecord::of(alert),
+            },
+            EventKind::AlertAcknowledged { id } => KindRecord::AlertAcknowledged { id: *id },
+            EventKind::AlertCleared { id } => KindRecord::AlertCleared { id: *id },
             EventKind::Booking { booking, change } => KindRecord::Booking {
                 booking: BookingRecord {
                     id: booking.id,
@@ -516,6 +600,11 @@ impl KindRecord {
                 summary,
             },
             KindRecord::PersonalDataErased { before } => EventKind::PersonalDataErased { before },
+            KindRecord::AlertRaised { alert } => EventKind::AlertRaised {
+                alert: alert.into_wire(),
+            },
+            KindRecord::AlertAcknowledged { id } => EventKind::AlertAcknowledged { id },
+            KindRecord::AlertCleared { id } => EventKind::AlertCleared { id },
             KindRecord::Booking { booking, change } => EventKind::Booking {
                 booking: BookingEvent {
                     id: booking.id,

@@ -43,6 +43,11 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("static/officer.js"),
     ),
     (
+        "alerts.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/alerts.js"),
+    ),
+    (
         "dashboard.js",
         "text/javascript; charset=utf-8",
         include_str!("static/dashboard.js"),

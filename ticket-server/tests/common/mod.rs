@@ -124,6 +124,7 @@ pub fn concrete_path(path: &str, code: &str) -> String {
         .replace("{action}", "open")
         .replace("{code}", code)
         .replace("{section}", "agencies")
+        .replace("{id}", "1")
         .replace("{service}", "paspor-baru")
         .replace("{name}", "common.js")
 }

@@ -139,6 +139,18 @@ pub enum EventKind {
         #[serde(flatten)]
         change: crate::booking::BookingChange,
     },
+    /// Something needs the supervisor (see [`crate::alert`]); raised once per cause.
+    AlertRaised {
+        alert: crate::alert::Alert,
+    },
+    /// A supervisor or admin (the event's actor) saw the alert: the dashboard stops sounding.
+    AlertAcknowledged {
+        id: u64,
+    },
+    /// The cause is gone (the queue is back within target, the loket resumed, …).
+    AlertCleared {
+        id: u64,
+    },
 }
 
 impl EventKind {

@@ -14,6 +14,7 @@
 //!
 //! The server, kiosk and counter-display all depend on this crate, so a type is defined once.
 
+pub mod alert;
 pub mod booking;
 pub mod calendar;
 pub mod event;

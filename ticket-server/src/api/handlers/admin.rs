@@ -179,13 +179,13 @@ async fn edited(
         "building" => {
             let Value::Object(parts) = body else {
                 return Err(invalid(
-                    "building: send an object with building, queue, hours and booking",
+                    "building: send an object with building, queue, hours, booking and alerts",
                 ));
             };
             for (k, v) in parts {
-                if !["building", "queue", "hours", "booking"].contains(&k.as_str()) {
+                if !["building", "queue", "hours", "booking", "alerts"].contains(&k.as_str()) {
                     return Err(invalid(format!(
-                        "{k}: not part of the building section (building, queue, hours, booking)"
+                        "{k}: not part of the building section (building, queue, hours, booking, alerts)"
                     )));
                 }
                 doc[k] = v;
@@ -481,6 +481,11 @@ fn describe(e: &Event) -> String {
         EventKind::ConfigChanged {
             version, summary, ..
         } => format!("configuration version {version}: {summary}"),
+        EventKind::AlertRaised { alert } => {
+            format!("alert #{} raised: {}", alert.id, alert.message.en)
+        }
+        EventKind::AlertAcknowledged { id } => format!("alert #{id} acknowledged"),
+        EventKind::AlertCleared { id } => format!("alert #{id} cleared"),
         EventKind::PersonalDataErased { before } => format!(
             "personal data (masked NIK, NIK hash, phone) of bookings before {before} erased"
         ),

@@ -65,10 +65,16 @@ pub struct StreamQuery {
     security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["kiosk", "display", "rating", "officer", "supervisor", "admin"]))))]
 pub async fn stream(
     State(s): State<AppState>,
-    _who: Principal,
+    who: Principal,
     Query(q): Query<StreamQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // A device counts as present while its stream is open: the guard travels with the stream
+    // and is dropped when the connection ends.
+    let present = match &who {
+        Principal::Device { id, .. } => Some(s.presence.connect(id, &s.clock)),
+        Principal::User(_) => None,
+    };
     let after = q.after.or_else(|| {
         headers
             .get("last-event-id")
@@ -94,41 +100,47 @@ pub async fn stream(
             snap.seq
         }
     };
-    let live = stream::unfold((sub, last, s), |(mut sub, mut last, s)| async move {
-        let mut shutdown = s.shutdown.clone();
-        loop {
-            if *shutdown.borrow() {
-                return None;
-            }
-            let received = tokio::select! {
-                r = sub.rx.recv() => r,
-                _ = shutdown.changed() => return None,
-                _ = tokio::time::sleep(KEEP_ALIVE) => {
-                    return Some((vec![Bytes::from_static(b":\n\n")], (sub, last, s)));
+    let live = stream::unfold(
+        (sub, last, s, present),
+        |(mut sub, mut last, s, present)| async move {
+            let mut shutdown = s.shutdown.clone();
+            loop {
+                if *shutdown.borrow() {
+                    return None;
                 }
-            };
-            match received {
-                Ok(p) if p.seq <= last => continue,
-                Ok(p) => {
-                    last = p.seq;
-                    return Some((vec![p.frame], (sub, last, s)));
-                }
-                Err(RecvError::Lagged(_)) => {
-                    // Too slow for the channel: catch up from the log.
-                    let from = last;
-                    let missed = s
-                        .read_db(move |c| log::events_after(c, from, MAX_BACKLOG as usize))
-                        .await;
-                    let Ok(missed) = missed else { return None };
-                    if let Some(e) = missed.last() {
-                        last = e.seq;
+                let received = tokio::select! {
+                    r = sub.rx.recv() => r,
+                    _ = shutdown.changed() => return None,
+                    _ = tokio::time::sleep(KEEP_ALIVE) => {
+                        return Some((vec![Bytes::from_static(b":\n\n")], (sub, last, s, present)));
                     }
-                    return Some((missed.iter().map(event_frame).collect(), (sub, last, s)));
+                };
+                match received {
+                    Ok(p) if p.seq <= last => continue,
+                    Ok(p) => {
+                        last = p.seq;
+                        return Some((vec![p.frame], (sub, last, s, present)));
+                    }
+                    Err(RecvError::Lagged(_)) => {
+                        // Too slow for the channel: catch up from the log.
+                        let from = last;
+                        let missed = s
+                            .read_db(move |c| log::events_after(c, from, MAX_BACKLOG as usize))
+                            .await;
+                        let Ok(missed) = missed else { return None };
+                        if let Some(e) = missed.last() {
+                            last = e.seq;
+                        }
+                        return Some((
+                            missed.iter().map(event_frame).collect(),
+                            (sub, last, s, present),
+                        ));
+                    }
+                    Err(RecvError::Closed) => return None,
                 }
-                Err(RecvError::Closed) => return None,
             }
-        }
-    })
+        },
+    )
     .flat_map(stream::iter);
     let body = stream::iter(first).chain(live).map(Ok::<_, Infallible>);
     Ok((

@@ -1,6 +1,7 @@
 //! One module per resource.
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod booking;
 pub mod booking_figures;

@@ -47,6 +47,7 @@ function availabilityWords(a) {
 }
 
 async function refreshNow() {
+  AntriAlerts.refresh();
   const h = await Antri.api("GET", "/api/v1/dashboard/now");
   const waiting = h.services.reduce((a, s) => a + s.waiting, 0);
   const longest = h.services.reduce((a, s) => Math.max(a, s.longest_wait_secs), 0);
