@@ -40,6 +40,8 @@ pub struct Config {
     pub users: Vec<User>,
     pub devices: Vec<Device>,
     pub booking: BookingRules,
+    /// Messages through the building's SMS/WhatsApp gateway (`[messages]`; off without a URL).
+    pub messages: MessageRules,
     /// The document this was checked from (what the admin page edits and the database keeps).
     pub document: Arc<raw::File>,
 }
@@ -51,6 +53,28 @@ pub struct BookingRules {
     pub walk_in_percent: u32,
     pub retention_days: u32,
     pub closed_dates: Vec<chrono::NaiveDate>,
+}
+
+/// `[messages]`: where and how visitors' messages are handed to the building's gateway (see
+/// `messages`). Without `webhook_url` no message is sent and visitors cannot opt in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageRules {
+    pub webhook_url: Option<String>,
+    /// The shared secret of the `X-Antri-Signature` HMAC.
+    pub secret: String,
+    pub timeout: std::time::Duration,
+    pub max_attempts: u32,
+    pub backoff_secs: u32,
+    pub backoff_max_secs: u32,
+    pub reminder_minutes: u32,
+    /// "Turn near" when this many or fewer wait ahead, unless the visitor chose otherwise.
+    pub near_places: u32,
+}
+
+impl MessageRules {
+    pub fn enabled(&self) -> bool {
+        self.webhook_url.is_some()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -224,6 +248,32 @@ pub mod raw {
         pub devices: Vec<Device>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub booking: Option<Booking>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub messages: Option<Messages>,
+    }
+
+    /// `[messages]`: the building's SMS/WhatsApp gateway (see `config::MessageRules`).
+    #[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Messages {
+        /// Where each message is POSTed (`http://…`); absent: no messages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook_url: Option<String>,
+        /// The HMAC secret shared with the gateway (at least 32 random characters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub secret: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub timeout_ms: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_attempts: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub backoff_seconds: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub backoff_max_seconds: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reminder_minutes: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub near_places: Option<u32>,
     }
 
     /// `[booking]`: the building's booking rules (each service's sessions are in its own
@@ -432,6 +482,16 @@ pub mod limits {
     pub const QUOTA: std::ops::RangeInclusive<u32> = 1..=99_999;
     /// `counters[].number`.
     pub const COUNTER: std::ops::RangeInclusive<u32> = 1..=999;
+    /// `messages.timeout_ms`: one request to the gateway.
+    pub const MESSAGE_TIMEOUT_MS: std::ops::RangeInclusive<u32> = 100..=60_000;
+    /// `messages.max_attempts`.
+    pub const MESSAGE_ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=50;
+    /// `messages.backoff_seconds` and `messages.backoff_max_seconds`: at most a day.
+    pub const MESSAGE_BACKOFF_SECS: std::ops::RangeInclusive<u32> = 1..=86_400;
+    /// `messages.reminder_minutes`: before a booked session, at most two days.
+    pub const REMINDER_MINUTES: std::ops::RangeInclusive<u32> = 1..=2880;
+    /// `messages.near_places`, and the places a visitor chooses.
+    pub const NEAR_PLACES: std::ops::RangeInclusive<u32> = 1..=20;
 }
 
 /// `"{at}: {n} is out of range; use {lo} to {hi}"` unless `n` is in `range`.
@@ -560,6 +620,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let numbers: HashSet<u32> = counters.iter().map(|c| c.number).collect();
     let users = users(&raw.users, &numbers, &mut errs);
     let devices = devices(&raw.devices, &numbers, &mut errs);
+    let messages = message_rules(raw.messages.as_ref(), &mut errs);
     if !errs.is_empty() {
         return Err(ConfigError::Invalid(errs));
     }
@@ -572,8 +633,70 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         users,
         devices,
         booking,
+        messages,
         document,
     })
+}
+
+/// `[messages]`: defaults for what is left out; off without `webhook_url`.
+fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> MessageRules {
+    let raw = raw.cloned().unwrap_or_default();
+    let mut number = |field: &str, v: Option<u32>, default: u32, range| {
+        let v = v.unwrap_or(default);
+        in_range(&format!("messages.{field}"), v, &range, errs);
+        v
+    };
+    let timeout_ms = number("timeout_ms", raw.timeout_ms, 5000, limits::MESSAGE_TIMEOUT_MS);
+    let max_attempts = number("max_attempts", raw.max_attempts, 8, limits::MESSAGE_ATTEMPTS);
+    let backoff_secs = number(
+        "backoff_seconds",
+        raw.backoff_seconds,
+        30,
+        limits::MESSAGE_BACKOFF_SECS,
+    );
+    let backoff_max_secs = number(
+        "backoff_max_seconds",
+        raw.backoff_max_seconds,
+        3600,
+        limits::MESSAGE_BACKOFF_SECS,
+    );
+    let reminder_minutes = number(
+        "reminder_minutes",
+        raw.reminder_minutes,
+        60,
+        limits::REMINDER_MINUTES,
+    );
+    let near_places = number("near_places", raw.near_places, 3, limits::NEAR_PLACES);
+    if backoff_max_secs < backoff_secs {
+        errs.push(format!(
+            "messages.backoff_max_seconds: {backoff_max_secs} is less than backoff_seconds ({backoff_secs})"
+        ));
+    }
+    let secret = raw.secret.clone().unwrap_or_default();
+    let webhook_url = raw.webhook_url.as_deref().map(str::trim).map(str::to_string);
+    match webhook_url.as_deref() {
+        None => {}
+        Some(u) if u.starts_with("https://") => errs.push(format!(
+            "messages.webhook_url: \"{u}\": this server speaks plain http only; put an HTTPS relay beside it (docs/deploy.md) and give its http:// address"
+        )),
+        Some(u) if !u.starts_with("http://") || u.len() <= "http://".len() => errs.push(format!(
+            "messages.webhook_url: \"{u}\" must be an http:// address"
+        )),
+        Some(_) if secret.chars().count() < 16 => errs.push(
+            "messages.secret: a webhook needs a shared secret of at least 16 characters (32 random ones: `openssl rand -hex 24`)".into(),
+        ),
+        Some(_) => {}
+    }
+    MessageRules {
+        webhook_url,
+        secret,
+        timeout: std::time::Duration::from_millis(u64::from(timeout_ms)),
+        max_attempts,
+        backoff_secs,
+        backoff_max_secs,
+        reminder_minutes,
+        near_places,
+    }
 }
 
 /// `[booking]`: the building's rules, defaults when absent.

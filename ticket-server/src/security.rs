@@ -18,6 +18,8 @@ use crate::config::{Config, EXAMPLE_TOML};
 
 /// The sample building's password for every user.
 pub const SAMPLE_PASSWORD: &str = "antri";
+/// The messages' secret written (commented out) in the sample file: known to anyone.
+pub const SAMPLE_MESSAGES_SECRET: &str = "sample-messages-secret-change-me-0123456789";
 /// Device tokens at least this long.
 pub const MIN_TOKEN_CHARS: usize = 32;
 /// A random token of this length has many different characters; fewer means it is not random.
@@ -100,7 +102,27 @@ pub fn findings(config: &Config, verify: impl Fn(&str, &str) -> bool) -> Vec<Fin
             });
         }
     }
+    if let Some(problem) = messages_secret_problem(config) {
+        out.push(Finding {
+            path: "messages.secret".into(),
+            problem,
+        });
+    }
     out
+}
+
+/// Why the messages' secret (when a webhook is set) is not a secret: the sample's, or weak.
+pub fn messages_secret_problem(config: &Config) -> Option<String> {
+    let m = &config.messages;
+    if !m.enabled() {
+        return None;
+    }
+    if m.secret == SAMPLE_MESSAGES_SECRET {
+        return Some("the sample file's messages secret, known to anyone who read it".into());
+    }
+    check_token(&m.secret)
+        .err()
+        .map(|why| format!("messages secret: {why}"))
 }
 
 /// Whether the server may start on `listen` with these findings. `Err` is the message that says

@@ -55,6 +55,8 @@ pub struct AppState {
     pub strict_secrets: bool,
     /// Booking attempts per source address.
     pub booking_attempts: Arc<crate::booking::limit::PerSource>,
+    /// Visitors' messages: opt-ins, the outbox, the delivery log.
+    pub messages: Arc<crate::messages::Messages>,
 }
 
 impl AppState {

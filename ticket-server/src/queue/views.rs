@@ -17,6 +17,11 @@ impl Hall {
         self.rated.get(&ticket_id).copied()
     }
 
+    /// A ticket of today by its id.
+    pub fn ticket(&self, id: u64) -> Option<&TicketView> {
+        self.tickets.get(&id)
+    }
+
     /// When the longest-waiting ticket of a service joined its queue.
     pub fn oldest_waiting(&self, service: &str) -> Option<DateTime<Utc>> {
         let q = self.queues.get(service)?;

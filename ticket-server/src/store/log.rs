@@ -82,6 +82,7 @@ pub fn append_batch(
             EventKind::DayStarted { day, .. } => projection::expire_before(&tx, *day)?,
             EventKind::PersonalDataErased { before } => {
                 super::bookings::erase_personal_data(&tx, *before, e.at.timestamp())?;
+                super::messages::erase_personal_data(&tx, *before, e.at.timestamp_millis())?;
             }
             _ => {}
         }

@@ -61,6 +61,10 @@ fn document_json(config: &Config) -> Value {
             }
         }
     }
+    // The messages' shared secret stays on the server (like device tokens).
+    if let Some(m) = doc.get_mut("messages").and_then(Value::as_object_mut) {
+        m.remove("secret");
+    }
     doc
 }
 
@@ -179,14 +183,17 @@ async fn edited(
         "building" => {
             let Value::Object(parts) = body else {
                 return Err(invalid(
-                    "building: send an object with building, queue, hours and booking",
+                    "building: send an object with building, queue, hours, booking and messages",
                 ));
             };
-            for (k, v) in parts {
-                if !["building", "queue", "hours", "booking"].contains(&k.as_str()) {
+            for (k, mut v) in parts {
+                if !["building", "queue", "hours", "booking", "messages"].contains(&k.as_str()) {
                     return Err(invalid(format!(
-                        "{k}: not part of the building section (building, queue, hours, booking)"
+                        "{k}: not part of the building section (building, queue, hours, booking, messages)"
                     )));
+                }
+                if k == "messages" {
+                    with_messages_secret(&mut v, current, s.strict_secrets)?;
                 }
                 doc[k] = v;
             }
@@ -296,6 +303,39 @@ fn with_device_tokens(body: Value, current: &Config) -> Result<Value, ApiError> 
     Ok(Value::Array(devices))
 }
 
+/// The messages section as sent, with the current secret kept when none was sent (the admin page
+/// never receives it); a new one is checked on a LAN address like a device token.
+fn with_messages_secret(v: &mut Value, current: &Config, strict: bool) -> Result<(), ApiError> {
+    let Some(o) = v.as_object_mut() else {
+        return Ok(());
+    };
+    match o.get("secret") {
+        Some(Value::String(t)) if !t.is_empty() => {
+            if strict && *t != current.messages.secret {
+                if t == crate::security::SAMPLE_MESSAGES_SECRET {
+                    return Err(invalid(
+                        "messages.secret: the sample file's secret, known to anyone who read it",
+                    ));
+                }
+                crate::security::check_token(t)
+                    .map_err(|why| invalid(format!("messages.secret: {why}")))?;
+            }
+        }
+        Some(Value::String(_)) | Some(Value::Null) | None => {
+            if !current.messages.secret.is_empty() {
+                o.insert(
+                    "secret".into(),
+                    Value::String(current.messages.secret.clone()),
+                );
+            } else {
+                o.remove("secret");
+            }
+        }
+        Some(_) => return Err(invalid("messages.secret: must be text")),
+    }
+    Ok(())
+}
+
 /// `devices[i].token: …` for each token that is new or changed and too weak to be a secret.
 fn weak_new_tokens(devices: &Value, current: &Config) -> Vec<String> {
     let known: std::collections::HashSet<&str> =
@@ -318,7 +358,7 @@ fn weak_new_tokens(devices: &Value, current: &Config) -> Vec<String> {
 }
 
 /// Fields whose values never go into the audit log (every supervisor can read it).
-const SECRET: &[&str] = &["password_hash", "token"];
+const SECRET: &[&str] = &["password_hash", "token", "secret"];
 
 fn short(v: &Value) -> String {
     let s = match v {
@@ -392,7 +432,7 @@ pub fn summarize(section: &str, key: Option<&str>, old: &Value, new: &Value) -> 
 
 /// Summary of the building section: compares the three tables it spans.
 fn summarize_building(old: &Value, new: &Value) -> String {
-    let parts: Vec<String> = ["building", "queue", "hours"]
+    let parts: Vec<String> = ["building", "queue", "hours", "booking", "messages"]
         .iter()
         .filter(|k| old[**k] != new[**k])
         .map(|k| format!("{k}: {}", field_changes(&old[*k], &new[*k]).join(", ")))
@@ -482,7 +522,7 @@ fn describe(e: &Event) -> String {
             version, summary, ..
         } => format!("configuration version {version}: {summary}"),
         EventKind::PersonalDataErased { before } => format!(
-            "personal data (masked NIK, NIK hash, phone) of bookings before {before} erased"
+            "personal data (masked NIK, NIK hash, phone) of bookings and message recipients before {before} erased"
         ),
         EventKind::Booking { booking, change } => {
             use antri_wire::booking::BookingChange;

@@ -1,0 +1,331 @@
+//! Which messages the log's events call for: booking confirmed (made or moved), a reminder before
+//! the booked session, called (to which loket), no-show — and "turn near", from the queue as it
+//! stands after them. Pure but for the phone lookups: given the events, the configuration, the
+//! hall and the database, the same effects with the same keys, however often it is run.
+
+use antri_wire::booking::BookingChange;
+use antri_wire::calendar::{clock_in_zone, english_date, indonesian_date};
+use antri_wire::{Event, EventKind, TicketStatus, TicketView, Text};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::phone::mask;
+use crate::config::Config;
+use crate::queue::Hall;
+use crate::store::messages::{self as store, Effect, NewMessage};
+use crate::store::StoreError;
+
+/// What the gateway receives (the phone number is added at each attempt, see `deliver`).
+#[derive(Serialize)]
+struct Body<'a> {
+    kind: &'a str,
+    idempotency_key: &'a str,
+    /// The ticket's number; `null` for a booking's messages.
+    ticket: Option<&'a str>,
+    service: ServiceRef,
+    counter: Option<CounterRef>,
+    /// `09.05 WIB`: the call, or the booked session's start.
+    time: String,
+    /// The same instant, RFC 3339 with the building's offset.
+    at: String,
+    /// "Turn near" only: how many wait ahead now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ahead: Option<u32>,
+    text: Text,
+}
+
+#[derive(Serialize)]
+struct ServiceRef {
+    id: String,
+    name: Text,
+}
+
+#[derive(Serialize)]
+struct CounterRef {
+    number: u32,
+    name: String,
+}
+
+/// What one message is about, before it becomes a row.
+struct Draft<'a> {
+    kind: &'static str,
+    key: String,
+    ticket: Option<&'a TicketView>,
+    booking: Option<u64>,
+    service: &'a str,
+    counter: Option<u32>,
+    at: DateTime<FixedOffset>,
+    ahead: Option<u32>,
+    text: Text,
+    phone_masked: String,
+    day: NaiveDate,
+    due_at: i64,
+}
+
+fn service_ref(config: &Config, id: &str) -> ServiceRef {
+    ServiceRef {
+        id: id.to_string(),
+        name: config.service(id).map_or_else(
+            || Text {
+                id: id.to_string(),
+                en: id.to_string(),
+            },
+            |s| s.name.clone(),
+        ),
+    }
+}
+
+fn counter_name(config: &Config, n: u32) -> String {
+    config
+        .counter(n)
+        .map_or_else(|| format!("Loket {n}"), |c| c.name.clone())
+}
+
+fn finish(config: &Config, d: Draft) -> Effect {
+    let zone = config.building.zone.abbrev();
+    let body = Body {
+        kind: d.kind,
+        idempotency_key: &d.key,
+        ticket: d.ticket.map(|t| t.number.as_str()),
+        service: service_ref(config, d.service),
+        counter: d.counter.map(|n| CounterRef {
+            number: n,
+            name: counter_name(config, n),
+        }),
+        time: clock_in_zone(&d.at, zone),
+        at: d.at.to_rfc3339(),
+        ahead: d.ahead,
+        text: d.text,
+    };
+    let body = serde_json::to_string(&body).expect("message bodies serialise");
+    Effect::Queue(NewMessage {
+        key: d.key,
+        kind: d.kind,
+        ticket_id: d.ticket.map(|t| t.id),
+        booking_id: d.booking,
+        number: d.ticket.map(|t| t.number.clone()),
+        body,
+        phone_masked: Some(d.phone_masked),
+        day: d.day,
+        due_at: d.due_at,
+    })
+}
+
+/// The effects of one event.
+pub fn effects_of(
+    conn: &Connection,
+    config: &Config,
+    e: &Event,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, StoreError> {
+    match &e.kind {
+        EventKind::TicketCalled {
+            ticket, counter, ..
+        } => ticket_message(conn, config, e, ticket, Some(*counter), "called"),
+        EventKind::TicketNoShow { ticket, .. } => {
+            ticket_message(conn, config, e, ticket, None, "no_show")
+        }
+        EventKind::Booking { booking, change } => {
+            booking_messages(conn, config, e, booking, change, now)
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Called or no-show, to the ticket's visitor if they agreed.
+fn ticket_message(
+    conn: &Connection,
+    config: &Config,
+    e: &Event,
+    t: &TicketView,
+    counter: Option<u32>,
+    kind: &'static str,
+) -> Result<Vec<Effect>, StoreError> {
+    let Some(to) = store::recipient_of_ticket(conn, t.id)? else {
+        return Ok(Vec::new());
+    };
+    let time = clock_in_zone(&e.at, config.building.zone.abbrev());
+    let service = service_ref(config, &t.service).name;
+    let text = match counter {
+        Some(n) => {
+            let loket = counter_name(config, n);
+            Text {
+                id: format!("Nomor {} dipanggil ke {loket} ({time}). Silakan menuju {loket}.", t.number),
+                en: format!("Number {} is called to {loket} ({time}). Please go to {loket}.", t.number),
+            }
+        }
+        None => Text {
+            id: format!(
+                "Nomor {} ({}) tidak hadir saat dipanggil ({time}). Silakan ambil nomor baru di kios.",
+                t.number, service.id
+            ),
+            en: format!(
+                "Number {} ({}) did not come when called ({time}). Please take a new number at the kiosk.",
+                t.number, service.en
+            ),
+        },
+    };
+    Ok(vec![finish(
+        config,
+        Draft {
+            kind,
+            key: format!("ticket:{}:{kind}:{}", t.id, e.seq),
+            ticket: Some(t),
+            booking: to.booking,
+            service: &t.service,
+            counter,
+            at: e.at,
+            ahead: None,
+            text,
+            phone_masked: to.phone_masked,
+            day: t.day,
+            due_at: e.at.timestamp_millis(),
+        },
+    )])
+}
+
+/// A booking's confirmation (made or moved) with its reminder, its no-show, and the reminder
+/// called off when it no longer applies.
+fn booking_messages(
+    conn: &Connection,
+    config: &Config,
+    e: &Event,
+    b: &antri_wire::booking::BookingEvent,
+    change: &BookingChange,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, StoreError> {
+    let mut out = Vec::new();
+    if !matches!(change, BookingChange::Made) {
+        out.push(Effect::CancelReminders { booking: b.id });
+    }
+    let (confirm_key, no_show) = match change {
+        BookingChange::Made => (Some(format!("booking:{}:confirmed", b.id)), false),
+        BookingChange::Rescheduled { .. } => {
+            (Some(format!("booking:{}:confirmed:{}", b.id, e.seq)), false)
+        }
+        BookingChange::NoShow => (None, true),
+        BookingChange::Cancelled | BookingChange::CheckedIn { .. } => return Ok(out),
+    };
+    let Some(phone) = store::booking_phone(conn, b.id)? else {
+        return Ok(out);
+    };
+    let Some(start) = session_start(config, b) else {
+        return Ok(out);
+    };
+    let zone = config.building.zone.abbrev();
+    let service = service_ref(config, &b.service).name;
+    let when_id = format!("{}, {}", indonesian_date(&start), clock_in_zone(&start, zone));
+    let when_en = format!("{}, {}", english_date(&start), clock_in_zone(&start, zone));
+    let draft = |kind: &'static str, key: String, text: Text, due_at: i64| Draft {
+        kind,
+        key,
+        ticket: None,
+        booking: Some(b.id),
+        service: &b.service,
+        counter: None,
+        at: start,
+        ahead: None,
+        text,
+        phone_masked: mask(&phone),
+        day: b.date,
+        due_at,
+    };
+    if no_show {
+        let text = Text {
+            id: format!("Reservasi {} Anda ({when_id}) terlewat: tidak check-in di kios.", service.id),
+            en: format!("Your {} booking ({when_en}) was missed: no check-in at the kiosk.", service.en),
+        };
+        let key = format!("booking:{}:no_show", b.id);
+        out.push(finish(config, draft("no_show", key, text, e.at.timestamp_millis())));
+        return Ok(out);
+    }
+    if let Some(key) = confirm_key {
+        let text = Text {
+            id: format!("Reservasi {} terkonfirmasi: {when_id}. Check-in di kios dengan kode reservasi Anda.", service.id),
+            en: format!("{} booking confirmed: {when_en}. Check in at the kiosk with your booking code.", service.en),
+        };
+        out.push(finish(config, draft("booking_confirmed", key, text, e.at.timestamp_millis())));
+    }
+    // The reminder, unless the session starts before there is time for one.
+    let remind_at = start.timestamp_millis() - i64::from(config.messages.reminder_minutes) * 60_000;
+    if start.timestamp_millis() > now.timestamp_millis() {
+        let text = Text {
+            id: format!("Pengingat: reservasi {} Anda {when_id}. Check-in di kios dengan kode reservasi Anda.", service.id),
+            en: format!("Reminder: your {} booking is {when_en}. Check in at the kiosk with your booking code.", service.en),
+        };
+        let key = format!("booking:{}:reminder:{}:{}", b.id, b.date, b.session);
+        out.push(finish(config, draft("reminder", key, text, remind_at)));
+    }
+    Ok(out)
+}
+
+/// When a booked session begins, in the building's zone.
+fn session_start(
+    config: &Config,
+    b: &antri_wire::booking::BookingEvent,
+) -> Option<DateTime<FixedOffset>> {
+    let plan = config.service(&b.service)?.booking.as_ref()?;
+    let (from, _) = plan.sessions.get(b.session as usize)?;
+    b.date
+        .and_time(*from)
+        .and_local_timezone(config.building.zone.offset())
+        .single()
+}
+
+/// "Turn near" for each of today's tickets whose visitor agreed and that has at most their chosen
+/// number of tickets ahead now; once per ticket and service (a transfer warns again).
+pub fn turn_near(
+    conn: &Connection,
+    hall: &Hall,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, StoreError> {
+    let Some(day) = hall.day() else {
+        return Ok(Vec::new());
+    };
+    let config = hall.config();
+    let mut out = Vec::new();
+    for id in store::ticket_recipients(conn, day)? {
+        let Some(t) = hall.ticket(id).filter(|t| t.status == TicketStatus::Waiting) else {
+            continue;
+        };
+        let Some(to) = store::recipient_of_ticket(conn, id)? else {
+            continue;
+        };
+        let places = to.places.unwrap_or(config.messages.near_places);
+        let ahead = hall.ahead_of(t);
+        if ahead > places {
+            continue;
+        }
+        let at = config.building.zone.local(now);
+        let service = service_ref(config, &t.service).name;
+        let text = Text {
+            id: format!(
+                "Nomor {}: giliran Anda hampir tiba, {ahead} antrean lagi ({}). Mohon kembali ke ruang tunggu.",
+                t.number, service.id
+            ),
+            en: format!(
+                "Number {}: your turn is near, {ahead} ahead ({}). Please come back to the waiting area.",
+                t.number, service.en
+            ),
+        };
+        out.push(finish(
+            config,
+            Draft {
+                kind: "turn_near",
+                key: format!("ticket:{}:turn_near:{}", t.id, t.service),
+                ticket: Some(t),
+                booking: to.booking,
+                service: &t.service,
+                counter: None,
+                at,
+                ahead: Some(ahead),
+                text,
+                phone_masked: to.phone_masked,
+                day: t.day,
+                due_at: now.timestamp_millis(),
+            },
+        ));
+    }
+    Ok(out)
+}
