@@ -1282,6 +1282,38 @@ mod tests {
     }
 
     #[test]
+    fn messages_are_off_by_default_and_every_setting_is_checked_by_name() {
+        assert!(!Config::example().messages.enabled());
+        let with =
+            |extra: &str| Config::from_toml_str(&format!("{EXAMPLE_TOML}\n[messages]\n{extra}\n"));
+        let on = with("webhook_url = \"http://127.0.0.1:9/antri\"\nsecret = \"0123456789abcdefghij\"")
+            .unwrap();
+        assert!(on.messages.enabled());
+        assert_eq!((on.messages.near_places, on.messages.max_attempts), (3, 8));
+        let err = with(
+            "webhook_url = \"https://gw.example/antri\"\nsecret = \"0123456789abcdefghij\"\n\
+             timeout_ms = 5\nmax_attempts = 0\nnear_places = 21\nreminder_minutes = 0\n\
+             backoff_seconds = 100\nbackoff_max_seconds = 10",
+        )
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "messages.webhook_url: \"https://gw.example/antri\": this server speaks plain http only",
+            "messages.timeout_ms: 5 is out of range; use 100 to 60000",
+            "messages.max_attempts: 0 is out of range",
+            "messages.near_places: 21 is out of range; use 1 to 20",
+            "messages.reminder_minutes: 0 is out of range",
+            "messages.backoff_max_seconds: 10 is less than backoff_seconds (100)",
+        ] {
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+        let err = with("webhook_url = \"http://127.0.0.1:9/antri\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("messages.secret: a webhook needs a shared secret"), "{err}");
+    }
+
+    #[test]
     fn duplicate_prefix_is_refused() {
         let bad = EXAMPLE_TOML.replace("prefix = \"KK\"", "prefix = \"KTP\"");
         let err = Config::from_toml_str(&bad).unwrap_err().to_string();

@@ -341,4 +341,21 @@ mod tests {
         assert!(startup_verdict(listen("0.0.0.0:8080"), &f, true).is_ok());
         assert!(startup_verdict(listen("0.0.0.0:8080"), &[], false).is_ok());
     }
+
+    #[test]
+    fn the_sample_or_a_weak_messages_secret_is_found() {
+        // The sample file documents the secret it refuses (commented out).
+        assert!(EXAMPLE_TOML.contains(SAMPLE_MESSAGES_SECRET));
+        let with = |secret: &str| {
+            let mut c = Config::example();
+            c.messages.webhook_url = Some("http://127.0.0.1:9000/antri".into());
+            c.messages.secret = secret.into();
+            messages_secret_problem(&c)
+        };
+        assert!(with(SAMPLE_MESSAGES_SECRET).unwrap().contains("sample"));
+        assert!(with("short-but-16-chars").unwrap().contains("characters"));
+        assert_eq!(with("b1f0c9e27a4d58f3c6e19a7b2d40f85e3c7a9d1b"), None);
+        // Off, the secret is not used: nothing to say.
+        assert_eq!(messages_secret_problem(&Config::example()), None);
+    }
 }

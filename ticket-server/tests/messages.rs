@@ -1,0 +1,552 @@
+//! Messages through the building's gateway, against a local fake gateway that misbehaves (refused,
+//! closed, silent, 500) before it accepts: every message reaches it once per idempotency key,
+//! signed with the shared secret; nothing goes to visitors who did not agree; a restart loses no
+//! queued message; the number is in no event, export or log line, and shown only masked.
+//! The server runs on a manual clock: a retry happens when the test moves it, not by waiting.
+
+mod common;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use antri_wire::Category;
+use chrono::DateTime;
+use common::*;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use ticket_server::clock::Clock;
+use ticket_server::config::{Config, EXAMPLE_TOML};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const SECRET: &str = "b1f0c9e27a4d58f3c6e19a7b2d40f85e3c7a9d1b";
+const PHONE_TYPED: &str = "0812-3456-7890";
+/// The number in each of the forms it could leak in.
+const PHONE_FORMS: [&str; 3] = ["+6281234567890", "081234567890", "81234567890"];
+const MASKED: &str = "0812****7890";
+
+/// The sample building with a gateway at `addr`.
+fn config(addr: SocketAddr, secret: &str) -> Config {
+    Config::from_toml_str(&format!(
+        "{EXAMPLE_TOML}\n[messages]\nwebhook_url = \"http://{addr}/antri\"\nsecret = \"{secret}\"\n\
+         timeout_ms = 300\nmax_attempts = 8\nbackoff_seconds = 10\nbackoff_max_seconds = 60\n\
+         reminder_minutes = 60\nnear_places = 2\n"
+    ))
+    .unwrap()
+}
+
+/// Every log line of this test binary (the server's tracing, at debug).
+fn captured_log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = buf.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || Capture(writer.clone()))
+            .init();
+        buf
+    })
+    .clone()
+}
+
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What the fake gateway does with the next connection.
+#[derive(Clone, Copy, Debug)]
+enum Act {
+    /// Read the request, then close without an answer.
+    Close,
+    /// Read the request and say nothing (the server's timeout ends it).
+    Silent,
+    /// Answer 500.
+    Fail,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// Requests by kind of outcome.
+    requests: usize,
+    /// Accepted messages by idempotency key: how often, and the last body.
+    accepted: BTreeMap<String, (usize, Value)>,
+    bad_signatures: usize,
+}
+
+/// A gateway on 127.0.0.1 that plays `script` (one act per connection), then verifies each
+/// request's signature with `secret`: 401 if it is wrong, 200 if it is right.
+struct Gateway {
+    seen: Arc<Mutex<Seen>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Gateway {
+    async fn start(addr: SocketAddr, secret: &'static str, script: &[Act]) -> Gateway {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let script = Arc::new(Mutex::new(script.iter().copied().collect::<VecDeque<_>>()));
+        let s = seen.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                let act = script.lock().unwrap().pop_front();
+                tokio::spawn(serve(tcp, act, secret, s.clone()));
+            }
+        });
+        Gateway { seen, task }
+    }
+
+    fn requests(&self) -> usize {
+        self.seen.lock().unwrap().requests
+    }
+
+    fn stop(self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    mut tcp: tokio::net::TcpStream,
+    act: Option<Act>,
+    secret: &str,
+    seen: Arc<Mutex<Seen>>,
+) {
+    let Some((head, body)) = read_request(&mut tcp).await else {
+        return;
+    };
+    seen.lock().unwrap().requests += 1;
+    let status = match act {
+        Some(Act::Close) => return,
+        Some(Act::Silent) => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            return;
+        }
+        Some(Act::Fail) => 500,
+        None => {
+            let header = |name: &str| {
+                head.lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                    })
+                    .unwrap_or_default()
+            };
+            let key = header("idempotency-key");
+            let mut seen = seen.lock().unwrap();
+            if verify(secret, &header("x-antri-signature"), &body) {
+                let body: Value = serde_json::from_str(&body).unwrap();
+                let entry = seen.accepted.entry(key).or_insert((0, Value::Null));
+                entry.0 += 1;
+                entry.1 = body;
+                200
+            } else {
+                seen.bad_signatures += 1;
+                401
+            }
+        }
+    };
+    let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let _ = tcp.write_all(answer.as_bytes()).await;
+}
+
+/// `t=<unix>,v1=<hex>` checked as a gateway developer would from docs/architecture.md.
+fn verify(secret: &str, signature: &str, body: &str) -> bool {
+    let mut parts = signature.split(',');
+    let (Some(t), Some(v1)) = (
+        parts.next().and_then(|p| p.strip_prefix("t=")),
+        parts.next().and_then(|p| p.strip_prefix("v1=")),
+    ) else {
+        return false;
+    };
+    let Ok(bytes) = (0..v1.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(v1.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<Vec<u8>, _>>()
+    else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    mac.verify_slice(&bytes).is_ok()
+}
+
+async fn read_request(tcp: &mut tokio::net::TcpStream) -> Option<(String, String)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = tcp.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if body.len() >= length {
+                return Some((head.to_string(), body.to_string()));
+            }
+        }
+    }
+}
+
+/// A free port on loopback that nothing listens on (yet): connections are refused.
+async fn free_addr() -> SocketAddr {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    l.local_addr().unwrap()
+}
+
+async fn supervisor_token(server: &InProcess) -> String {
+    officer(&server.client(None), "supervisor")
+        .await
+        .token()
+        .unwrap()
+        .to_string()
+}
+
+async fn deliveries(server: &InProcess, token: &str) -> Value {
+    let (status, log) = server.get_json("/api/v1/messages", Some(token)).await;
+    assert_eq!(status, 200, "{log}");
+    log
+}
+
+/// Poll the delivery log until `done` holds (the server's tasks work in the background); the
+/// bound is a guard against a hang, not a wait for time to pass.
+async fn until(server: &InProcess, token: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..600 {
+        let log = deliveries(server, token).await;
+        if done(&log) {
+            return log;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}: {}", deliveries(server, token).await);
+}
+
+/// No pending message is due at the clock's time: the worker has tried all it could.
+fn settled(log: &Value, clock: &Clock) -> bool {
+    log["rows"].as_array().unwrap().iter().all(|r| {
+        r["status"] != "pending"
+            || DateTime::parse_from_rfc3339(r["next_at"].as_str().unwrap()).unwrap() > clock.now()
+    })
+}
+
+fn rows_of<'a>(log: &'a Value, kind: &str) -> Vec<&'a Value> {
+    log["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == kind)
+        .collect()
+}
+
+async fn opt_in(server: &InProcess, code: &str, body: Value) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/track/{code}/messages", server.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Move the clock past the longest backoff until every message is delivered or failed.
+async fn retry_until_settled(server: &InProcess, token: &str, clock: &Clock) -> Value {
+    for _ in 0..12 {
+        let log = until(server, token, "the due messages to be tried", |l| settled(l, clock)).await;
+        if log["pending"] == 0 {
+            return log;
+        }
+        clock.advance(chrono::Duration::seconds(61));
+    }
+    panic!("messages still pending: {}", deliveries(server, token).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_consent() {
+    let log_lines = captured_log();
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    let kiosk = server.client(Some(KIOSK));
+    let mut tickets = Vec::new();
+    for _ in 0..4 {
+        tickets.push(kiosk.issue("ktp", Category::Regular).await.unwrap());
+    }
+    // The fourth agrees (warn at 2 ahead); the third gives no number.
+    let (status, sub) = opt_in(
+        &server,
+        &tickets[3].tracking_code,
+        json!({"phone": PHONE_TYPED, "consent": true, "places": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "{sub}");
+    assert_eq!(sub, json!({"number": "KTP-004", "active": true, "phone_masked": MASKED, "places": 2}));
+
+    // The gateway is down (refused) while the queue moves: KTP-004 comes near, is called, misses.
+    let p1 = officer(&server.client(None), "petugas1").await;
+    for expect in ["KTP-001", "KTP-002", "KTP-003", "KTP-004"] {
+        let called = p1.call_next(1).await.unwrap().ticket.unwrap();
+        assert_eq!(called.number, expect);
+        if expect == "KTP-004" {
+            p1.counter_action(1, "no-show").await.unwrap();
+        } else {
+            p1.counter_action(1, "start").await.unwrap();
+            p1.counter_action(1, "finish").await.unwrap();
+        }
+    }
+    let log = until(&server, &sup, "three messages tried once", |l| {
+        l["rows"].as_array().unwrap().len() == 3 && settled(l, &clock)
+    })
+    .await;
+    for r in log["rows"].as_array().unwrap() {
+        assert_eq!(r["ticket"], "KTP-004", "{r}");
+        assert_eq!(r["phone_masked"], MASKED);
+        assert_eq!((r["status"].as_str(), r["attempts"].as_u64()), (Some("pending"), Some(1)), "{r}");
+        assert!(r["last_error"].as_str().unwrap().starts_with("cannot connect"), "{r}");
+    }
+
+    // Up again, it closes a connection, keeps silent, answers 500, and then works.
+    let gateway = Gateway::start(addr, SECRET, &[Act::Close, Act::Silent, Act::Fail]).await;
+    let log = retry_until_settled(&server, &sup, &clock).await;
+    assert_eq!((log["delivered"].as_u64(), log["failed"].as_u64()), (Some(3), Some(0)), "{log}");
+    assert_eq!(log["rows"].as_array().unwrap().len(), 3, "{log}");
+    let seen = gateway.seen.lock().unwrap();
+    assert_eq!(seen.bad_signatures, 0);
+    assert!(seen.requests >= 3 + 3, "every failure was retried: {}", seen.requests);
+    let keys: Vec<&String> = seen.accepted.keys().collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    for (key, (times, body)) in &seen.accepted {
+        assert_eq!(*times, 1, "{key} delivered {times} times");
+        assert_eq!(body["to"], PHONE_FORMS[0]);
+        assert_eq!(body["idempotency_key"], key.as_str());
+        assert_eq!(body["ticket"], "KTP-004");
+        assert!(!body.to_string().contains(&tickets[3].tracking_code));
+    }
+    let kinds: Vec<&str> = seen.accepted.values().map(|(_, b)| b["kind"].as_str().unwrap()).collect();
+    for kind in ["turn_near", "called", "no_show"] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    let called = seen.accepted.values().find(|(_, b)| b["kind"] == "called").unwrap();
+    assert_eq!(called.1["counter"]["number"], 1);
+    assert_eq!(called.1["time"], "09.00 WIB");
+    assert!(called.1["text"]["id"].as_str().unwrap().contains("dipanggil ke"));
+    assert!(called.1["text"]["en"].as_str().unwrap().contains("is called to"));
+    let near = seen.accepted.values().find(|(_, b)| b["kind"] == "turn_near").unwrap();
+    assert!(near.1["ahead"].as_u64().unwrap() <= 2, "{}", near.1);
+    // Nothing for KTP-001..003, whose visitors gave no number.
+    assert!(seen.accepted.values().all(|(_, b)| b["ticket"] == "KTP-004"));
+    drop(seen);
+
+    // The number is nowhere but masked: not in the events, the exports, the audit, the log lines.
+    let admin = officer(&server.client(None), "admin").await;
+    let admin = admin.token().unwrap().to_string();
+    let day = &TUESDAY_MORNING[..10];
+    for path in [
+        "/api/v1/log?after=0".to_string(),
+        format!("/api/v1/stats/export?from={day}&to={day}&by=service&format=csv"),
+        "/api/v1/admin/audit?per_page=500".to_string(),
+        "/api/v1/dashboard/now".to_string(),
+        "/api/v1/messages".to_string(),
+        "/metrics".to_string(),
+    ] {
+        let (status, body) = server.get_json(&path, Some(&admin)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        for form in PHONE_FORMS {
+            assert!(!body.to_string().contains(form), "{path} shows {form}");
+        }
+    }
+    let lines = String::from_utf8_lossy(&log_lines.lock().unwrap()).to_string();
+    assert!(lines.contains("serving"), "the server's log is captured");
+    for form in PHONE_FORMS {
+        assert!(!lines.contains(form), "a log line shows {form}");
+    }
+    server.stop().await;
+    gateway.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let addr = free_addr().await;
+    // Monday 07:00: Tuesday's sessions open for booking.
+    let clock = Clock::manual(DateTime::parse_from_rfc3339("2026-11-23T07:00:00+07:00").unwrap());
+    let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    let book = |nik: &'static str, phone: Option<&'static str>| {
+        let url = server.url();
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/api/v1/bookings"))
+                .json(&json!({"service": "paspor-baru", "date": "2026-11-24", "session": 1,
+                              "nik": nik, "phone": phone, "reminders": phone.is_some()}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201);
+        }
+    };
+    book("3275045208850001", Some("+62 812 3456 7890")).await;
+    // No agreement: a number typed without `reminders` is not kept, and nothing is sent.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/bookings", server.url()))
+        .json(&json!({"service": "paspor-baru", "date": "2026-11-24", "session": 2,
+                      "nik": "3171012505900002", "phone": "081298765432", "reminders": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let log = until(&server, &sup, "the confirmation tried", |l| {
+        rows_of(l, "booking_confirmed").first().is_some_and(|r| r["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(log["rows"].as_array().unwrap().len(), 2, "confirmation and reminder: {log}");
+    let reminder = rows_of(&log, "reminder")[0].clone();
+    // Due an hour before the 09:00 session, not yet tried.
+    assert_eq!(reminder["attempts"], 0);
+    assert!(reminder["next_at"].as_str().unwrap().starts_with("2026-11-24T08:00:00"), "{reminder}");
+    assert_eq!(reminder["booking"], 1);
+    assert_eq!(reminder["phone_masked"], MASKED);
+
+    // Stopped with the confirmation undelivered, started again on the same database.
+    server.stop().await;
+    let gateway = Gateway::start(addr, SECRET, &[]).await;
+    let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    clock.advance(chrono::Duration::seconds(61));
+    until(&server, &sup, "the confirmation delivered", |l| l["delivered"] == 1).await;
+    // The reminder waits for its time: Tuesday 08:00.
+    clock.advance(chrono::Duration::hours(25));
+    // (A session ends 16 h after login: the supervisor logs in again.)
+    let sup = supervisor_token(&server).await;
+    let log = until(&server, &sup, "the reminder delivered", |l| l["delivered"] == 2).await;
+    assert_eq!(log["pending"], 0);
+    let seen = gateway.seen.lock().unwrap();
+    let kinds: Vec<(&String, usize)> = seen.accepted.iter().map(|(k, (n, _))| (k, *n)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (&"booking:1:confirmed".to_string(), 1),
+            (&"booking:1:reminder:2026-11-24:1".to_string(), 1)
+        ]
+    );
+    assert!(seen.accepted.values().all(|(_, b)| b["to"] == PHONE_FORMS[0] && b["ticket"].is_null()));
+    let reminder = &seen.accepted["booking:1:reminder:2026-11-24:1"].1;
+    assert_eq!(reminder["time"], "09.00 WIB");
+    assert_eq!(reminder["service"]["id"], "paspor-baru");
+    drop(seen);
+    server.stop().await;
+    gateway.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let gateway = Gateway::start(addr, "another-secret-the-gateway-holds-0123", &[]).await;
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
+    // Alone in the queue: its turn is near at once.
+    let (status, _) = opt_in(&server, &t.tracking_code, json!({"phone": PHONE_TYPED, "consent": true})).await;
+    assert_eq!(status, 200);
+    let log = until(&server, &sup, "the message refused", |l| l["failed"] == 1).await;
+    let row = &log["rows"][0];
+    assert_eq!((row["kind"].as_str(), row["http_status"].as_u64()), (Some("turn_near"), Some(401)));
+    assert_eq!(row["attempts"], 1);
+    assert!(row["last_error"].as_str().unwrap().contains("refused: HTTP 401"), "{row}");
+    assert_eq!(gateway.requests(), 1);
+    assert_eq!(gateway.seen.lock().unwrap().bad_signatures, 1);
+    assert!(gateway.seen.lock().unwrap().accepted.is_empty());
+
+    // Stopping erases the number: the log keeps no mask of it either way after retention, and
+    // nothing more is queued for the ticket.
+    let resp = reqwest::Client::new()
+        .delete(format!("{}/api/v1/track/{}/messages", server.url(), t.tracking_code))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let stopped: Value = resp.json().await.unwrap();
+    assert_eq!(stopped["active"], false);
+    assert_eq!(stopped["phone_masked"], Value::Null);
+    server.stop().await;
+    gateway.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_opt_in_is_checked_by_field_and_the_log_is_for_supervisors() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
+    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
+    let code = t.tracking_code.as_str();
+    for (body, status, error, field) in [
+        (json!({"phone": PHONE_TYPED, "consent": false}), 422, "consent_required", "consent:"),
+        (json!({"phone": "021-555-1234", "consent": true}), 422, "invalid_phone", "phone:"),
+        (json!({"phone": "0812", "consent": true}), 422, "invalid_phone", "phone:"),
+        (json!({"phone": PHONE_TYPED, "consent": true, "places": 21}), 422, "invalid_places", "places:"),
+        (json!({"phone": PHONE_TYPED, "consent": true, "places": 0}), 422, "invalid_places", "places:"),
+        (json!({"phone": PHONE_TYPED}), 422, "invalid_body", "consent"),
+    ] {
+        let (got, answer) = opt_in(&server, code, body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert_eq!(answer["error"]["code"], error, "{body}: {answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains(field), "{answer}");
+    }
+    let (got, answer) = opt_in(&server, "NOSUCHCODE1", json!({"phone": PHONE_TYPED, "consent": true})).await;
+    assert_eq!((got, answer["error"]["code"].as_str()), (404, Some("unknown_ticket")));
+
+    // Who may read the delivery log.
+    let token = |name: &'static str| {
+        let c = server.client(None);
+        async move { officer(&c, name).await.token().unwrap().to_string() }
+    };
+    let mut callers: Vec<(Option<String>, u16)> = vec![
+        (None, 401),
+        (Some(KIOSK.to_string()), 403),
+        (Some(DISPLAY.to_string()), 403),
+        (Some(RATING_1.to_string()), 403),
+    ];
+    callers.push((Some(token("petugas1").await), 403));
+    callers.push((Some(token("supervisor").await), 200));
+    callers.push((Some(token("admin").await), 200));
+    for (who, status) in callers {
+        let (got, body) = server.get_json("/api/v1/messages", who.as_deref()).await;
+        assert_eq!(got, status, "{who:?}: {body}");
+    }
+    server.stop().await;
+
+    // Without a gateway the building takes no numbers at all.
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with_clock(&dir.path().join("b.db"), Config::example(), clock).await;
+    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
+    let (got, answer) = opt_in(&server, &t.tracking_code, json!({"phone": PHONE_TYPED, "consent": true})).await;
+    assert_eq!((got, answer["error"]["code"].as_str()), (409, Some("messages_off")));
+    server.stop().await;
+}
