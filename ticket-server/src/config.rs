@@ -646,8 +646,18 @@ fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> Message
         in_range(&format!("messages.{field}"), v, &range, errs);
         v
     };
-    let timeout_ms = number("timeout_ms", raw.timeout_ms, 5000, limits::MESSAGE_TIMEOUT_MS);
-    let max_attempts = number("max_attempts", raw.max_attempts, 8, limits::MESSAGE_ATTEMPTS);
+    let timeout_ms = number(
+        "timeout_ms",
+        raw.timeout_ms,
+        5000,
+        limits::MESSAGE_TIMEOUT_MS,
+    );
+    let max_attempts = number(
+        "max_attempts",
+        raw.max_attempts,
+        8,
+        limits::MESSAGE_ATTEMPTS,
+    );
     let backoff_secs = number(
         "backoff_seconds",
         raw.backoff_seconds,
@@ -673,7 +683,11 @@ fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> Message
         ));
     }
     let secret = raw.secret.clone().unwrap_or_default();
-    let webhook_url = raw.webhook_url.as_deref().map(str::trim).map(str::to_string);
+    let webhook_url = raw
+        .webhook_url
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_string);
     match webhook_url.as_deref() {
         None => {}
         Some(u) if u.starts_with("https://") => errs.push(format!(
@@ -1286,8 +1300,9 @@ mod tests {
         assert!(!Config::example().messages.enabled());
         let with =
             |extra: &str| Config::from_toml_str(&format!("{EXAMPLE_TOML}\n[messages]\n{extra}\n"));
-        let on = with("webhook_url = \"http://127.0.0.1:9/antri\"\nsecret = \"0123456789abcdefghij\"")
-            .unwrap();
+        let on =
+            with("webhook_url = \"http://127.0.0.1:9/antri\"\nsecret = \"0123456789abcdefghij\"")
+                .unwrap();
         assert!(on.messages.enabled());
         assert_eq!((on.messages.near_places, on.messages.max_attempts), (3, 8));
         let err = with(
@@ -1310,7 +1325,10 @@ mod tests {
         let err = with("webhook_url = \"http://127.0.0.1:9/antri\"")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("messages.secret: a webhook needs a shared secret"), "{err}");
+        assert!(
+            err.contains("messages.secret: a webhook needs a shared secret"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -76,7 +76,7 @@ enum Act {
     Fail,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Seen {
     /// Requests by kind of outcome.
     requests: usize,
@@ -232,7 +232,12 @@ async fn deliveries(server: &InProcess, token: &str) -> Value {
 
 /// Poll the delivery log until `done` holds (the server's tasks work in the background); the
 /// bound is a guard against a hang, not a wait for time to pass.
-async fn until(server: &InProcess, token: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+async fn until(
+    server: &InProcess,
+    token: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..600 {
         let log = deliveries(server, token).await;
         if done(&log) {
@@ -240,7 +245,10 @@ async fn until(server: &InProcess, token: &str, what: &str, done: impl Fn(&Value
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("timed out waiting for {what}: {}", deliveries(server, token).await);
+    panic!(
+        "timed out waiting for {what}: {}",
+        deliveries(server, token).await
+    );
 }
 
 /// No pending message is due at the clock's time: the worker has tried all it could.
@@ -267,19 +275,28 @@ async fn opt_in(server: &InProcess, code: &str, body: Value) -> (u16, Value) {
         .send()
         .await
         .unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or(Value::Null),
+    )
 }
 
 /// Move the clock past the longest backoff until every message is delivered or failed.
 async fn retry_until_settled(server: &InProcess, token: &str, clock: &Clock) -> Value {
     for _ in 0..12 {
-        let log = until(server, token, "the due messages to be tried", |l| settled(l, clock)).await;
+        let log = until(server, token, "the due messages to be tried", |l| {
+            settled(l, clock)
+        })
+        .await;
         if log["pending"] == 0 {
             return log;
         }
         clock.advance(chrono::Duration::seconds(61));
     }
-    panic!("messages still pending: {}", deliveries(server, token).await);
+    panic!(
+        "messages still pending: {}",
+        deliveries(server, token).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -288,7 +305,12 @@ async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_c
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
     let clock = Clock::manual(tuesday());
-    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
+    let server = start_with_clock(
+        &dir.path().join("a.db"),
+        config(addr, SECRET),
+        clock.clone(),
+    )
+    .await;
     let sup = supervisor_token(&server).await;
     let kiosk = server.client(Some(KIOSK));
     let mut tickets = Vec::new();
@@ -303,7 +325,10 @@ async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_c
     )
     .await;
     assert_eq!(status, 200, "{sub}");
-    assert_eq!(sub, json!({"number": "KTP-004", "active": true, "phone_masked": MASKED, "places": 2}));
+    assert_eq!(
+        sub,
+        json!({"number": "KTP-004", "active": true, "phone_masked": MASKED, "places": 2})
+    );
 
     // The gateway is down (refused) while the queue moves: KTP-004 comes near, is called, misses.
     let p1 = officer(&server.client(None), "petugas1").await;
@@ -324,18 +349,36 @@ async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_c
     for r in log["rows"].as_array().unwrap() {
         assert_eq!(r["ticket"], "KTP-004", "{r}");
         assert_eq!(r["phone_masked"], MASKED);
-        assert_eq!((r["status"].as_str(), r["attempts"].as_u64()), (Some("pending"), Some(1)), "{r}");
-        assert!(r["last_error"].as_str().unwrap().starts_with("cannot connect"), "{r}");
+        assert_eq!(
+            (r["status"].as_str(), r["attempts"].as_u64()),
+            (Some("pending"), Some(1)),
+            "{r}"
+        );
+        assert!(
+            r["last_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("cannot connect"),
+            "{r}"
+        );
     }
 
     // Up again, it closes a connection, keeps silent, answers 500, and then works.
     let gateway = Gateway::start(addr, SECRET, &[Act::Close, Act::Silent, Act::Fail]).await;
     let log = retry_until_settled(&server, &sup, &clock).await;
-    assert_eq!((log["delivered"].as_u64(), log["failed"].as_u64()), (Some(3), Some(0)), "{log}");
+    assert_eq!(
+        (log["delivered"].as_u64(), log["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{log}"
+    );
     assert_eq!(log["rows"].as_array().unwrap().len(), 3, "{log}");
-    let seen = gateway.seen.lock().unwrap();
+    let seen = gateway.seen.lock().unwrap().clone();
     assert_eq!(seen.bad_signatures, 0);
-    assert!(seen.requests >= 3 + 3, "every failure was retried: {}", seen.requests);
+    assert!(
+        seen.requests >= 3 + 3,
+        "every failure was retried: {}",
+        seen.requests
+    );
     let keys: Vec<&String> = seen.accepted.keys().collect();
     assert_eq!(keys.len(), 3, "{keys:?}");
     for (key, (times, body)) in &seen.accepted {
@@ -345,20 +388,40 @@ async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_c
         assert_eq!(body["ticket"], "KTP-004");
         assert!(!body.to_string().contains(&tickets[3].tracking_code));
     }
-    let kinds: Vec<&str> = seen.accepted.values().map(|(_, b)| b["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = seen
+        .accepted
+        .values()
+        .map(|(_, b)| b["kind"].as_str().unwrap())
+        .collect();
     for kind in ["turn_near", "called", "no_show"] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }
-    let called = seen.accepted.values().find(|(_, b)| b["kind"] == "called").unwrap();
+    let called = seen
+        .accepted
+        .values()
+        .find(|(_, b)| b["kind"] == "called")
+        .unwrap();
     assert_eq!(called.1["counter"]["number"], 1);
     assert_eq!(called.1["time"], "09.00 WIB");
-    assert!(called.1["text"]["id"].as_str().unwrap().contains("dipanggil ke"));
-    assert!(called.1["text"]["en"].as_str().unwrap().contains("is called to"));
-    let near = seen.accepted.values().find(|(_, b)| b["kind"] == "turn_near").unwrap();
+    assert!(called.1["text"]["id"]
+        .as_str()
+        .unwrap()
+        .contains("dipanggil ke"));
+    assert!(called.1["text"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("is called to"));
+    let near = seen
+        .accepted
+        .values()
+        .find(|(_, b)| b["kind"] == "turn_near")
+        .unwrap();
     assert!(near.1["ahead"].as_u64().unwrap() <= 2, "{}", near.1);
     // Nothing for KTP-001..003, whose visitors gave no number.
-    assert!(seen.accepted.values().all(|(_, b)| b["ticket"] == "KTP-004"));
-    drop(seen);
+    assert!(seen
+        .accepted
+        .values()
+        .all(|(_, b)| b["ticket"] == "KTP-004"));
 
     // The number is nowhere but masked: not in the events, the exports, the audit, the log lines.
     let admin = officer(&server.client(None), "admin").await;
@@ -401,8 +464,10 @@ async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
         async move {
             let resp = reqwest::Client::new()
                 .post(format!("{url}/api/v1/bookings"))
-                .json(&json!({"service": "paspor-baru", "date": "2026-11-24", "session": 1,
-                              "nik": nik, "phone": phone, "reminders": phone.is_some()}))
+                .json(
+                    &json!({"service": "paspor-baru", "date": "2026-11-24", "session": 1,
+                              "nik": nik, "phone": phone, "reminders": phone.is_some()}),
+                )
                 .send()
                 .await
                 .unwrap();
@@ -413,21 +478,35 @@ async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
     // No agreement: a number typed without `reminders` is not kept, and nothing is sent.
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/bookings", server.url()))
-        .json(&json!({"service": "paspor-baru", "date": "2026-11-24", "session": 2,
-                      "nik": "3171012505900002", "phone": "081298765432", "reminders": false}))
+        .json(
+            &json!({"service": "paspor-baru", "date": "2026-11-24", "session": 2,
+                      "nik": "3171012505900002", "phone": "081298765432", "reminders": false}),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 201);
     let log = until(&server, &sup, "the confirmation tried", |l| {
-        rows_of(l, "booking_confirmed").first().is_some_and(|r| r["attempts"] == 1)
+        rows_of(l, "booking_confirmed")
+            .first()
+            .is_some_and(|r| r["attempts"] == 1)
     })
     .await;
-    assert_eq!(log["rows"].as_array().unwrap().len(), 2, "confirmation and reminder: {log}");
+    assert_eq!(
+        log["rows"].as_array().unwrap().len(),
+        2,
+        "confirmation and reminder: {log}"
+    );
     let reminder = rows_of(&log, "reminder")[0].clone();
     // Due an hour before the 09:00 session, not yet tried.
     assert_eq!(reminder["attempts"], 0);
-    assert!(reminder["next_at"].as_str().unwrap().starts_with("2026-11-24T08:00:00"), "{reminder}");
+    assert!(
+        reminder["next_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-24T08:00:00"),
+        "{reminder}"
+    );
     assert_eq!(reminder["booking"], 1);
     assert_eq!(reminder["phone_masked"], MASKED);
 
@@ -437,14 +516,20 @@ async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
     let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
     let sup = supervisor_token(&server).await;
     clock.advance(chrono::Duration::seconds(61));
-    until(&server, &sup, "the confirmation delivered", |l| l["delivered"] == 1).await;
+    until(&server, &sup, "the confirmation delivered", |l| {
+        l["delivered"] == 1
+    })
+    .await;
     // The reminder waits for its time: Tuesday 08:00.
     clock.advance(chrono::Duration::hours(25));
     // (A session ends 16 h after login: the supervisor logs in again.)
     let sup = supervisor_token(&server).await;
-    let log = until(&server, &sup, "the reminder delivered", |l| l["delivered"] == 2).await;
+    let log = until(&server, &sup, "the reminder delivered", |l| {
+        l["delivered"] == 2
+    })
+    .await;
     assert_eq!(log["pending"], 0);
-    let seen = gateway.seen.lock().unwrap();
+    let seen = gateway.seen.lock().unwrap().clone();
     let kinds: Vec<(&String, usize)> = seen.accepted.iter().map(|(k, (n, _))| (k, *n)).collect();
     assert_eq!(
         kinds,
@@ -453,11 +538,13 @@ async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
             (&"booking:1:reminder:2026-11-24:1".to_string(), 1)
         ]
     );
-    assert!(seen.accepted.values().all(|(_, b)| b["to"] == PHONE_FORMS[0] && b["ticket"].is_null()));
+    assert!(seen
+        .accepted
+        .values()
+        .all(|(_, b)| b["to"] == PHONE_FORMS[0] && b["ticket"].is_null()));
     let reminder = &seen.accepted["booking:1:reminder:2026-11-24:1"].1;
     assert_eq!(reminder["time"], "09.00 WIB");
     assert_eq!(reminder["service"]["id"], "paspor-baru");
-    drop(seen);
     server.stop().await;
     gateway.stop();
 }
@@ -468,17 +555,40 @@ async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_ret
     let addr = free_addr().await;
     let gateway = Gateway::start(addr, "another-secret-the-gateway-holds-0123", &[]).await;
     let clock = Clock::manual(tuesday());
-    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
+    let server = start_with_clock(
+        &dir.path().join("a.db"),
+        config(addr, SECRET),
+        clock.clone(),
+    )
+    .await;
     let sup = supervisor_token(&server).await;
-    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
+    let t = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
     // Alone in the queue: its turn is near at once.
-    let (status, _) = opt_in(&server, &t.tracking_code, json!({"phone": PHONE_TYPED, "consent": true})).await;
+    let (status, _) = opt_in(
+        &server,
+        &t.tracking_code,
+        json!({"phone": PHONE_TYPED, "consent": true}),
+    )
+    .await;
     assert_eq!(status, 200);
     let log = until(&server, &sup, "the message refused", |l| l["failed"] == 1).await;
     let row = &log["rows"][0];
-    assert_eq!((row["kind"].as_str(), row["http_status"].as_u64()), (Some("turn_near"), Some(401)));
+    assert_eq!(
+        (row["kind"].as_str(), row["http_status"].as_u64()),
+        (Some("turn_near"), Some(401))
+    );
     assert_eq!(row["attempts"], 1);
-    assert!(row["last_error"].as_str().unwrap().contains("refused: HTTP 401"), "{row}");
+    assert!(
+        row["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("refused: HTTP 401"),
+        "{row}"
+    );
     assert_eq!(gateway.requests(), 1);
     assert_eq!(gateway.seen.lock().unwrap().bad_signatures, 1);
     assert!(gateway.seen.lock().unwrap().accepted.is_empty());
@@ -486,7 +596,11 @@ async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_ret
     // Stopping erases the number: the log keeps no mask of it either way after retention, and
     // nothing more is queued for the ticket.
     let resp = reqwest::Client::new()
-        .delete(format!("{}/api/v1/track/{}/messages", server.url(), t.tracking_code))
+        .delete(format!(
+            "{}/api/v1/track/{}/messages",
+            server.url(),
+            t.tracking_code
+        ))
         .send()
         .await
         .unwrap();
@@ -503,24 +617,74 @@ async fn the_opt_in_is_checked_by_field_and_the_log_is_for_supervisors() {
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
     let clock = Clock::manual(tuesday());
-    let server = start_with_clock(&dir.path().join("a.db"), config(addr, SECRET), clock.clone()).await;
-    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
+    let server = start_with_clock(
+        &dir.path().join("a.db"),
+        config(addr, SECRET),
+        clock.clone(),
+    )
+    .await;
+    let t = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
     let code = t.tracking_code.as_str();
     for (body, status, error, field) in [
-        (json!({"phone": PHONE_TYPED, "consent": false}), 422, "consent_required", "consent:"),
-        (json!({"phone": "021-555-1234", "consent": true}), 422, "invalid_phone", "phone:"),
-        (json!({"phone": "0812", "consent": true}), 422, "invalid_phone", "phone:"),
-        (json!({"phone": PHONE_TYPED, "consent": true, "places": 21}), 422, "invalid_places", "places:"),
-        (json!({"phone": PHONE_TYPED, "consent": true, "places": 0}), 422, "invalid_places", "places:"),
-        (json!({"phone": PHONE_TYPED}), 422, "invalid_body", "consent"),
+        (
+            json!({"phone": PHONE_TYPED, "consent": false}),
+            422,
+            "consent_required",
+            "consent:",
+        ),
+        (
+            json!({"phone": "021-555-1234", "consent": true}),
+            422,
+            "invalid_phone",
+            "phone:",
+        ),
+        (
+            json!({"phone": "0812", "consent": true}),
+            422,
+            "invalid_phone",
+            "phone:",
+        ),
+        (
+            json!({"phone": PHONE_TYPED, "consent": true, "places": 21}),
+            422,
+            "invalid_places",
+            "places:",
+        ),
+        (
+            json!({"phone": PHONE_TYPED, "consent": true, "places": 0}),
+            422,
+            "invalid_places",
+            "places:",
+        ),
+        (
+            json!({"phone": PHONE_TYPED}),
+            422,
+            "invalid_body",
+            "consent",
+        ),
     ] {
         let (got, answer) = opt_in(&server, code, body.clone()).await;
         assert_eq!(got, status, "{body}: {answer}");
         assert_eq!(answer["error"]["code"], error, "{body}: {answer}");
-        assert!(answer["error"]["message"].as_str().unwrap().contains(field), "{answer}");
+        assert!(
+            answer["error"]["message"].as_str().unwrap().contains(field),
+            "{answer}"
+        );
     }
-    let (got, answer) = opt_in(&server, "NOSUCHCODE1", json!({"phone": PHONE_TYPED, "consent": true})).await;
-    assert_eq!((got, answer["error"]["code"].as_str()), (404, Some("unknown_ticket")));
+    let (got, answer) = opt_in(
+        &server,
+        "NOSUCHCODE1",
+        json!({"phone": PHONE_TYPED, "consent": true}),
+    )
+    .await;
+    assert_eq!(
+        (got, answer["error"]["code"].as_str()),
+        (404, Some("unknown_ticket"))
+    );
 
     // Who may read the delivery log.
     let token = |name: &'static str| {
@@ -545,8 +709,20 @@ async fn the_opt_in_is_checked_by_field_and_the_log_is_for_supervisors() {
     // Without a gateway the building takes no numbers at all.
     let dir = tempfile::tempdir().unwrap();
     let server = start_with_clock(&dir.path().join("b.db"), Config::example(), clock).await;
-    let t = server.client(Some(KIOSK)).issue("ktp", Category::Regular).await.unwrap();
-    let (got, answer) = opt_in(&server, &t.tracking_code, json!({"phone": PHONE_TYPED, "consent": true})).await;
-    assert_eq!((got, answer["error"]["code"].as_str()), (409, Some("messages_off")));
+    let t = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
+    let (got, answer) = opt_in(
+        &server,
+        &t.tracking_code,
+        json!({"phone": PHONE_TYPED, "consent": true}),
+    )
+    .await;
+    assert_eq!(
+        (got, answer["error"]["code"].as_str()),
+        (409, Some("messages_off"))
+    );
     server.stop().await;
 }

@@ -100,8 +100,16 @@ fn table() -> Table {
         ratings::from_visitor,
     )
     // A walk-in visitor's messages through the building's gateway (the code is the proof).
-    .add(Method::POST, "/api/v1/track/{code}/messages", messages::opt_in)
-    .add(Method::DELETE, "/api/v1/track/{code}/messages", messages::stop)
+    .add(
+        Method::POST,
+        "/api/v1/track/{code}/messages",
+        messages::opt_in,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/track/{code}/messages",
+        messages::stop,
+    )
     // Online booking: the public page's API (the code is the holder's key) and kiosks' check-in.
     .add(Method::GET, "/api/v1/booking", booking::catalog)
     .add(

@@ -5,7 +5,7 @@
 
 use antri_wire::booking::BookingChange;
 use antri_wire::calendar::{clock_in_zone, english_date, indonesian_date};
-use antri_wire::{Event, EventKind, TicketStatus, TicketView, Text};
+use antri_wire::{Event, EventKind, Text, TicketStatus, TicketView};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -215,7 +215,11 @@ fn booking_messages(
     };
     let zone = config.building.zone.abbrev();
     let service = service_ref(config, &b.service).name;
-    let when_id = format!("{}, {}", indonesian_date(&start), clock_in_zone(&start, zone));
+    let when_id = format!(
+        "{}, {}",
+        indonesian_date(&start),
+        clock_in_zone(&start, zone)
+    );
     let when_en = format!("{}, {}", english_date(&start), clock_in_zone(&start, zone));
     let draft = |kind: &'static str, key: String, text: Text, due_at: i64| Draft {
         kind,
@@ -233,11 +237,20 @@ fn booking_messages(
     };
     if no_show {
         let text = Text {
-            id: format!("Reservasi {} Anda ({when_id}) terlewat: tidak check-in di kios.", service.id),
-            en: format!("Your {} booking ({when_en}) was missed: no check-in at the kiosk.", service.en),
+            id: format!(
+                "Reservasi {} Anda ({when_id}) terlewat: tidak check-in di kios.",
+                service.id
+            ),
+            en: format!(
+                "Your {} booking ({when_en}) was missed: no check-in at the kiosk.",
+                service.en
+            ),
         };
         let key = format!("booking:{}:no_show", b.id);
-        out.push(finish(config, draft("no_show", key, text, e.at.timestamp_millis())));
+        out.push(finish(
+            config,
+            draft("no_show", key, text, e.at.timestamp_millis()),
+        ));
         return Ok(out);
     }
     if let Some(key) = confirm_key {
@@ -245,7 +258,10 @@ fn booking_messages(
             id: format!("Reservasi {} terkonfirmasi: {when_id}. Check-in di kios dengan kode reservasi Anda.", service.id),
             en: format!("{} booking confirmed: {when_en}. Check in at the kiosk with your booking code.", service.en),
         };
-        out.push(finish(config, draft("booking_confirmed", key, text, e.at.timestamp_millis())));
+        out.push(finish(
+            config,
+            draft("booking_confirmed", key, text, e.at.timestamp_millis()),
+        ));
     }
     // The reminder, unless the session starts before there is time for one.
     let remind_at = start.timestamp_millis() - i64::from(config.messages.reminder_minutes) * 60_000;
@@ -286,7 +302,10 @@ pub fn turn_near(
     let config = hall.config();
     let mut out = Vec::new();
     for id in store::ticket_recipients(conn, day)? {
-        let Some(t) = hall.ticket(id).filter(|t| t.status == TicketStatus::Waiting) else {
+        let Some(t) = hall
+            .ticket(id)
+            .filter(|t| t.status == TicketStatus::Waiting)
+        else {
             continue;
         };
         let Some(to) = store::recipient_of_ticket(conn, id)? else {

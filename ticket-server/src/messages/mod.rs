@@ -17,8 +17,8 @@
 //! and erased at the retention or when the visitor stops; never in an event, a log line, a metric
 //! or an export. The delivery log shows it masked ([`phone::mask`]).
 
-pub mod derive;
 pub mod deliver;
+pub mod derive;
 pub mod phone;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -186,9 +186,7 @@ fn derive_pending(m: &Messages, conn: &mut Connection) -> Result<bool, StoreErro
         }
         let last = events.last().map_or(cursor, |e| e.seq);
         store::commit_derived(conn, &effects, last, now.timestamp_millis())?;
-        queued |= effects
-            .iter()
-            .any(|e| matches!(e, store::Effect::Queue(_)));
+        queued |= effects.iter().any(|e| matches!(e, store::Effect::Queue(_)));
         if events.len() < DERIVE_CHUNK {
             return Ok(queued);
         }

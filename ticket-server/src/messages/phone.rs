@@ -55,13 +55,24 @@ mod tests {
             "62812.3456.7890",
             "(0812) 34567890",
         ] {
-            assert_eq!(indonesian_mobile(typed).unwrap(), "+6281234567890", "{typed}");
+            assert_eq!(
+                indonesian_mobile(typed).unwrap(),
+                "+6281234567890",
+                "{typed}"
+            );
         }
     }
 
     #[test]
     fn what_is_not_a_mobile_number_is_refused_by_field() {
-        for typed in ["021-555-1234", "+1 202 555 0100", "0812", "08123456789012345", "0812-34x6-7890", ""] {
+        for typed in [
+            "021-555-1234",
+            "+1 202 555 0100",
+            "0812",
+            "08123456789012345",
+            "0812-34x6-7890",
+            "",
+        ] {
             let e = indonesian_mobile(typed).unwrap_err();
             assert!(e.starts_with("phone: "), "{typed}: {e}");
         }

@@ -39,7 +39,9 @@ pub struct NewMessage {
 pub enum Effect {
     Queue(NewMessage),
     /// A booking cancelled, moved, checked in or missed: its pending reminder is not sent.
-    CancelReminders { booking: u64 },
+    CancelReminders {
+        booking: u64,
+    },
 }
 
 /// The last event the deriver handled.
@@ -274,7 +276,9 @@ pub fn next_due(conn: &Connection) -> Result<Option<i64>, StoreError> {
 /// What became of one attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Attempted {
-    Delivered { http_status: u16 },
+    Delivered {
+        http_status: u16,
+    },
     /// Try again at `next_at` (unix ms).
     Retry {
         next_at: i64,
@@ -297,14 +301,18 @@ pub fn record_attempt(
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let (status, next_at, error, http, counted) = match outcome {
-        Attempted::Delivered { http_status } => {
-            ("delivered", None, None, Some(*http_status), true)
-        }
+        Attempted::Delivered { http_status } => ("delivered", None, None, Some(*http_status), true),
         Attempted::Retry {
             next_at,
             error,
             http_status,
-        } => ("pending", Some(*next_at), Some(error.as_str()), *http_status, true),
+        } => (
+            "pending",
+            Some(*next_at),
+            Some(error.as_str()),
+            *http_status,
+            true,
+        ),
         Attempted::Failed { error, http_status } => {
             ("failed", None, Some(error.as_str()), *http_status, true)
         }

@@ -68,7 +68,8 @@ pub async fn opt_in(
             "consent: must be true: messages go only to visitors who agree to receive them",
         ));
     }
-    let number = phone::indonesian_mobile(&req.phone).map_err(|m| unprocessable("invalid_phone", m))?;
+    let number =
+        phone::indonesian_mobile(&req.phone).map_err(|m| unprocessable("invalid_phone", m))?;
     let places = req.places.unwrap_or(s.config().messages.near_places);
     if !limits::NEAR_PLACES.contains(&places) {
         return Err(unprocessable(
@@ -136,10 +137,7 @@ pub async fn stop(
 #[utoipa::path(get, path = "/api/v1/messages", tag = "dashboard",
     responses((status = 200, body = DeliveryLog), crate::api::openapi::Denied, crate::api::openapi::DbFailed),
     security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
-pub async fn log(
-    State(s): State<AppState>,
-    who: Principal,
-) -> Result<Json<DeliveryLog>, ApiError> {
+pub async fn log(State(s): State<AppState>, who: Principal) -> Result<Json<DeliveryLog>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
     let (rows, (pending, delivered, failed)) = s
         .messages

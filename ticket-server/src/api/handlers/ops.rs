@@ -67,7 +67,10 @@ pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
             })
             .collect()
     };
-    let outbox = s.messages.with_db(|c| crate::store::messages::counts(c)).await;
+    let outbox = s
+        .messages
+        .with_db(|c| crate::store::messages::counts(c))
+        .await;
     let messages = outbox
         .map(|counts| s.messages.render_metrics(counts))
         .unwrap_or_default();
