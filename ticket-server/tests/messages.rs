@@ -726,3 +726,254 @@ async fn the_opt_in_is_checked_by_field_and_the_log_is_for_supervisors() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_number_is_erased_at_the_retention_and_the_secret_never_leaves_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let addr = free_addr().await;
+    let gateway = Gateway::start(addr, SECRET, &[]).await;
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    let t = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
+    let (status, _) = opt_in(
+        &server,
+        &t.tracking_code,
+        json!({"phone": PHONE_TYPED, "consent": true}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    until(&server, &sup, "turn near delivered", |l| {
+        l["delivered"] == 1
+    })
+    .await;
+    let stored = |sql: &str| -> Vec<Option<String>> {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        stored("SELECT phone FROM message_contacts"),
+        vec![Some(PHONE_FORMS[0].to_string())]
+    );
+    // Nothing of it in the event log, in any form.
+    for payload in stored("SELECT payload FROM events") {
+        for form in PHONE_FORMS {
+            assert!(
+                !payload.as_deref().unwrap_or("").contains(form),
+                "an event holds {form}"
+            );
+        }
+    }
+
+    // The admin page never receives the secret, and a save without it keeps it.
+    let admin = officer(&server.client(None), "admin").await;
+    let admin = admin.token().unwrap().to_string();
+    let (status, doc) = server.get_json("/api/v1/admin/config", Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert!(
+        !doc.to_string().contains(SECRET),
+        "the admin page got the secret"
+    );
+    let mut messages = doc["document"]["messages"].clone();
+    assert_eq!(messages["near_places"], 2);
+    messages["near_places"] = json!(4);
+    let saved = reqwest::Client::new()
+        .put(format!("{}/api/v1/admin/config/building", server.url()))
+        .bearer_auth(&admin)
+        .json(&json!({"messages": messages}))
+        .send()
+        .await
+        .unwrap();
+    let status = saved.status();
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(status, 200, "{saved}");
+    assert!(
+        saved["summary"]
+            .as_str()
+            .unwrap()
+            .contains("near_places 2 → 4"),
+        "{saved}"
+    );
+    assert!(!saved.to_string().contains(SECRET));
+    let (_, audit) = server
+        .get_json("/api/v1/admin/audit?per_page=500", Some(&admin))
+        .await;
+    assert!(!audit.to_string().contains(SECRET));
+    // Still signed with the same secret: the gateway accepts the next message.
+    let t2 = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
+    let (status, sub) = opt_in(
+        &server,
+        &t2.tracking_code,
+        json!({"phone": "081298765432", "consent": true}),
+    )
+    .await;
+    assert_eq!((status, sub["places"].as_u64()), (200, Some(4)), "{sub}");
+    until(&server, &sup, "the second delivered", |l| {
+        l["delivered"] == 2
+    })
+    .await;
+    assert_eq!(gateway.seen.lock().unwrap().bad_signatures, 0);
+
+    // 31 days later (retention 30) the day's start erases the numbers and their masks.
+    clock.advance(chrono::Duration::days(31));
+    let sup = supervisor_token(&server).await;
+    let log = until(&server, &sup, "the masks erased", |l| {
+        l["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["phone_masked"].is_null())
+    })
+    .await;
+    assert_eq!(log["delivered"], 2);
+    assert_eq!(
+        stored("SELECT phone FROM message_contacts"),
+        vec![None, None]
+    );
+    server.stop().await;
+    gateway.stop();
+}
+
+/// kill -9 while lokets call tickets whose visitors opted in, the gateway down: after a restart
+/// every `called` and `no_show` the log holds reaches the gateway, each key once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_calling_loses_and_repeats_no_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let addr = free_addr().await;
+    // The binary runs on a real clock: retries a second apart.
+    let file = dir.path().join("building.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{EXAMPLE_TOML}\n[messages]\nwebhook_url = \"http://{addr}/antri\"\nsecret = \"{SECRET}\"\n\
+             timeout_ms = 300\nmax_attempts = 50\nbackoff_seconds = 1\nbackoff_max_seconds = 2\n"
+        ),
+    )
+    .unwrap();
+    let spawn = || {
+        antri_testkit::process::listening(
+            antri_testkit::process::serve_command(
+                std::path::Path::new(env!("CARGO_BIN_EXE_ticket-server")),
+                TUESDAY_MORNING,
+            )
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(&file)
+            .env("RUST_LOG", "warn")
+            .stderr(std::process::Stdio::inherit()),
+        )
+        .expect("the ticket-server binary starts")
+    };
+    let (mut child, url) = spawn();
+    let anon = antri_wire::client::Client::new(&url, None);
+    let kiosk = antri_wire::client::Client::new(&url, Some(KIOSK.into()));
+    let http = reqwest::Client::new();
+    for _ in 0..40 {
+        let t = kiosk.issue("ktp", Category::Regular).await.unwrap();
+        let r = http
+            .post(format!("{url}/api/v1/track/{}/messages", t.tracking_code))
+            .json(&json!({"phone": PHONE_TYPED, "consent": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let p1 = officer(&anon, "petugas1").await;
+    let caller = tokio::spawn(async move {
+        let mut calls = 0;
+        while p1.call_next(1).await.is_ok() && p1.counter_action(1, "no-show").await.is_ok() {
+            calls += 1;
+        }
+        calls
+    });
+    // Killed in the middle of the calls (bounded by time too).
+    let sup = officer(&anon, "supervisor").await;
+    for _ in 0..200 {
+        let (_, log) = get(&http, &url, "/api/v1/messages", sup.token()).await;
+        if log["rows"].as_array().is_some_and(|r| r.len() >= 20) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let calls = caller.await.unwrap();
+    assert!(calls >= 3, "the lokets called before the kill: {calls}");
+    // How far the deriver had come: the events it had not handled are derived after the restart.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (behind, queued): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT MAX(seq) FROM events) - (SELECT seq FROM message_cursor),
+                    (SELECT COUNT(*) FROM outbox)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(conn);
+    eprintln!(
+        "kill -9 after {calls} calls: the deriver {behind} events behind, {queued} messages queued"
+    );
+    let gateway = Gateway::start(addr, SECRET, &[]).await;
+    let (mut child, url) = spawn();
+    let anon = antri_wire::client::Client::new(&url, None);
+    let sup = officer(&anon, "supervisor").await;
+    let mut expected = Vec::new();
+    let (_, events) = get(&http, &url, "/api/v1/log?after=0&limit=1000", sup.token()).await;
+    for e in events.as_array().unwrap() {
+        let kind = match e["type"].as_str().unwrap() {
+            "ticket_called" => "called",
+            "ticket_no_show" => "no_show",
+            _ => continue,
+        };
+        expected.push(format!("ticket:{}:{kind}:{}", e["ticket"]["id"], e["seq"]));
+    }
+    assert!(expected.len() >= 6, "{expected:?}");
+    let mut log = Value::Null;
+    for _ in 0..400 {
+        (_, log) = get(&http, &url, "/api/v1/messages", sup.token()).await;
+        if log["pending"] == 0 && gateway.seen.lock().unwrap().accepted.len() >= expected.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let seen = gateway.seen.lock().unwrap().clone();
+    for key in &expected {
+        let times = seen.accepted.get(key).map(|(n, _)| *n);
+        assert_eq!(times, Some(1), "{key}: {times:?} deliveries; log {log}");
+    }
+    assert!(
+        seen.accepted.values().all(|(n, _)| *n == 1),
+        "a key delivered twice"
+    );
+    assert_eq!(log["failed"], 0, "{log}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    gateway.stop();
+}
+
+async fn get(http: &reqwest::Client, url: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut req = http.get(format!("{url}{path}"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or(Value::Null),
+    )
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::phone::mask;
 use crate::config::Config;
 use crate::queue::Hall;
-use crate::store::messages::{self as store, Effect, NewMessage};
+use crate::store::messages::{self as store, Effect, NewMessage, Recipient};
 use crate::store::StoreError;
 
 /// What the gateway receives (the phone number is added at each attempt, see `deliver`).
@@ -289,26 +289,21 @@ fn session_start(
         .single()
 }
 
-/// "Turn near" for each of today's tickets whose visitor agreed and that has at most their chosen
-/// number of tickets ahead now; once per ticket and service (a transfer warns again).
+/// "Turn near" for each of `recipients` (today's tickets whose visitors agreed, see
+/// `store::messages::ticket_recipients`) that waits with at most their chosen number of tickets
+/// ahead now; once per ticket and queue (a transfer warns again). Reads the hall only.
 pub fn turn_near(
-    conn: &Connection,
     hall: &Hall,
+    recipients: Vec<(u64, Recipient)>,
     now: DateTime<Utc>,
-) -> Result<Vec<Effect>, StoreError> {
-    let Some(day) = hall.day() else {
-        return Ok(Vec::new());
-    };
+) -> Vec<Effect> {
     let config = hall.config();
     let mut out = Vec::new();
-    for id in store::ticket_recipients(conn, day)? {
+    for (id, to) in recipients {
         let Some(t) = hall
             .ticket(id)
             .filter(|t| t.status == TicketStatus::Waiting)
         else {
-            continue;
-        };
-        let Some(to) = store::recipient_of_ticket(conn, id)? else {
             continue;
         };
         let places = to.places.unwrap_or(config.messages.near_places);
@@ -346,5 +341,5 @@ pub fn turn_near(
             },
         ));
     }
-    Ok(out)
+    out
 }

@@ -178,8 +178,13 @@ fn derive_pending(m: &Messages, conn: &mut Connection) -> Result<bool, StoreErro
             for e in &events {
                 effects.extend(derive::effects_of(conn, &config, e, now)?);
             }
-            let hall = m.hall.read().unwrap_or_else(|e| e.into_inner());
-            effects.extend(derive::turn_near(conn, &hall, now)?);
+            let day = m.hall.read().unwrap_or_else(|e| e.into_inner()).day();
+            if let Some(day) = day {
+                // Looked up before the hall is locked: the writer publishes under its write lock.
+                let recipients = store::ticket_recipients(conn, day)?;
+                let hall = m.hall.read().unwrap_or_else(|e| e.into_inner());
+                effects.extend(derive::turn_near(&hall, recipients, now));
+            }
         }
         if events.is_empty() && effects.is_empty() {
             return Ok(queued);

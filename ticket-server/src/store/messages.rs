@@ -219,15 +219,37 @@ pub fn booking_phone(conn: &Connection, booking: u64) -> Result<Option<String>, 
         .flatten())
 }
 
-/// Today's tickets whose visitors want messages: their own opt-ins and booked visitors'.
-pub fn ticket_recipients(conn: &Connection, day: NaiveDate) -> Result<Vec<u64>, StoreError> {
+/// Today's tickets whose visitors want messages, with where they go: their own opt-ins and
+/// booked visitors' (an opt-in wins, as in [`recipient_of_ticket`]).
+pub fn ticket_recipients(
+    conn: &Connection,
+    day: NaiveDate,
+) -> Result<Vec<(u64, Recipient)>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT ticket_id FROM message_contacts WHERE day = ?1 AND phone IS NOT NULL
-         UNION
-         SELECT ticket_id FROM bookings WHERE date = ?1 AND ticket_id IS NOT NULL
-                                         AND phone IS NOT NULL",
+        "SELECT ticket_id, NULL, phone_masked, places FROM message_contacts
+         WHERE day = ?1 AND phone IS NOT NULL
+         UNION ALL
+         SELECT ticket_id, id, phone, NULL FROM bookings
+         WHERE date = ?1 AND ticket_id IS NOT NULL AND phone IS NOT NULL
+           AND ticket_id NOT IN (SELECT ticket_id FROM message_contacts
+                                 WHERE day = ?1 AND phone IS NOT NULL)",
     )?;
-    let rows = stmt.query_map([day.to_string()], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+    let rows = stmt.query_map([day.to_string()], |r| {
+        let booking = r.get::<_, Option<i64>>(1)?.map(|b| b as u64);
+        let shown: String = r.get(2)?;
+        Ok((
+            r.get::<_, i64>(0)? as u64,
+            Recipient {
+                booking,
+                // A booking's column is the number itself: masked here, never passed on.
+                phone_masked: match booking {
+                    Some(_) => crate::messages::phone::mask(&shown),
+                    None => shown,
+                },
+                places: r.get(3)?,
+            },
+        ))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -422,4 +444,87 @@ pub fn erase_personal_data(
         [before],
     )?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(key: &str, kind: &'static str, booking: Option<u64>) -> NewMessage {
+        NewMessage {
+            key: key.into(),
+            kind,
+            ticket_id: booking.is_none().then_some(1),
+            booking_id: booking,
+            number: Some("KTP-001".into()),
+            body: "{}".into(),
+            phone_masked: Some("0812****7890".into()),
+            day: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            due_at: 0,
+        }
+    }
+
+    fn status(conn: &Connection, key: &str) -> (String, u32) {
+        conn.query_row(
+            "SELECT status, attempts FROM outbox WHERE key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_key_is_queued_once_and_the_cursor_moves_with_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open_writer(&dir.path().join("a.db")).unwrap();
+        assert_eq!(cursor(&conn).unwrap(), 0);
+        let called = Effect::Queue(message("ticket:1:called:5", "called", None));
+        commit_derived(&mut conn, std::slice::from_ref(&called), 5, 0).unwrap();
+        assert_eq!(cursor(&conn).unwrap(), 5);
+        // Derived again (any repeat): still one row; a delivered message stays delivered.
+        let id: i64 = conn
+            .query_row("SELECT id FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        record_attempt(
+            &conn,
+            id as u64,
+            &Attempted::Delivered { http_status: 200 },
+            1,
+        )
+        .unwrap();
+        commit_derived(&mut conn, &[called], 5, 0).unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
+        assert_eq!(status(&conn, "ticket:1:called:5"), ("delivered".into(), 1));
+        // The cursor never goes back.
+        commit_derived(&mut conn, &[], 3, 0).unwrap();
+        assert_eq!(cursor(&conn).unwrap(), 5);
+        // An attempt on a message that is no longer pending changes nothing.
+        record_attempt(
+            &conn,
+            id as u64,
+            &Attempted::Failed {
+                error: "x".into(),
+                http_status: None,
+            },
+            2,
+        )
+        .unwrap();
+        assert_eq!(status(&conn, "ticket:1:called:5"), ("delivered".into(), 1));
+    }
+
+    #[test]
+    fn a_reminder_called_off_comes_back_when_its_session_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open_writer(&dir.path().join("a.db")).unwrap();
+        let key = "booking:1:reminder:2026-11-24:1";
+        let reminder = Effect::Queue(message(key, "reminder", Some(1)));
+        commit_derived(&mut conn, std::slice::from_ref(&reminder), 1, 0).unwrap();
+        commit_derived(&mut conn, &[Effect::CancelReminders { booking: 1 }], 2, 0).unwrap();
+        assert_eq!(status(&conn, key), ("cancelled".into(), 0));
+        commit_derived(&mut conn, &[reminder], 3, 0).unwrap();
+        assert_eq!(status(&conn, key), ("pending".into(), 0));
+    }
 }
