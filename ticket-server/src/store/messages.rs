@@ -10,11 +10,29 @@ use super::StoreError;
 
 /// A connection for the messages' reads and writes (WAL lets it run beside the writer's; its
 /// transactions are a few rows, so the writer waits for them at most briefly).
+///
+/// `synchronous=NORMAL`: in WAL mode a commit then survives kill -9 (it is in the OS's cache)
+/// but not a power cut, and costs no fsync — the deriver commits after every batch the writer
+/// publishes, and must not double the writer's fsyncs. What a power cut could take back is
+/// derived: the outbox rows and the cursor's move go together and are derived again from the log
+/// (fsynced by the writer), and a lost outcome means a resend under the same key. A visitor's
+/// opt-in is not derived: it is committed with a full sync ([`durably`]).
 pub fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Run `f` with `synchronous=FULL`: its commit is on disk when it returns (a power cut included).
+pub fn durably<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let out = f(conn);
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    out
 }
 
 /// A message to queue.
@@ -61,7 +79,8 @@ pub fn commit_derived(
     seq: u64,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: see `log::append_batch`.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for e in effects {
         match e {
             Effect::Queue(m) => queue(&tx, m, now_ms)?,
@@ -143,7 +162,8 @@ pub fn unsubscribe(
     ticket_id: u64,
     now_ms: i64,
 ) -> Result<Option<u32>, StoreError> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: see `log::append_batch`.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let places: Option<u32> = tx
         .query_row(
             "SELECT places FROM message_contacts WHERE ticket_id = ?1",

@@ -92,7 +92,11 @@ pub async fn opt_in(
     let now = s.clock.now().timestamp_millis();
     let (id, day, shown) = (t.id, t.day, masked.clone());
     s.messages
-        .with_db(move |c| store::subscribe(c, id, day, &number, &masked, places, now))
+        .with_db(move |c| {
+            store::durably(c, |c| {
+                store::subscribe(c, id, day, &number, &masked, places, now)
+            })
+        })
         .await?;
     // Their turn may be near already.
     s.messages.wake();
@@ -122,7 +126,7 @@ pub async fn stop(
     let id = t.id;
     let places = s
         .messages
-        .with_db(move |c| store::unsubscribe(c, id, now))
+        .with_db(move |c| store::durably(c, |c| store::unsubscribe(c, id, now)))
         .await?;
     Ok(Json(MessagesSubscription {
         number: t.number,
