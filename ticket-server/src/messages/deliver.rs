@@ -181,11 +181,13 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     inner.to_string()
 }
 
-/// The stored body with the number the gateway must send to, as `to`.
+/// The stored body with the number the gateway must send to, as `to`: `+62…` when it is an
+/// Indonesian mobile number (a booking's is kept as typed), else as it is.
 fn with_phone(body: &str, phone: &str) -> Option<String> {
     let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let to = super::phone::indonesian_mobile(phone).unwrap_or_else(|_| phone.to_string());
     v.as_object_mut()?
-        .insert("to".into(), serde_json::Value::String(phone.to_string()));
+        .insert("to".into(), serde_json::Value::String(to));
     serde_json::to_string(&v).ok()
 }
 

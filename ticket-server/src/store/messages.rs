@@ -445,7 +445,8 @@ pub fn counts(conn: &Connection) -> Result<(u64, u64, u64), StoreError> {
 }
 
 /// The retention (in the writer's transaction of `personal_data_erased`): visitors' numbers of
-/// tickets before `before` are erased, and the masked numbers in the delivery log with them.
+/// tickets before `before` are erased, and the messages about those days leave the delivery log
+/// (what is left of them — masks, ticket numbers, times — is of no use after the retention).
 pub fn erase_personal_data(
     conn: &Connection,
     before: NaiveDate,
@@ -457,12 +458,7 @@ pub fn erase_personal_data(
          WHERE day < ?1 AND erased_at IS NULL",
         params![before, at_ms],
     )?;
-    conn.execute(
-        "UPDATE outbox SET phone_masked = NULL,
-             status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
-         WHERE day < ?1 AND (phone_masked IS NOT NULL OR status = 'pending')",
-        [before],
-    )?;
+    conn.execute("DELETE FROM outbox WHERE day < ?1", [before])?;
     Ok(n)
 }
 

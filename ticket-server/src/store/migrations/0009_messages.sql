@@ -27,7 +27,8 @@ INSERT INTO message_cursor (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM events
 
 -- Every message to deliver, with its delivery state. `key` is the Idempotency-Key the gateway
 -- receives (`ticket:12:called:345`), unique: a message is queued once. `body` is the JSON sent,
--- without the phone number, which is read from its source at each attempt.
+-- without the phone number, which is read from its source at each attempt. Rows of days past the
+-- retention are deleted with the personal data.
 CREATE TABLE outbox (
     id           INTEGER PRIMARY KEY,
     key          TEXT    NOT NULL UNIQUE,
