@@ -281,6 +281,23 @@ async fn opt_in(server: &InProcess, code: &str, body: Value) -> (u16, Value) {
     )
 }
 
+/// A KTP ticket whose visitor opts in with `phone` (the building's places): it and the answer.
+async fn agreeing_ticket(server: &InProcess, phone: &str) -> (antri_wire::IssuedTicket, Value) {
+    let t = server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
+    let (status, answer) = opt_in(
+        server,
+        &t.tracking_code,
+        json!({"phone": phone, "consent": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    (t, answer)
+}
+
 /// Move the clock past the longest backoff until every message is delivered or failed.
 async fn retry_until_settled(server: &InProcess, token: &str, clock: &Clock) -> Value {
     for _ in 0..12 {
@@ -562,19 +579,8 @@ async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_ret
     )
     .await;
     let sup = supervisor_token(&server).await;
-    let t = server
-        .client(Some(KIOSK))
-        .issue("ktp", Category::Regular)
-        .await
-        .unwrap();
     // Alone in the queue: its turn is near at once.
-    let (status, _) = opt_in(
-        &server,
-        &t.tracking_code,
-        json!({"phone": PHONE_TYPED, "consent": true}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (t, _) = agreeing_ticket(&server, PHONE_TYPED).await;
     let log = until(&server, &sup, "the message refused", |l| l["failed"] == 1).await;
     let row = &log["rows"][0];
     assert_eq!(
@@ -736,18 +742,7 @@ async fn the_number_is_erased_at_the_retention_and_the_secret_never_leaves_the_s
     let clock = Clock::manual(tuesday());
     let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
     let sup = supervisor_token(&server).await;
-    let t = server
-        .client(Some(KIOSK))
-        .issue("ktp", Category::Regular)
-        .await
-        .unwrap();
-    let (status, _) = opt_in(
-        &server,
-        &t.tracking_code,
-        json!({"phone": PHONE_TYPED, "consent": true}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    agreeing_ticket(&server, PHONE_TYPED).await;
     until(&server, &sup, "turn near delivered", |l| {
         l["delivered"] == 1
     })
@@ -809,18 +804,8 @@ async fn the_number_is_erased_at_the_retention_and_the_secret_never_leaves_the_s
         .await;
     assert!(!audit.to_string().contains(SECRET));
     // Still signed with the same secret: the gateway accepts the next message.
-    let t2 = server
-        .client(Some(KIOSK))
-        .issue("ktp", Category::Regular)
-        .await
-        .unwrap();
-    let (status, sub) = opt_in(
-        &server,
-        &t2.tracking_code,
-        json!({"phone": "081298765432", "consent": true}),
-    )
-    .await;
-    assert_eq!((status, sub["places"].as_u64()), (200, Some(4)), "{sub}");
+    let (_, sub) = agreeing_ticket(&server, "081298765432").await;
+    assert_eq!(sub["places"], 4, "the new default: {sub}");
     until(&server, &sup, "the second delivered", |l| {
         l["delivered"] == 2
     })

@@ -3,6 +3,7 @@
 //! `messages`), beside the writer thread's; only the erasure at a day's start runs in the
 //! writer's transaction.
 
+use antri_wire::messages::Delivery;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -385,44 +386,34 @@ pub fn record_attempt(
     Ok(())
 }
 
-/// One row of the delivery log, times in unix ms.
-#[derive(Clone, Debug)]
-pub struct LogRow {
-    pub id: u64,
-    pub kind: String,
-    pub ticket: Option<String>,
-    pub booking: Option<u64>,
-    pub phone_masked: Option<String>,
-    pub status: String,
-    pub attempts: u32,
-    pub last_error: Option<String>,
-    pub http_status: Option<u16>,
-    pub created_at: i64,
-    pub next_at: i64,
-    pub delivered_at: Option<i64>,
-}
-
-/// The newest `limit` messages.
-pub fn log(conn: &Connection, limit: u32) -> Result<Vec<LogRow>, StoreError> {
+/// The newest `limit` messages, as the delivery log shows them; `time` writes a unix-ms instant.
+pub fn log(
+    conn: &Connection,
+    limit: u32,
+    time: impl Fn(i64) -> String,
+) -> Result<Vec<Delivery>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, number, booking_id, phone_masked, status, attempts, last_error,
                 http_status, created_at, next_at, delivered_at
          FROM outbox ORDER BY id DESC LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit], |r| {
-        Ok(LogRow {
+        let status: String = r.get(5)?;
+        Ok(Delivery {
             id: r.get::<_, i64>(0)? as u64,
             kind: r.get(1)?,
             ticket: r.get(2)?,
             booking: r.get::<_, Option<i64>>(3)?.map(|b| b as u64),
             phone_masked: r.get(4)?,
-            status: r.get(5)?,
             attempts: r.get(6)?,
             last_error: r.get(7)?,
             http_status: r.get(8)?,
-            created_at: r.get(9)?,
-            next_at: r.get(10)?,
-            delivered_at: r.get(11)?,
+            created_at: time(r.get(9)?),
+            next_at: (status == "pending")
+                .then(|| r.get(10).map(&time))
+                .transpose()?,
+            delivered_at: r.get::<_, Option<i64>>(11)?.map(&time),
+            status,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -1,7 +1,7 @@
 //! Messages: a visitor's opt-in and stop for a walk-in ticket (the tracking code is the proof,
 //! as for cancelling), and the supervisor's delivery log (numbers masked).
 
-use antri_wire::messages::{Delivery, DeliveryLog, MessagesOptIn, MessagesSubscription};
+use antri_wire::messages::{DeliveryLog, MessagesOptIn, MessagesSubscription};
 use antri_wire::{ErrorBody, Role, TicketView};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -143,33 +143,16 @@ pub async fn stop(
     security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["supervisor", "admin"]))))]
 pub async fn log(State(s): State<AppState>, who: Principal) -> Result<Json<DeliveryLog>, ApiError> {
     who.require_role(&[Role::Supervisor, Role::Admin])?;
-    let (rows, (pending, delivered, failed)) = s
-        .messages
-        .with_db(|c| Ok((store::log(c, LOG_ROWS)?, store::counts(c)?)))
-        .await?;
     let zone = s.config().building.zone;
-    let time = |ms: i64| {
+    let time = move |ms: i64| {
         DateTime::<Utc>::from_timestamp_millis(ms)
             .map(|t| zone.local(t).to_rfc3339())
             .unwrap_or_default()
     };
-    let rows = rows
-        .into_iter()
-        .map(|r| Delivery {
-            id: r.id,
-            kind: r.kind,
-            ticket: r.ticket,
-            booking: r.booking,
-            phone_masked: r.phone_masked,
-            next_at: (r.status == "pending").then(|| time(r.next_at)),
-            status: r.status,
-            attempts: r.attempts,
-            last_error: r.last_error,
-            http_status: r.http_status,
-            created_at: time(r.created_at),
-            delivered_at: r.delivered_at.map(time),
-        })
-        .collect();
+    let (rows, (pending, delivered, failed)) = s
+        .messages
+        .with_db(move |c| Ok((store::log(c, LOG_ROWS, time)?, store::counts(c)?)))
+        .await?;
     Ok(Json(DeliveryLog {
         enabled: s.config().messages.enabled(),
         pending,
