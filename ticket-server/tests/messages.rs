@@ -37,6 +37,13 @@ fn config(addr: SocketAddr, secret: &str) -> Config {
     .unwrap()
 }
 
+/// The server with a gateway at `addr`, on a manual clock at Tuesday 09:00.
+async fn on_tuesday(db: &std::path::Path, addr: SocketAddr) -> (InProcess, Clock) {
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(db, config(addr, SECRET), clock.clone()).await;
+    (server, clock)
+}
+
 /// Every log line of this test binary (the server's tracing, at debug).
 fn captured_log() -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
@@ -321,13 +328,7 @@ async fn every_message_reaches_a_misbehaving_gateway_once_signed_and_only_with_c
     let log_lines = captured_log();
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
-    let clock = Clock::manual(tuesday());
-    let server = start_with_clock(
-        &dir.path().join("a.db"),
-        config(addr, SECRET),
-        clock.clone(),
-    )
-    .await;
+    let (server, clock) = on_tuesday(&dir.path().join("a.db"), addr).await;
     let sup = supervisor_token(&server).await;
     let kiosk = server.client(Some(KIOSK));
     let mut tickets = Vec::new();
@@ -571,13 +572,7 @@ async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_ret
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
     let gateway = Gateway::start(addr, "another-secret-the-gateway-holds-0123", &[]).await;
-    let clock = Clock::manual(tuesday());
-    let server = start_with_clock(
-        &dir.path().join("a.db"),
-        config(addr, SECRET),
-        clock.clone(),
-    )
-    .await;
+    let (server, _) = on_tuesday(&dir.path().join("a.db"), addr).await;
     let sup = supervisor_token(&server).await;
     // Alone in the queue: its turn is near at once.
     let (t, _) = agreeing_ticket(&server, PHONE_TYPED).await;
@@ -622,13 +617,7 @@ async fn a_gateway_with_another_secret_refuses_and_the_message_fails_without_ret
 async fn the_opt_in_is_checked_by_field_and_the_log_is_for_supervisors() {
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
-    let clock = Clock::manual(tuesday());
-    let server = start_with_clock(
-        &dir.path().join("a.db"),
-        config(addr, SECRET),
-        clock.clone(),
-    )
-    .await;
+    let (server, clock) = on_tuesday(&dir.path().join("a.db"), addr).await;
     let t = server
         .client(Some(KIOSK))
         .issue("ktp", Category::Regular)
@@ -739,8 +728,7 @@ async fn the_number_is_erased_at_the_retention_and_the_secret_never_leaves_the_s
     let db = dir.path().join("a.db");
     let addr = free_addr().await;
     let gateway = Gateway::start(addr, SECRET, &[]).await;
-    let clock = Clock::manual(tuesday());
-    let server = start_with_clock(&db, config(addr, SECRET), clock.clone()).await;
+    let (server, clock) = on_tuesday(&db, addr).await;
     let sup = supervisor_token(&server).await;
     agreeing_ticket(&server, PHONE_TYPED).await;
     until(&server, &sup, "turn near delivered", |l| {
