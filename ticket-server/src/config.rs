@@ -679,7 +679,7 @@ fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> Message
     let near_places = number("near_places", raw.near_places, 3, limits::NEAR_PLACES);
     if backoff_max_secs < backoff_secs {
         errs.push(format!(
-            "messages.backoff_max_seconds: {backoff_max_secs} is less than backoff_seconds ({backoff_secs})"
+            "messages.backoff_max_seconds: {backoff_max_secs} is less than messages.backoff_seconds ({backoff_secs})"
         ));
     }
     let secret = raw.secret.clone().unwrap_or_default();
@@ -1160,7 +1160,19 @@ mod tests {
         ServiceMinutes(usize),
         Quota(usize),
         Counter(usize),
+        /// A number of `[messages]` (the section is absent from the example: this adds it).
+        Message(&'static str),
     }
+
+    /// `[messages]`' numbers and their ranges.
+    const MESSAGE_FIELDS: [(&str, std::ops::RangeInclusive<u32>); 6] = [
+        ("timeout_ms", limits::MESSAGE_TIMEOUT_MS),
+        ("max_attempts", limits::MESSAGE_ATTEMPTS),
+        ("backoff_seconds", limits::MESSAGE_BACKOFF_SECS),
+        ("backoff_max_seconds", limits::MESSAGE_BACKOFF_SECS),
+        ("reminder_minutes", limits::REMINDER_MINUTES),
+        ("near_places", limits::NEAR_PLACES),
+    ];
 
     impl Field {
         fn path(self) -> String {
@@ -1171,6 +1183,7 @@ mod tests {
                 Field::ServiceMinutes(i) => format!("services[{i}].service_minutes"),
                 Field::Quota(i) => format!("services[{i}].quota"),
                 Field::Counter(i) => format!("counters[{i}].number"),
+                Field::Message(name) => format!("messages.{name}"),
             }
         }
 
@@ -1182,6 +1195,7 @@ mod tests {
                 Field::ServiceMinutes(i) => &mut doc["services"][i]["service_minutes"],
                 Field::Quota(i) => &mut doc["services"][i]["quota"],
                 Field::Counter(i) => &mut doc["counters"][i]["number"],
+                Field::Message(name) => &mut doc["messages"][name],
             }
         }
 
@@ -1195,6 +1209,10 @@ mod tests {
                 Field::TargetWait(_) | Field::ServiceMinutes(_) => within(&limits::MINUTES),
                 Field::Quota(_) => within(&limits::QUOTA),
                 Field::Counter(_) => within(&limits::COUNTER),
+                Field::Message(name) => MESSAGE_FIELDS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .is_some_and(|(_, r)| within(r)),
             }
         }
     }
@@ -1208,6 +1226,7 @@ mod tests {
             (0usize..30).prop_map(Field::ServiceMinutes),
             (0usize..30).prop_map(Field::Quota),
             (0usize..23).prop_map(Field::Counter),
+            (0usize..MESSAGE_FIELDS.len()).prop_map(|i| Field::Message(MESSAGE_FIELDS[i].0)),
         ]
     }
 
@@ -1241,6 +1260,18 @@ mod tests {
             match Config::from_json(doc.clone()) {
                 Ok(c) => {
                     proptest::prop_assert!(f.in_range(n), "{path} = {n} was accepted");
+                    if let Field::Message(name) = f {
+                        let m = &c.messages;
+                        let taken = match name {
+                            "timeout_ms" => m.timeout.as_millis() as i128,
+                            "max_attempts" => m.max_attempts.into(),
+                            "backoff_seconds" => m.backoff_secs.into(),
+                            "backoff_max_seconds" => m.backoff_max_secs.into(),
+                            "reminder_minutes" => m.reminder_minutes.into(),
+                            _ => m.near_places.into(),
+                        };
+                        proptest::prop_assert_eq!(taken, n, "{}", path);
+                    }
                     for s in &c.services {
                         let raw = c.document.services.iter().find(|r| r.id == s.id).unwrap();
                         proptest::prop_assert_eq!(
@@ -1262,8 +1293,11 @@ mod tests {
                         e.contains(&path) || (renumbered && e.contains("counter")),
                         "{path} = {n}: {e}"
                     );
+                    // A backoff in range may still be refused against the other (base over cap).
+                    let backoff = matches!(f, Field::Message(m) if m.starts_with("backoff"))
+                        && e.contains("is less than messages.backoff_seconds");
                     proptest::prop_assert!(
-                        !f.in_range(n) || renumbered || matches!(f, Field::Quota(_)),
+                        !f.in_range(n) || renumbered || backoff || matches!(f, Field::Quota(_)),
                         "{path} = {n} is in range but refused: {e}"
                     );
                 }
@@ -1318,7 +1352,7 @@ mod tests {
             "messages.max_attempts: 0 is out of range",
             "messages.near_places: 21 is out of range; use 1 to 20",
             "messages.reminder_minutes: 0 is out of range",
-            "messages.backoff_max_seconds: 10 is less than backoff_seconds (100)",
+            "messages.backoff_max_seconds: 10 is less than messages.backoff_seconds (100)",
         ] {
             assert!(err.contains(needle), "{needle}: {err}");
         }

@@ -872,7 +872,7 @@ async fn kill_9_while_calling_loses_and_repeats_no_message() {
     });
     // Killed in the middle of the calls (bounded by time too).
     let sup = officer(&anon, "supervisor").await;
-    for _ in 0..200 {
+    for _ in 0..1000 {
         let (_, log) = get(&http, &url, "/api/v1/messages", sup.token()).await;
         if log["rows"].as_array().is_some_and(|r| r.len() >= 20) {
             break;
