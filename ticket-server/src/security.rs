@@ -117,12 +117,15 @@ pub fn messages_secret_problem(config: &Config) -> Option<String> {
     if !m.enabled() {
         return None;
     }
-    if m.secret == SAMPLE_MESSAGES_SECRET {
-        return Some("the sample file's messages secret, known to anyone who read it".into());
+    check_messages_secret(&m.secret).err()
+}
+
+/// Is `secret` fit to sign the messages? `Err` says why not.
+pub fn check_messages_secret(secret: &str) -> Result<(), String> {
+    if secret == SAMPLE_MESSAGES_SECRET {
+        return Err("the sample file's messages secret, known to anyone who read it".into());
     }
-    check_token(&m.secret)
-        .err()
-        .map(|why| format!("messages secret: {why}"))
+    check_token(secret).map_err(|why| format!("messages secret: {why}"))
 }
 
 /// Whether the server may start on `listen` with these findings. `Err` is the message that says
