@@ -29,10 +29,14 @@ const MASKED: &str = "0812****7890";
 
 /// The sample building with a gateway at `addr`.
 fn config(addr: SocketAddr, secret: &str) -> Config {
+    config_reminding(addr, secret, 60)
+}
+
+fn config_reminding(addr: SocketAddr, secret: &str, reminder_minutes: u32) -> Config {
     Config::from_toml_str(&format!(
         "{EXAMPLE_TOML}\n[messages]\nwebhook_url = \"http://{addr}/antri\"\nsecret = \"{secret}\"\n\
          timeout_ms = 300\nmax_attempts = 8\nbackoff_seconds = 10\nbackoff_max_seconds = 60\n\
-         reminder_minutes = 60\nnear_places = 2\n"
+         reminder_minutes = {reminder_minutes}\nnear_places = 2\n"
     ))
     .unwrap()
 }
@@ -945,4 +949,123 @@ async fn get(http: &reqwest::Client, url: &str, path: &str, token: Option<&str>)
         resp.status().as_u16(),
         resp.json().await.unwrap_or(Value::Null),
     )
+}
+
+/// A booking's messages follow it: moved (a new confirmation, the reminder moved), reminded,
+/// missed (no-show), checked in (the pending reminder called off) and called, to the number given
+/// on the booking page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bookings_messages_follow_it_from_booking_to_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let gateway = Gateway::start(addr, SECRET, &[]).await;
+    let clock = Clock::manual(DateTime::parse_from_rfc3339("2026-11-23T07:00:00+07:00").unwrap());
+    // Reminded 20 minutes before: inside the check-in window (from 30 minutes before).
+    let config = config_reminding(addr, SECRET, 20);
+    let server = start_with_clock(&dir.path().join("a.db"), config.clone(), clock.clone()).await;
+    let post = |path: String, body: Value| {
+        let url = server.url();
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}{path}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success(), "{path}: {}", resp.status());
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let book = |session: u32, nik: &'static str| {
+        post(
+            "/api/v1/bookings".into(),
+            json!({"service": "paspor-baru", "date": "2026-11-24", "session": session,
+                   "nik": nik, "phone": PHONE_TYPED, "reminders": true}),
+        )
+    };
+    let a = book(0, "3275045208850001").await;
+    book(1, "3171012505900002").await;
+    let a_code = a["code"].as_str().unwrap().to_string();
+    post(
+        format!("/api/v1/bookings/{a_code}/reschedule"),
+        json!({"date": "2026-11-24", "session": 2}),
+    )
+    .await;
+    let sup = supervisor_token(&server).await;
+    until(&server, &sup, "three confirmations", |l| {
+        l["delivered"] == 3
+    })
+    .await;
+
+    // Tuesday 08:41: B's reminder (its session at 09:00). 09:16: B never came.
+    clock.advance(chrono::Duration::minutes(24 * 60 + 101));
+    let sup = supervisor_token(&server).await;
+    until(&server, &sup, "B's reminder", |l| l["delivered"] == 4).await;
+    clock.advance(chrono::Duration::minutes(35));
+    until(&server, &sup, "B's no-show", |l| l["delivered"] == 5).await;
+    // 09:35: A checks in before its reminder (09:40) and is called at a passport loket.
+    clock.advance(chrono::Duration::minutes(19));
+    let kiosk = server.client(Some(KIOSK));
+    let ticket = kiosk.check_in(&a_code, Category::Regular).await.unwrap();
+    let loket = config
+        .counters
+        .iter()
+        .find(|c| c.services.iter().any(|s| s == "paspor-baru"))
+        .unwrap()
+        .number;
+    let name = &config
+        .users
+        .iter()
+        .find(|u| u.counters.contains(&loket))
+        .unwrap()
+        .username;
+    let officer = officer(&server.client(None), name).await;
+    officer.call_next(loket).await.unwrap();
+    let log = until(&server, &sup, "A's turn near and call", |l| {
+        l["delivered"] == 7
+    })
+    .await;
+
+    // Bookings are numbered as made (the holder's view has no id: the log names them so).
+    let (a_id, b_id) = (Some(1), Some(2));
+    let mut rows: Vec<(String, String, Option<u64>)> = log["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["phone_masked"], MASKED, "{r}");
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+                r["booking"].as_u64(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let row = |kind: &str, status: &str, id| (kind.to_string(), status.to_string(), id);
+    let mut want = vec![
+        row("booking_confirmed", "delivered", a_id),
+        row("booking_confirmed", "delivered", a_id),
+        row("booking_confirmed", "delivered", b_id),
+        row("called", "delivered", a_id),
+        row("no_show", "delivered", b_id),
+        // A's reminders: the session it left, and the one it checked in for early.
+        row("reminder", "cancelled", a_id),
+        row("reminder", "cancelled", a_id),
+        row("reminder", "delivered", b_id),
+        row("turn_near", "delivered", a_id),
+    ];
+    want.sort();
+    assert_eq!(rows, want, "{log}");
+    let seen = gateway.seen.lock().unwrap().clone();
+    let called = seen
+        .accepted
+        .values()
+        .find(|(_, b)| b["kind"] == "called")
+        .unwrap();
+    assert_eq!(called.1["ticket"], ticket.issued.ticket.number.as_str());
+    assert_eq!(called.1["to"], PHONE_FORMS[0]);
+    assert!(seen.accepted.values().all(|(n, _)| *n == 1));
+    server.stop().await;
+    gateway.stop();
 }
