@@ -52,7 +52,7 @@ fn ticket_for_messages(s: &AppState, code: &str) -> Result<TicketView, ApiError>
     responses((status = 200, body = MessagesSubscription), crate::api::openapi::BadPath, crate::api::openapi::BadBody,
         (status = 404, description = "`unknown_ticket`: no ticket of today has this code", body = ErrorBody),
         (status = 409, description = "`messages_off`: the building has no gateway; `invalid_state`: the ticket is finished", body = ErrorBody),
-        (status = 422, description = "`consent_required`, `invalid_phone` or `invalid_places`", body = ErrorBody),
+        (status = 422, description = "`invalid_body` (a field missing or of the wrong type, named by its path), `consent_required`, `invalid_phone` or `invalid_places`", body = ErrorBody),
         crate::api::openapi::DbFailed),
     extensions(("x-antri-principals" = json!(["anyone"]))))]
 #[tracing::instrument(skip_all, err(level = "info", Debug))]
