@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessagesOptIn {
     /// An Indonesian mobile number as typed: `0812-3456-7890`, `+62 812 3456 7890`, `62812…`.
+    /// (Sent as a JSON number it is taken as its digits: a refusal would quote it, and the
+    /// server logs refusals.)
+    #[serde(deserialize_with = "text_or_number")]
     pub phone: String,
     /// The visitor's agreement to receive messages at this number; must be `true`.
     pub consent: bool,
@@ -67,4 +70,48 @@ pub struct DeliveryLog {
     pub delivered: u64,
     pub failed: u64,
     pub rows: Vec<Delivery>,
+}
+
+/// A string, or a number taken as its digits, so that a phone number sent as a JSON number is not
+/// quoted back in the deserializer's error (`invalid type: integer 81234567890`).
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a phone number as text")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_number_sent_as_a_number_is_not_quoted_in_an_error() {
+        let opt_in: MessagesOptIn =
+            serde_json::from_str(r#"{"phone": 81234567890, "consent": true}"#).unwrap();
+        assert_eq!(opt_in.phone, "81234567890");
+        let err = serde_json::from_str::<MessagesOptIn>(r#"{"phone": [8123], "consent": true}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a phone number as text") && !err.contains("8123"),
+            "{err}"
+        );
+    }
 }
