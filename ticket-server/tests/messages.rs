@@ -566,6 +566,15 @@ async fn a_restart_loses_no_queued_message_and_a_booking_needs_consent() {
         .all(|(_, b)| b["to"] == PHONE_FORMS[0] && b["ticket"].is_null()));
     let reminder = &seen.accepted["booking:1:reminder:2026-11-24:1"].1;
     assert_eq!(reminder["time"], "09.00 WIB");
+    let words = reminder["text"]["id"].as_str().unwrap();
+    assert!(
+        words.starts_with("Pengingat: reservasi Paspor Baru") && words.contains("09.00 WIB"),
+        "{words}"
+    );
+    assert!(reminder["text"]["en"]
+        .as_str()
+        .unwrap()
+        .starts_with("Reminder: your New passport booking"));
     assert_eq!(reminder["service"]["id"], "paspor-baru");
     server.stop().await;
     gateway.stop();

@@ -199,12 +199,13 @@ fn booking_messages(
     if !matches!(change, BookingChange::Made) {
         out.push(Effect::CancelReminders { booking: b.id });
     }
-    let (confirm_key, no_show) = match change {
-        BookingChange::Made => (Some(format!("booking:{}:confirmed", b.id)), false),
-        BookingChange::Rescheduled { .. } => {
-            (Some(format!("booking:{}:confirmed:{}", b.id, e.seq)), false)
-        }
-        BookingChange::NoShow => (None, true),
+    let (kind, key) = match change {
+        BookingChange::Made => ("booking_confirmed", format!("booking:{}:confirmed", b.id)),
+        BookingChange::Rescheduled { .. } => (
+            "booking_confirmed",
+            format!("booking:{}:confirmed:{}", b.id, e.seq),
+        ),
+        BookingChange::NoShow => ("no_show", format!("booking:{}:no_show", b.id)),
         BookingChange::Cancelled | BookingChange::CheckedIn { .. } => return Ok(out),
     };
     let Some(phone) = store::booking_phone(conn, b.id)? else {
@@ -213,15 +214,7 @@ fn booking_messages(
     let Some(start) = session_start(config, b) else {
         return Ok(out);
     };
-    let zone = config.building.zone.abbrev();
-    let service = service_ref(config, &b.service).name;
-    let when_id = format!(
-        "{}, {}",
-        indonesian_date(&start),
-        clock_in_zone(&start, zone)
-    );
-    let when_en = format!("{}, {}", english_date(&start), clock_in_zone(&start, zone));
-    let draft = |kind: &'static str, key: String, text: Text, due_at: i64| Draft {
+    let draft = |kind: &'static str, key: String, due_at: i64| Draft {
         kind,
         key,
         ticket: None,
@@ -230,50 +223,43 @@ fn booking_messages(
         counter: None,
         at: start,
         ahead: None,
-        text,
+        text: booking_text(config, kind, &b.service, &start),
         phone_masked: mask(&phone),
         day: b.date,
         due_at,
     };
-    if no_show {
-        let text = Text {
-            id: format!(
-                "Reservasi {} Anda ({when_id}) terlewat: tidak check-in di kios.",
-                service.id
-            ),
-            en: format!(
-                "Your {} booking ({when_en}) was missed: no check-in at the kiosk.",
-                service.en
-            ),
-        };
-        let key = format!("booking:{}:no_show", b.id);
-        out.push(finish(
-            config,
-            draft("no_show", key, text, e.at.timestamp_millis()),
-        ));
-        return Ok(out);
-    }
-    if let Some(key) = confirm_key {
-        let text = Text {
-            id: format!("Reservasi {} terkonfirmasi: {when_id}. Check-in di kios dengan kode reservasi Anda.", service.id),
-            en: format!("{} booking confirmed: {when_en}. Check in at the kiosk with your booking code.", service.en),
-        };
-        out.push(finish(
-            config,
-            draft("booking_confirmed", key, text, e.at.timestamp_millis()),
-        ));
-    }
-    // The reminder, unless the session starts before there is time for one.
-    let remind_at = start.timestamp_millis() - i64::from(config.messages.reminder_minutes) * 60_000;
-    if start.timestamp_millis() > now.timestamp_millis() {
-        let text = Text {
-            id: format!("Pengingat: reservasi {} Anda {when_id}. Check-in di kios dengan kode reservasi Anda.", service.id),
-            en: format!("Reminder: your {} booking is {when_en}. Check in at the kiosk with your booking code.", service.en),
-        };
+    out.push(finish(config, draft(kind, key, e.at.timestamp_millis())));
+    // With a confirmation, the reminder — unless the session has begun.
+    if kind == "booking_confirmed" && start.timestamp_millis() > now.timestamp_millis() {
+        let remind_at =
+            start.timestamp_millis() - i64::from(config.messages.reminder_minutes) * 60_000;
         let key = format!("booking:{}:reminder:{}:{}", b.id, b.date, b.session);
-        out.push(finish(config, draft("reminder", key, text, remind_at)));
+        out.push(finish(config, draft("reminder", key, remind_at)));
     }
     Ok(out)
+}
+
+/// The words of a booking's message, about its session starting at `start`.
+fn booking_text(config: &Config, kind: &str, service: &str, start: &DateTime<FixedOffset>) -> Text {
+    let zone = config.building.zone.abbrev();
+    let name = service_ref(config, service).name;
+    let (sid, sen) = (name.id, name.en);
+    let when_id = format!("{}, {}", indonesian_date(start), clock_in_zone(start, zone));
+    let when_en = format!("{}, {}", english_date(start), clock_in_zone(start, zone));
+    match kind {
+        "no_show" => Text {
+            id: format!("Reservasi {sid} Anda ({when_id}) terlewat: tidak check-in di kios."),
+            en: format!("Your {sen} booking ({when_en}) was missed: no check-in at the kiosk."),
+        },
+        "reminder" => Text {
+            id: format!("Pengingat: reservasi {sid} Anda {when_id}. Check-in di kios dengan kode reservasi Anda."),
+            en: format!("Reminder: your {sen} booking is {when_en}. Check in at the kiosk with your booking code."),
+        },
+        _ => Text {
+            id: format!("Reservasi {sid} terkonfirmasi: {when_id}. Check-in di kios dengan kode reservasi Anda."),
+            en: format!("{sen} booking confirmed: {when_en}. Check in at the kiosk with your booking code."),
+        },
+    }
 }
 
 /// When a booked session begins, in the building's zone.
