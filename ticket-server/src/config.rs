@@ -41,6 +41,8 @@ pub struct Config {
     pub devices: Vec<Device>,
     pub booking: BookingRules,
     pub alerts: AlertRules,
+    /// Messages through the building's SMS/WhatsApp gateway (`[messages]`; off without a URL).
+    pub messages: MessageRules,
     /// The document this was checked from (what the admin page edits and the database keeps).
     pub document: Arc<raw::File>,
 }
@@ -63,6 +65,28 @@ pub struct AlertRules {
     pub device_silent_secs: u32,
     /// A quota with this share (%) or less left.
     pub quota_low_percent: u32,
+}
+
+/// `[messages]`: where and how visitors' messages are handed to the building's gateway (see
+/// `messages`). Without `webhook_url` no message is sent and visitors cannot opt in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageRules {
+    pub webhook_url: Option<String>,
+    /// The shared secret of the `X-Antri-Signature` HMAC.
+    pub secret: String,
+    pub timeout: std::time::Duration,
+    pub max_attempts: u32,
+    pub backoff_secs: u32,
+    pub backoff_max_secs: u32,
+    pub reminder_minutes: u32,
+    /// "Turn near" when this many or fewer wait ahead, unless the visitor chose otherwise.
+    pub near_places: u32,
+}
+
+impl MessageRules {
+    pub fn enabled(&self) -> bool {
+        self.webhook_url.is_some()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -240,6 +264,8 @@ pub mod raw {
         pub booking: Option<Booking>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub alerts: Option<Alerts>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub messages: Option<Messages>,
     }
 
     /// `[alerts]`: when the supervisor is alerted.
@@ -276,6 +302,30 @@ pub mod raw {
     }
     fn ten_percent() -> u32 {
         10
+    }
+
+    /// `[messages]`: the building's SMS/WhatsApp gateway (see `config::MessageRules`).
+    #[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Messages {
+        /// Where each message is POSTed (`http://…`); absent: no messages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook_url: Option<String>,
+        /// The HMAC secret shared with the gateway (at least 32 random characters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub secret: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub timeout_ms: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_attempts: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub backoff_seconds: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub backoff_max_seconds: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reminder_minutes: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub near_places: Option<u32>,
     }
 
     /// `[booking]`: the building's booking rules (each service's sessions are in its own
@@ -489,6 +539,16 @@ pub mod limits {
     pub const QUOTA: std::ops::RangeInclusive<u32> = 1..=99_999;
     /// `counters[].number`.
     pub const COUNTER: std::ops::RangeInclusive<u32> = 1..=999;
+    /// `messages.timeout_ms`: one request to the gateway.
+    pub const MESSAGE_TIMEOUT_MS: std::ops::RangeInclusive<u32> = 100..=60_000;
+    /// `messages.max_attempts`.
+    pub const MESSAGE_ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=50;
+    /// `messages.backoff_seconds` and `messages.backoff_max_seconds`: at most a day.
+    pub const MESSAGE_BACKOFF_SECS: std::ops::RangeInclusive<u32> = 1..=86_400;
+    /// `messages.reminder_minutes`: before a booked session, at most two days.
+    pub const REMINDER_MINUTES: std::ops::RangeInclusive<u32> = 1..=2880;
+    /// `messages.near_places`, and the places a visitor chooses.
+    pub const NEAR_PLACES: std::ops::RangeInclusive<u32> = 1..=20;
 }
 
 /// `"{at}: {n} is out of range; use {lo} to {hi}"` unless `n` is in `range`.
@@ -618,6 +678,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
     let numbers: HashSet<u32> = counters.iter().map(|c| c.number).collect();
     let users = users(&raw.users, &numbers, &mut errs);
     let devices = devices(&raw.devices, &numbers, &mut errs);
+    let messages = message_rules(raw.messages.as_ref(), &mut errs);
     if !errs.is_empty() {
         return Err(ConfigError::Invalid(errs));
     }
@@ -631,6 +692,7 @@ fn validate(raw: raw::File) -> Result<Config, ConfigError> {
         devices,
         booking,
         alerts,
+        messages,
         document,
     })
 }
@@ -660,6 +722,81 @@ fn alert_rules(raw: raw::Alerts, errs: &mut Vec<String>) -> AlertRules {
         pause_limit_secs: raw.pause_limit_minutes.saturating_mul(60),
         device_silent_secs: raw.device_silent_seconds,
         quota_low_percent: raw.quota_low_percent,
+    }
+}
+
+/// `[messages]`: defaults for what is left out; off without `webhook_url`.
+fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> MessageRules {
+    let raw = raw.cloned().unwrap_or_default();
+    let mut number = |field: &str, v: Option<u32>, default: u32, range| {
+        let v = v.unwrap_or(default);
+        in_range(&format!("messages.{field}"), v, &range, errs);
+        v
+    };
+    let timeout_ms = number(
+        "timeout_ms",
+        raw.timeout_ms,
+        5000,
+        limits::MESSAGE_TIMEOUT_MS,
+    );
+    let max_attempts = number(
+        "max_attempts",
+        raw.max_attempts,
+        8,
+        limits::MESSAGE_ATTEMPTS,
+    );
+    let backoff_secs = number(
+        "backoff_seconds",
+        raw.backoff_seconds,
+        30,
+        limits::MESSAGE_BACKOFF_SECS,
+    );
+    let backoff_max_secs = number(
+        "backoff_max_seconds",
+        raw.backoff_max_seconds,
+        3600,
+        limits::MESSAGE_BACKOFF_SECS,
+    );
+    let reminder_minutes = number(
+        "reminder_minutes",
+        raw.reminder_minutes,
+        60,
+        limits::REMINDER_MINUTES,
+    );
+    let near_places = number("near_places", raw.near_places, 3, limits::NEAR_PLACES);
+    if backoff_max_secs < backoff_secs {
+        errs.push(format!(
+            "messages.backoff_max_seconds: {backoff_max_secs} is less than messages.backoff_seconds ({backoff_secs})"
+        ));
+    }
+    let secret = raw.secret.clone().unwrap_or_default();
+    let webhook_url = raw
+        .webhook_url
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_string);
+    match webhook_url.as_deref() {
+        None => {}
+        Some(u) if u.starts_with("https://") => errs.push(format!(
+            "messages.webhook_url: \"{u}\": this server speaks plain http only; put an HTTPS relay beside it (docs/deploy.md) and give its http:// address"
+        )),
+        Some(u) if !u.starts_with("http://") || u.len() <= "http://".len() => errs.push(format!(
+            "messages.webhook_url: \"{u}\" must be an http:// address"
+        )),
+        Some(_) if secret.chars().count() < 16 => errs.push(
+            "messages.secret: a webhook needs a shared secret of at least 16 characters (32 random ones: `openssl rand -hex 24`)".into(),
+        ),
+        Some(_) => {}
+    }
+    MessageRules {
+        webhook_url,
+        secret,
+        timeout: std::time::Duration::from_millis(u64::from(timeout_ms)),
+        max_attempts,
+        backoff_secs,
+        backoff_max_secs,
+        reminder_minutes,
+        near_places,
     }
 }
 
@@ -1145,7 +1282,19 @@ mod tests {
         ServiceMinutes(usize),
         Quota(usize),
         Counter(usize),
+        /// A number of `[messages]` (the section is absent from the example: this adds it).
+        Message(&'static str),
     }
+
+    /// `[messages]`' numbers and their ranges.
+    const MESSAGE_FIELDS: [(&str, std::ops::RangeInclusive<u32>); 6] = [
+        ("timeout_ms", limits::MESSAGE_TIMEOUT_MS),
+        ("max_attempts", limits::MESSAGE_ATTEMPTS),
+        ("backoff_seconds", limits::MESSAGE_BACKOFF_SECS),
+        ("backoff_max_seconds", limits::MESSAGE_BACKOFF_SECS),
+        ("reminder_minutes", limits::REMINDER_MINUTES),
+        ("near_places", limits::NEAR_PLACES),
+    ];
 
     impl Field {
         fn path(self) -> String {
@@ -1156,6 +1305,7 @@ mod tests {
                 Field::ServiceMinutes(i) => format!("services[{i}].service_minutes"),
                 Field::Quota(i) => format!("services[{i}].quota"),
                 Field::Counter(i) => format!("counters[{i}].number"),
+                Field::Message(name) => format!("messages.{name}"),
             }
         }
 
@@ -1167,6 +1317,7 @@ mod tests {
                 Field::ServiceMinutes(i) => &mut doc["services"][i]["service_minutes"],
                 Field::Quota(i) => &mut doc["services"][i]["quota"],
                 Field::Counter(i) => &mut doc["counters"][i]["number"],
+                Field::Message(name) => &mut doc["messages"][name],
             }
         }
 
@@ -1180,6 +1331,10 @@ mod tests {
                 Field::TargetWait(_) | Field::ServiceMinutes(_) => within(&limits::MINUTES),
                 Field::Quota(_) => within(&limits::QUOTA),
                 Field::Counter(_) => within(&limits::COUNTER),
+                Field::Message(name) => MESSAGE_FIELDS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .is_some_and(|(_, r)| within(r)),
             }
         }
     }
@@ -1193,6 +1348,7 @@ mod tests {
             (0usize..30).prop_map(Field::ServiceMinutes),
             (0usize..30).prop_map(Field::Quota),
             (0usize..23).prop_map(Field::Counter),
+            (0usize..MESSAGE_FIELDS.len()).prop_map(|i| Field::Message(MESSAGE_FIELDS[i].0)),
         ]
     }
 
@@ -1226,6 +1382,18 @@ mod tests {
             match Config::from_json(doc.clone()) {
                 Ok(c) => {
                     proptest::prop_assert!(f.in_range(n), "{path} = {n} was accepted");
+                    if let Field::Message(name) = f {
+                        let m = &c.messages;
+                        let taken = match name {
+                            "timeout_ms" => m.timeout.as_millis() as i128,
+                            "max_attempts" => m.max_attempts.into(),
+                            "backoff_seconds" => m.backoff_secs.into(),
+                            "backoff_max_seconds" => m.backoff_max_secs.into(),
+                            "reminder_minutes" => m.reminder_minutes.into(),
+                            _ => m.near_places.into(),
+                        };
+                        proptest::prop_assert_eq!(taken, n, "{}", path);
+                    }
                     for s in &c.services {
                         let raw = c.document.services.iter().find(|r| r.id == s.id).unwrap();
                         proptest::prop_assert_eq!(
@@ -1247,8 +1415,11 @@ mod tests {
                         e.contains(&path) || (renumbered && e.contains("counter")),
                         "{path} = {n}: {e}"
                     );
+                    // A backoff in range may still be refused against the other (base over cap).
+                    let backoff = matches!(f, Field::Message(m) if m.starts_with("backoff"))
+                        && e.contains("is less than messages.backoff_seconds");
                     proptest::prop_assert!(
-                        !f.in_range(n) || renumbered || matches!(f, Field::Quota(_)),
+                        !f.in_range(n) || renumbered || backoff || matches!(f, Field::Quota(_)),
                         "{path} = {n} is in range but refused: {e}"
                     );
                 }
@@ -1296,6 +1467,42 @@ mod tests {
         let err = Config::from_toml_str(&empty).unwrap_err().to_string();
         assert!(
             err.contains(".bring_id[0]: 1 to 160 characters, not 0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn messages_are_off_by_default_and_every_setting_is_checked_by_name() {
+        assert!(!Config::example().messages.enabled());
+        let with =
+            |extra: &str| Config::from_toml_str(&format!("{EXAMPLE_TOML}\n[messages]\n{extra}\n"));
+        let on =
+            with("webhook_url = \"http://127.0.0.1:9/antri\"\nsecret = \"0123456789abcdefghij\"")
+                .unwrap();
+        assert!(on.messages.enabled());
+        assert_eq!((on.messages.near_places, on.messages.max_attempts), (3, 8));
+        let err = with(
+            "webhook_url = \"https://gw.example/antri\"\nsecret = \"0123456789abcdefghij\"\n\
+             timeout_ms = 5\nmax_attempts = 0\nnear_places = 21\nreminder_minutes = 0\n\
+             backoff_seconds = 100\nbackoff_max_seconds = 10",
+        )
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "messages.webhook_url: \"https://gw.example/antri\": this server speaks plain http only",
+            "messages.timeout_ms: 5 is out of range; use 100 to 60000",
+            "messages.max_attempts: 0 is out of range",
+            "messages.near_places: 21 is out of range; use 1 to 20",
+            "messages.reminder_minutes: 0 is out of range",
+            "messages.backoff_max_seconds: 10 is less than messages.backoff_seconds (100)",
+        ] {
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+        let err = with("webhook_url = \"http://127.0.0.1:9/antri\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("messages.secret: a webhook needs a shared secret"),
             "{err}"
         );
     }

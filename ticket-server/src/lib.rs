@@ -8,6 +8,8 @@
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
 //! - [`booking`]: online booking's rules: the NIK, sessions, when booking opens, check-in.
+//! - [`messages`]: SMS/WhatsApp messages to visitors who agreed, through the building's gateway:
+//!   derived from the log into a durable outbox, delivered signed and retried.
 //! - [`auth`]: users, devices, sessions (kept hashed in the database), login throttling.
 //! - [`security`]: sample or weak secrets refused on a LAN; `public_url` checked for the QR codes.
 //! - [`api`]: the HTTP API under `/api/v1` (axum), the event stream, metrics, OpenAPI.
@@ -21,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod events;
 pub mod history;
+pub mod messages;
 pub mod metrics;
 pub mod presence;
 pub mod queue;

@@ -18,6 +18,8 @@ use crate::config::{Config, EXAMPLE_TOML};
 
 /// The sample building's password for every user.
 pub const SAMPLE_PASSWORD: &str = "antri";
+/// The messages' secret written (commented out) in the sample file: known to anyone.
+pub const SAMPLE_MESSAGES_SECRET: &str = "sample-messages-secret-change-me-0123456789";
 /// Device tokens at least this long.
 pub const MIN_TOKEN_CHARS: usize = 32;
 /// A random token of this length has many different characters; fewer means it is not random.
@@ -100,7 +102,30 @@ pub fn findings(config: &Config, verify: impl Fn(&str, &str) -> bool) -> Vec<Fin
             });
         }
     }
+    if let Some(problem) = messages_secret_problem(config) {
+        out.push(Finding {
+            path: "messages.secret".into(),
+            problem,
+        });
+    }
     out
+}
+
+/// Why the messages' secret (when a webhook is set) is not a secret: the sample's, or weak.
+pub fn messages_secret_problem(config: &Config) -> Option<String> {
+    let m = &config.messages;
+    if !m.enabled() {
+        return None;
+    }
+    check_messages_secret(&m.secret).err()
+}
+
+/// Is `secret` fit to sign the messages? `Err` says why not.
+pub fn check_messages_secret(secret: &str) -> Result<(), String> {
+    if secret == SAMPLE_MESSAGES_SECRET {
+        return Err("the sample file's messages secret, known to anyone who read it".into());
+    }
+    check_token(secret).map_err(|why| format!("messages secret: {why}"))
 }
 
 /// Whether the server may start on `listen` with these findings. `Err` is the message that says
@@ -318,5 +343,22 @@ mod tests {
         );
         assert!(startup_verdict(listen("0.0.0.0:8080"), &f, true).is_ok());
         assert!(startup_verdict(listen("0.0.0.0:8080"), &[], false).is_ok());
+    }
+
+    #[test]
+    fn the_sample_or_a_weak_messages_secret_is_found() {
+        // The sample file documents the secret it refuses (commented out).
+        assert!(EXAMPLE_TOML.contains(SAMPLE_MESSAGES_SECRET));
+        let with = |secret: &str| {
+            let mut c = Config::example();
+            c.messages.webhook_url = Some("http://127.0.0.1:9000/antri".into());
+            c.messages.secret = secret.into();
+            messages_secret_problem(&c)
+        };
+        assert!(with(SAMPLE_MESSAGES_SECRET).unwrap().contains("sample"));
+        assert!(with("short-but-16-chars").unwrap().contains("characters"));
+        assert_eq!(with("b1f0c9e27a4d58f3c6e19a7b2d40f85e3c7a9d1b"), None);
+        // Off, the secret is not used: nothing to say.
+        assert_eq!(messages_secret_problem(&Config::example()), None);
     }
 }

@@ -27,6 +27,7 @@ use crate::auth::{Auth, AuthOptions};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::events::Hub;
+use crate::messages::Messages;
 use crate::metrics::Metrics;
 use crate::queue::{Command, Hall};
 use crate::security;
@@ -134,6 +135,14 @@ pub async fn run_with_public(
     // New device tokens and users' roles take effect in the writer's step that commits them.
     let a = auth.clone();
     let _ = on_config.set(Box::new(move |c: &Arc<Config>| a.reconfigure(c.clone())));
+    let messages = match Messages::open(&opts.db_path, hall.clone(), opts.clock.clone()) {
+        Ok(m) => m,
+        Err(e) => {
+            drop((writer, hall));
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            return Err(e.into());
+        }
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = AppState {
         auth,
@@ -154,6 +163,7 @@ pub async fn run_with_public(
             600,
         )),
         presence: Arc::new(crate::presence::Presence::new(opts.clock.now())),
+        messages: messages.clone(),
     };
     state.refresh_warnings().await;
     let ticker = tokio::spawn(day_ticker(
@@ -162,6 +172,7 @@ pub async fn run_with_public(
         state.presence.clone(),
         opts.clock,
     ));
+    let message_tasks = messages.start(&state.hub);
     let public_app = public.map(|l| {
         let app = hygiene::wrap(
             crate::api::router::public_router(state.clone()),
@@ -189,6 +200,10 @@ pub async fn run_with_public(
     }
     ticker.abort();
     let _ = ticker.await;
+    for task in message_tasks {
+        task.abort();
+        let _ = task.await;
+    }
     let failure = writer.failure();
     drop(writer);
     // The writer thread ends once the last handle is gone; it finishes its batch first.

@@ -57,6 +57,8 @@ pub struct AppState {
     pub booking_attempts: Arc<crate::booking::limit::PerSource>,
     /// Which devices hold their live stream now (for the "device gone quiet" alert).
     pub presence: Arc<crate::presence::Presence>,
+    /// Visitors' messages: opt-ins, the outbox, the delivery log.
+    pub messages: Arc<crate::messages::Messages>,
 }
 
 impl AppState {

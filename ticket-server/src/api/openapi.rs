@@ -19,8 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, ops,
-    public, ratings, stats, tickets,
+    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
+    ops, public, ratings, stats, tickets,
 };
 use crate::web;
 
@@ -43,6 +43,9 @@ pub const SESSION: &str = "session";
         public::services,
         public::track,
         public::cancel,
+        messages::opt_in,
+        messages::stop,
+        messages::log,
         ratings::from_visitor,
         ratings::from_tablet,
         booking::catalog,

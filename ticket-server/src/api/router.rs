@@ -8,8 +8,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::handlers::{
-    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, ops,
-    public, ratings, stats, tickets,
+    admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
+    ops, public, ratings, stats, tickets,
 };
 use super::AppState;
 use crate::web;
@@ -50,6 +50,8 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/track/{code}"),
     ("POST", "/api/v1/track/{code}/cancel"),
     ("POST", "/api/v1/track/{code}/rating"),
+    ("POST", "/api/v1/track/{code}/messages"),
+    ("DELETE", "/api/v1/track/{code}/messages"),
 ];
 
 impl Table {
@@ -96,6 +98,17 @@ fn table() -> Table {
         Method::POST,
         "/api/v1/track/{code}/rating",
         ratings::from_visitor,
+    )
+    // A walk-in visitor's messages through the building's gateway (the code is the proof).
+    .add(
+        Method::POST,
+        "/api/v1/track/{code}/messages",
+        messages::opt_in,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/track/{code}/messages",
+        messages::stop,
     )
     // Online booking: the public page's API (the code is the holder's key) and kiosks' check-in.
     .add(Method::GET, "/api/v1/booking", booking::catalog)
@@ -187,6 +200,7 @@ fn table() -> Table {
         booking_figures::figures,
     )
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
+    .add(Method::GET, "/api/v1/messages", messages::log)
     // Admin.
     .add(Method::GET, "/api/v1/admin/config", admin::get_config)
     .add_routed(

@@ -17,6 +17,11 @@ impl Hall {
         self.rated.get(&ticket_id).copied()
     }
 
+    /// A ticket of today by its id.
+    pub fn ticket(&self, id: u64) -> Option<&TicketView> {
+        self.tickets.get(&id)
+    }
+
     /// Since when the longest-waiting visitor of a service has waited: the head of its queue, or a
     /// booked visitor who checked in before their session's start (their place in the queue is
     /// the session's start, but their wait runs from the check-in, as the statistics count it).

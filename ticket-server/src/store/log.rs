@@ -70,7 +70,11 @@ pub fn append_batch(
     in_force: &Config,
 ) -> Result<(), StoreError> {
     let mut in_force = in_force;
-    let tx = conn.transaction()?;
+    // IMMEDIATE: the write lock is taken (waiting out the busy timeout) at the start. A deferred
+    // transaction that reads first (a day's start describes the closed days) and writes after
+    // fails at once with "database is locked" when another connection — a login's session, the
+    // messages' outbox — committed in between, since its snapshot can no longer become a write.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for logged in events {
         let e = &logged.event;
         if let EventKind::DayStarted { day, .. } = &e.kind {
@@ -85,6 +89,7 @@ pub fn append_batch(
             EventKind::DayStarted { day, .. } => projection::expire_before(&tx, *day)?,
             EventKind::PersonalDataErased { before } => {
                 super::bookings::erase_personal_data(&tx, *before, e.at.timestamp())?;
+                super::messages::erase_personal_data(&tx, *before, e.at.timestamp_millis())?;
             }
             _ => {}
         }

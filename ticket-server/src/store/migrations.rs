@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_day_names.sql"),
     include_str!("migrations/0007_visits.sql"),
     include_str!("migrations/0008_bookings.sql"),
+    include_str!("migrations/0009_messages.sql"),
 ];
 
 /// The schema version this build writes.

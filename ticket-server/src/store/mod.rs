@@ -13,6 +13,7 @@
 //! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
 //! - [`service_days`]: what each service was (names, agency, target) on each closed day.
 //! - [`backup`]: online backup and checked restore.
+//! - [`messages`]: visitors' opt-ins to messages, the outbox and its delivery state.
 //!
 //! Durability: WAL with `synchronous=FULL`, so a commit that returned is on disk and survives
 //! kill -9 and power loss. Throughput comes from many tickets sharing one commit, not from
@@ -22,6 +23,7 @@ pub mod audit;
 pub mod backup;
 pub mod bookings;
 pub mod log;
+pub mod messages;
 pub mod migrations;
 mod projection;
 pub mod record;

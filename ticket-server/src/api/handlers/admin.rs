@@ -61,6 +61,10 @@ fn document_json(config: &Config) -> Value {
             }
         }
     }
+    // The messages' shared secret stays on the server (like device tokens).
+    if let Some(m) = doc.get_mut("messages").and_then(Value::as_object_mut) {
+        m.remove("secret");
+    }
     doc
 }
 
@@ -179,14 +183,21 @@ async fn edited(
         "building" => {
             let Value::Object(parts) = body else {
                 return Err(invalid(
-                    "building: send an object with building, queue, hours, booking and alerts",
+                    "building: send an object with building, queue, hours, booking, messages and alerts",
                 ));
             };
-            for (k, v) in parts {
-                if !["building", "queue", "hours", "booking", "alerts"].contains(&k.as_str()) {
+            for (k, mut v) in parts {
+                if ![
+                    "building", "queue", "hours", "booking", "messages", "alerts",
+                ]
+                .contains(&k.as_str())
+                {
                     return Err(invalid(format!(
-                        "{k}: not part of the building section (building, queue, hours, booking, alerts)"
+                        "{k}: not part of the building section (building, queue, hours, booking, messages, alerts)"
                     )));
+                }
+                if k == "messages" {
+                    with_messages_secret(&mut v, current, s.strict_secrets)?;
                 }
                 doc[k] = v;
             }
@@ -296,6 +307,35 @@ fn with_device_tokens(body: Value, current: &Config) -> Result<Value, ApiError> 
     Ok(Value::Array(devices))
 }
 
+/// The messages section as sent, with the current secret kept when none was sent (the admin page
+/// never receives it); on a LAN address the secret is checked like a device token.
+fn with_messages_secret(v: &mut Value, current: &Config, strict: bool) -> Result<(), ApiError> {
+    let Some(o) = v.as_object_mut() else {
+        return Ok(());
+    };
+    match o.get("secret") {
+        Some(Value::String(t)) if !t.is_empty() => {}
+        Some(Value::String(_)) | Some(Value::Null) | None => {
+            if !current.messages.secret.is_empty() {
+                o.insert(
+                    "secret".into(),
+                    Value::String(current.messages.secret.clone()),
+                );
+            } else {
+                o.remove("secret");
+            }
+        }
+        Some(_) => return Err(invalid("messages.secret: must be text")),
+    }
+    // On a LAN address the secret that will sign (sent or kept) must be one (as at start).
+    if strict && o.get("webhook_url").is_some_and(|u| !u.is_null()) {
+        let secret = o.get("secret").and_then(Value::as_str).unwrap_or("");
+        crate::security::check_messages_secret(secret)
+            .map_err(|why| invalid(format!("messages.secret: {why}")))?;
+    }
+    Ok(())
+}
+
 /// `devices[i].token: …` for each token that is new or changed and too weak to be a secret.
 fn weak_new_tokens(devices: &Value, current: &Config) -> Vec<String> {
     let known: std::collections::HashSet<&str> =
@@ -318,7 +358,7 @@ fn weak_new_tokens(devices: &Value, current: &Config) -> Vec<String> {
 }
 
 /// Fields whose values never go into the audit log (every supervisor can read it).
-const SECRET: &[&str] = &["password_hash", "token"];
+const SECRET: &[&str] = &["password_hash", "token", "secret"];
 
 fn short(v: &Value) -> String {
     let s = match v {
@@ -392,7 +432,7 @@ pub fn summarize(section: &str, key: Option<&str>, old: &Value, new: &Value) -> 
 
 /// Summary of the building section: compares the three tables it spans.
 fn summarize_building(old: &Value, new: &Value) -> String {
-    let parts: Vec<String> = ["building", "queue", "hours"]
+    let parts: Vec<String> = ["building", "queue", "hours", "booking", "messages"]
         .iter()
         .filter(|k| old[**k] != new[**k])
         .map(|k| format!("{k}: {}", field_changes(&old[*k], &new[*k]).join(", ")))
@@ -487,7 +527,7 @@ fn describe(e: &Event) -> String {
         EventKind::AlertAcknowledged { id } => format!("alert #{id} acknowledged"),
         EventKind::AlertCleared { id } => format!("alert #{id} cleared"),
         EventKind::PersonalDataErased { before } => format!(
-            "personal data (masked NIK, NIK hash, phone) of bookings before {before} erased"
+            "personal data (masked NIK, NIK hash, phone) of bookings and message recipients before {before} erased"
         ),
         EventKind::Booking { booking, change } => {
             use antri_wire::booking::BookingChange;
@@ -598,5 +638,31 @@ mod tests {
             weak[0].starts_with("devices[1].token: 25 characters"),
             "{weak:?}"
         );
+    }
+
+    #[test]
+    fn the_messages_secret_is_kept_when_not_sent_and_checked_on_a_lan() {
+        let mut current = Config::example();
+        current.messages.secret = "b1f0c9e27a4d58f3c6e19a7b2d40f85e3c7a9d1b".into();
+        let on = |secret: Option<&str>| {
+            let mut v = serde_json::json!({"webhook_url": "http://127.0.0.1:9000/antri"});
+            if let Some(s) = secret {
+                v["secret"] = s.into();
+            }
+            v
+        };
+        let mut kept = on(None);
+        with_messages_secret(&mut kept, &current, true).unwrap();
+        assert_eq!(kept["secret"], current.messages.secret.as_str());
+        for weak in ["too-short", crate::security::SAMPLE_MESSAGES_SECRET] {
+            let err = with_messages_secret(&mut on(Some(weak)), &current, true).unwrap_err();
+            assert!(
+                err.message.starts_with("messages.secret: "),
+                "{}",
+                err.message
+            );
+            // On loopback (a demo) it is not refused here; the start-up warning names it.
+            assert!(with_messages_secret(&mut on(Some(weak)), &current, false).is_ok());
+        }
     }
 }

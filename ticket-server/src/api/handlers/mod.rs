@@ -9,6 +9,7 @@ pub mod counters;
 pub mod dashboard;
 pub mod devices;
 pub mod events;
+pub mod messages;
 pub mod ops;
 pub mod public;
 pub mod ratings;

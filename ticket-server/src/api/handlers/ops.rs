@@ -67,9 +67,17 @@ pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
             })
             .collect()
     };
+    let outbox = s
+        .messages
+        .with_db(|c| crate::store::messages::counts(c))
+        .await;
+    let messages = outbox
+        .map(|counts| s.messages.render_metrics(counts))
+        .unwrap_or_default();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         s.metrics.render(&per_service, s.hub.subscribers())
+            + &messages
             + &format!(
                 "# HELP antri_password_checks_total Passwords checked (argon2 runs) since start.\n\
                  # TYPE antri_password_checks_total counter\n\

@@ -159,6 +159,10 @@ function building() {
   // The building's booking rules: bookings per NIK, walk-in share, retention days, closed dates.
   const bookingRules = E("textarea", { id: "f-booking", "aria-label": "booking" });
   bookingRules.value = doc.booking ? JSON.stringify(doc.booking, null, 1) : "";
+  // The messages' gateway (empty = no messages); its secret is never sent here: leave it out to
+  // keep it, or give a new one.
+  const messages = E("textarea", { id: "f-messages", "aria-label": "messages" });
+  messages.value = doc.messages ? JSON.stringify(doc.messages, null, 1) : "";
   const input = (id, v, type) => { const i = E("input", { id }); if (type) i.type = type; i.value = v === undefined ? "" : v; return i; };
   $("section-body").replaceChildren(E("div", { class: "fields" },
     ...field("f-name", "Nama gedung · Name", input("f-name", b.name)),
@@ -168,7 +172,8 @@ function building() {
     ...field("f-ratio", "Reguler per prioritas (ratio)", input("f-ratio", q.regular_per_priority, "number")),
     ...field("f-digits", "Digit nomor · Number digits", input("f-digits", q.number_digits, "number")),
     ...field("f-hours", "Jam buka & istirahat · Hours & breaks", hours),
-    ...field("f-booking", "Reservasi online · Online booking (JSON)", bookingRules)));
+    ...field("f-booking", "Reservasi online · Online booking (JSON)", bookingRules),
+    ...field("f-messages", "Pesan SMS/WhatsApp · Messages gateway (JSON; secret kosong = tetap · empty keeps it)", messages)));
 }
 
 function readBuilding() {
@@ -179,11 +184,17 @@ function readBuilding() {
   if (rules) {
     try { booking = JSON.parse(rules); } catch (e) { throw { where: "booking", message: `booking: not valid JSON (${e.message})` }; }
   }
+  let messages = null;
+  const gateway = $("f-messages").value.trim();
+  if (gateway) {
+    try { messages = JSON.parse(gateway); } catch (e) { throw { where: "messages", message: `messages: not valid JSON (${e.message})` }; }
+  }
   return {
     building: { name: $("f-name").value.trim(), timezone: $("f-timezone").value, public_url: $("f-public-url").value.trim() },
     queue: { priority: $("f-priority").value, regular_per_priority: Number($("f-ratio").value || 2), number_digits: Number($("f-digits").value || 3) },
     hours,
     booking,
+    messages,
   };
 }
 

@@ -27,6 +27,28 @@ async function afterLogin() {
   await refreshNow();
   Antri.live(refreshNow);
   await history();
+  await messages();
+  // The gateway's retries happen in the background: the log is read again every 15 s.
+  setInterval(() => messages().catch(() => {}), 15000);
+}
+
+// The delivery log of visitors' SMS/WhatsApp messages (numbers masked by the server).
+const MESSAGE_KINDS = { booking_confirmed: "Reservasi dikonfirmasi", reminder: "Pengingat", turn_near: "Giliran hampir tiba",
+  called: "Dipanggil", no_show: "Tidak hadir" };
+const MESSAGE_STATES = { pending: ["Menunggu", "tag paused"], delivered: ["Terkirim", "tag ok"], failed: ["Gagal", "tag fault"],
+  cancelled: ["Dibatalkan", "tag"] };
+async function messages() {
+  const log = await Antri.api("GET", "/api/v1/messages");
+  $("messages-state").textContent = log.enabled
+    ? `Menunggu ${log.pending} · terkirim ${log.delivered} · gagal ${log.failed} (pending · delivered · failed)`
+    : "Gateway SMS/WhatsApp belum diatur (admin: bagian Gedung → messages). · No messages gateway is configured.";
+  $("message-rows").replaceChildren(...log.rows.map((r) => {
+    const [words, cls] = MESSAGE_STATES[r.status] || [r.status, "tag"];
+    return E("tr", { "data-id": r.id }, E("td", {}, r.created_at.slice(11, 16).replace(":", ".")),
+      E("td", {}, MESSAGE_KINDS[r.kind] || r.kind),
+      E("td", {}, r.ticket || (r.booking ? `Reservasi #${r.booking}` : "—")), E("td", {}, r.phone_masked || "—"),
+      E("td", {}, E("span", { class: cls }, words)), E("td", { class: "num" }, r.attempts), E("td", {}, r.last_error || "—"));
+  }));
 }
 
 // What the server says a technician must fix (e.g. a public_url no phone can open), as a banner.
