@@ -7,6 +7,7 @@
 //!   writer thread that group-commits.
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
+//! - [`skm`]: the Survei Kepuasan Masyarakat of Permenpan RB 14/2017: elements, index, sample.
 //! - [`booking`]: online booking's rules: the NIK, sessions, when booking opens, check-in.
 //! - [`auth`]: users, devices, sessions (kept hashed in the database), login throttling.
 //! - [`security`]: sample or weak secrets refused on a LAN; `public_url` checked for the QR codes.
@@ -24,6 +25,7 @@ pub mod history;
 pub mod metrics;
 pub mod queue;
 pub mod security;
+pub mod skm;
 pub mod server;
 pub mod store;
 pub mod web;

@@ -73,15 +73,8 @@ pub fn ikm(sum: u32, count: u32) -> Option<f64> {
 /// The quality grade of an IKM (Permenpan RB 14/2017): A 88.31–100, B 76.61–88.30,
 /// C 65.00–76.60, D 25.00–64.99.
 pub fn grade(ikm: f64) -> (&'static str, &'static str) {
-    if ikm >= 88.31 {
-        ("A", "Sangat Baik")
-    } else if ikm >= 76.61 {
-        ("B", "Baik")
-    } else if ikm >= 65.0 {
-        ("C", "Kurang Baik")
-    } else {
-        ("D", "Tidak Baik")
-    }
+    let g = crate::skm::Grade::of(ikm);
+    (g.letter(), g.label())
 }
 
 /// All ratings of the range, and per group.
