@@ -89,7 +89,7 @@ pub struct Report {
 /// like the statistics: by service, agency, loket (where the ticket was served) or officer.
 /// A rating's group, and its name on the rating's day: a closed day's service, loket or officer as
 /// described that day; a day not closed yet's as configured now (or, removed today, as it was).
-fn group_of(
+pub(super) fn group_of(
     conn: &Connection,
     described: &super::service_days::Described,
     now: &mut super::service_days::AsConfigured,
@@ -199,7 +199,7 @@ pub fn satisfaction(
     })
 }
 
-fn label(config: &Config, by: StatsGroup, key: &str) -> String {
+pub(super) fn label(config: &Config, by: StatsGroup, key: &str) -> String {
     match by {
         StatsGroup::Service => config
             .service(key)
