@@ -19,8 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
-    tickets,
+    admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, skm,
+    skm_export, stats, tickets,
 };
 use crate::web;
 
@@ -45,6 +45,11 @@ pub const SESSION: &str = "session";
         public::cancel,
         ratings::from_visitor,
         ratings::from_tablet,
+        skm::from_visitor,
+        skm::from_tablet,
+        skm::questions,
+        skm::report,
+        skm_export::export,
         booking::catalog,
         booking::days,
         booking::book,
@@ -74,6 +79,8 @@ pub const SESSION: &str = "session";
         web::admin,
         web::rate_page,
         web::track_page,
+        web::survey_page,
+        web::skm_page,
         web::booking,
         web::static_file,
         events::stream,

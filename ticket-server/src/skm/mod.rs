@@ -9,6 +9,7 @@
 //! stored is in `api::handlers::skm` and `store::skm`.
 
 pub mod elements;
+pub mod pdf;
 pub mod sample;
 pub mod score;
 

@@ -10,5 +10,7 @@ pub mod events;
 pub mod ops;
 pub mod public;
 pub mod ratings;
+pub mod skm;
+pub mod skm_export;
 pub mod stats;
 pub mod tickets;

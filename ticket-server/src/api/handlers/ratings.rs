@@ -154,30 +154,29 @@ pub async fn from_visitor(
         )
         .await;
     let reply = match result {
-        // Not a ticket of today: say so if it is an older one, rather than "unknown".
         Err(WriteError::Rejected(QueueError::UnknownTicket(_))) => {
-            let lookup = code.clone();
-            let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
-            return Err(match old {
-                Some(t) => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "rating_closed",
-                    format!(
-                        "ticket {} was on {}; a visit is rated on its day",
-                        t.number, t.day
-                    ),
-                ),
-                None => ApiError::not_found(
-                    "unknown_ticket",
-                    format!("no ticket with tracking code {code}"),
-                ),
-            });
+            return Err(not_today(&s, &code, "rating_closed", "rated").await)
         }
         other => other?,
     };
     match reply {
         Reply::Ticket(t) => Ok((StatusCode::CREATED, Json(s.hall().track(&t)))),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+    }
+}
+
+/// A tracking code the queue does not know among today's tickets: say so if it is an older ticket
+/// (`closed`, 409: a visit is `done` on its day), rather than "unknown" (404).
+pub(super) async fn not_today(s: &AppState, code: &str, closed: &'static str, done: &str) -> ApiError {
+    let lookup = code.to_string();
+    match s.read_db(move |c| log::ticket_by_code(c, &lookup)).await {
+        Ok(Some(t)) => ApiError::new(
+            StatusCode::CONFLICT,
+            closed,
+            format!("ticket {} was on {}; a visit is {done} on its day", t.number, t.day),
+        ),
+        Ok(None) => ApiError::not_found("unknown_ticket", format!("no ticket with tracking code {code}")),
+        Err(e) => e,
     }
 }
 
