@@ -201,7 +201,12 @@ mod tests {
             .unwrap();
         let table = &bytes[start..];
         let table = String::from_utf8_lossy(table);
-        for (i, line) in table.lines().skip(3).take_while(|l| l.ends_with(" n ")).enumerate() {
+        for (i, line) in table
+            .lines()
+            .skip(3)
+            .take_while(|l| l.ends_with(" n "))
+            .enumerate()
+        {
             let at: usize = line[..10].parse().unwrap();
             assert!(bytes[at..].starts_with(format!("{} 0 obj", i + 1).as_bytes()));
         }

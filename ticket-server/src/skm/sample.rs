@@ -128,7 +128,10 @@ mod tests {
         for (n, s) in KREJCIE_MORGAN.iter().chain(LARGE.iter()) {
             let n = *n as f64;
             let f = 3.841 * n * 0.25 / (0.0025 * (n - 1.0) + 3.841 * 0.25);
-            assert!((f - *s as f64).abs() <= 1.0, "N={n}: table {s}, formula {f:.1}");
+            assert!(
+                (f - *s as f64).abs() <= 1.0,
+                "N={n}: table {s}, formula {f:.1}"
+            );
         }
     }
 

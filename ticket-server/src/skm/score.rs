@@ -152,7 +152,11 @@ fn weakest(t: &Tally) -> Vec<&'static str> {
             .cmp(&(u128::from(t.sums[b]) * u128::from(t.counts[a])))
             .then(a.cmp(&b))
     });
-    order.into_iter().take(3).map(|i| ELEMENTS[i].code).collect()
+    order
+        .into_iter()
+        .take(3)
+        .map(|i| ELEMENTS[i].code)
+        .collect()
 }
 
 #[cfg(test)]

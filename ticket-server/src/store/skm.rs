@@ -345,7 +345,11 @@ fn count<T: Copy>(
     key: fn(T) -> &'static str,
     words: fn(T) -> (&'static str, &'static str),
 ) -> Vec<ProfileCount> {
-    let n = |k: Option<&str>| all.iter().filter(|r| r.profile[part].as_deref() == k).count() as u64;
+    let n = |k: Option<&str>| {
+        all.iter()
+            .filter(|r| r.profile[part].as_deref() == k)
+            .count() as u64
+    };
     let mut out: Vec<ProfileCount> = list
         .iter()
         .map(|v| ProfileCount {

@@ -167,15 +167,26 @@ pub async fn from_visitor(
 
 /// A tracking code the queue does not know among today's tickets: say so if it is an older ticket
 /// (`closed`, 409: a visit is `done` on its day), rather than "unknown" (404).
-pub(super) async fn not_today(s: &AppState, code: &str, closed: &'static str, done: &str) -> ApiError {
+pub(super) async fn not_today(
+    s: &AppState,
+    code: &str,
+    closed: &'static str,
+    done: &str,
+) -> ApiError {
     let lookup = code.to_string();
     match s.read_db(move |c| log::ticket_by_code(c, &lookup)).await {
         Ok(Some(t)) => ApiError::new(
             StatusCode::CONFLICT,
             closed,
-            format!("ticket {} was on {}; a visit is {done} on its day", t.number, t.day),
+            format!(
+                "ticket {} was on {}; a visit is {done} on its day",
+                t.number, t.day
+            ),
         ),
-        Ok(None) => ApiError::not_found("unknown_ticket", format!("no ticket with tracking code {code}")),
+        Ok(None) => ApiError::not_found(
+            "unknown_ticket",
+            format!("no ticket with tracking code {code}"),
+        ),
         Err(e) => e,
     }
 }
