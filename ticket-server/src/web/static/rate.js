@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const LOKET = Number(location.pathname.split("/").pop());
 const KEY = `antri-rate-token-${LOKET}`;
 const THANKS_MS = 4000;   // thanks, then idle
-const INVITE_MS = 15000;  // thanks with the survey's invitation, then idle
+const INVITE_MS = 10000;  // thanks with the survey's invitation, then idle
 const SURVEY_IDLE_MS = 60000; // a survey left untouched this long is abandoned
 const ASK_MS = 90000;     // nobody tapped: back to idle
 let token = null;
