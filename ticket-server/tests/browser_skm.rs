@@ -19,7 +19,8 @@ async fn screenshot(b: &Browser, name: &str) {
 /// Answer the nine questions on screen: `answers[i]` for U(i+1), checking the progress.
 async fn answer_nine(b: &Browser, answers: [u8; 9], shot: Option<&str>) {
     for (i, a) in answers.iter().enumerate() {
-        b.wait_text("#survey-progress", &format!("{}/9", i + 1)).await;
+        b.wait_text("#survey-progress", &format!("{}/9", i + 1))
+            .await;
         if i == 2 {
             // U3 asks about time, with its own four answers.
             let text = b.text("#survey").await;
@@ -30,7 +31,8 @@ async fn answer_nine(b: &Browser, answers: [u8; 9], shot: Option<&str>) {
                 screenshot(b, name).await;
             }
         }
-        b.click(&format!("#survey .survey-answer[data-value='{a}']")).await;
+        b.click(&format!("#survey .survey-answer[data-value='{a}']"))
+            .await;
     }
 }
 
@@ -73,19 +75,24 @@ async fn a_visitor_takes_the_survey_on_the_tablet_once_and_the_report_shows_it()
     b.click("#survey .survey-answer[data-value='3']").await;
     let rest = [4, 3, 3, 4, 3, 4, 4, 2, 3];
     for (i, a) in rest.iter().enumerate().skip(2) {
-        b.wait_text("#survey-progress", &format!("{}/9", i + 1)).await;
+        b.wait_text("#survey-progress", &format!("{}/9", i + 1))
+            .await;
         if i == 2 {
             screenshot(&b, "skm-survey-tablet.png").await;
         }
-        b.click(&format!("#survey .survey-answer[data-value='{a}']")).await;
+        b.click(&format!("#survey .survey-answer[data-value='{a}']"))
+            .await;
     }
     // The profile, optional: one answer given.
     b.wait_text("#survey", "Tentang Anda").await;
     b.click("#survey .survey-chip[data-key='female']").await;
     b.click("#survey-next").await;
-    b.type_into("#survey-suggestion", "Kursi tunggu ditambah").await;
+    b.type_into("#survey-suggestion", "Kursi tunggu ditambah")
+        .await;
     b.click("#survey-send").await;
-    let thanks = b.wait_text("#survey", "Terima kasih atas penilaian Anda").await;
+    let thanks = b
+        .wait_text("#survey", "Terima kasih atas penilaian Anda")
+        .await;
     assert!(thanks.contains("SP4N-LAPOR!"), "{thanks}");
 
     // The same ticket on the visitor's own page: the answers are refused, already taken.
@@ -132,13 +139,21 @@ async fn the_visitors_survey_page_waits_for_the_service_to_end() {
     p1.counter_action(1, "finish").await.unwrap();
     b.goto(&format!("{url}/survey/{}", t.tracking_code)).await;
     b.click("#start").await;
-    answer_nine(&b, [4, 4, 4, 4, 4, 4, 4, 4, 4], Some("skm-survey-phone.png")).await;
+    answer_nine(
+        &b,
+        [4, 4, 4, 4, 4, 4, 4, 4, 4],
+        Some("skm-survey-phone.png"),
+    )
+    .await;
     b.click("#survey-skip").await;
     b.click("#survey-send").await;
     b.wait_text("#survey-thanks", "Terima kasih").await;
     let (status, track) = server
         .get_json(&format!("/api/v1/track/{}", t.tracking_code), None)
         .await;
-    assert_eq!((status, &track["surveyed"]), (200, &serde_json::json!(true)));
+    assert_eq!(
+        (status, &track["surveyed"]),
+        (200, &serde_json::json!(true))
+    );
     b.quit().await;
 }

@@ -106,10 +106,12 @@ pub fn minimum(population: u64) -> u64 {
         .chain(LARGE.iter())
         .find(|(n, _)| population <= *n)
         .map_or(
-            match population {
-                ..=50_000 => 381,
-                ..=75_000 => 382,
-                _ => 384,
+            if population <= 50_000 {
+                381
+            } else if population <= 75_000 {
+                382
+            } else {
+                384
             },
             |(_, s)| *s,
         );

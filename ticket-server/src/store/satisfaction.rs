@@ -4,7 +4,7 @@
 //! 14/2017): the mean of answers on a 1..4 scale, times 25, so 25–100, with a quality grade.
 //! The regulation's survey has nine elements and weights them equally; Antri asks one overall
 //! question ("Bagaimana pelayanan kami?"), so its IKM is that one element's mean × 25 — comparable
-//! in scale and grade, not a full SKM.
+//! in scale and grade, not a full SKM; the full nine-element survey is `store::skm`.
 
 use std::collections::BTreeMap;
 
