@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use antri_wire::client::Client;
 use antri_wire::Category;
 use chrono::Duration;
 use common::*;
@@ -66,25 +65,6 @@ impl Lcg {
             .map(|_| [1, 2, 3, 3, 3, 4, 4][self.next(7) as usize])
             .collect()
     }
-}
-
-/// One ticket served to the end at a loket: (number, tracking code).
-async fn serve(
-    server: &InProcess,
-    officer: &Client,
-    service: &str,
-    loket: u32,
-) -> (String, String) {
-    let t = server
-        .client(Some(KIOSK))
-        .issue(service, Category::Regular)
-        .await
-        .unwrap();
-    let called = officer.call_next(loket).await.unwrap();
-    assert_eq!(called.ticket.unwrap().number, t.ticket.number);
-    officer.counter_action(loket, "start").await.unwrap();
-    officer.counter_action(loket, "finish").await.unwrap();
-    (t.ticket.number, t.tracking_code)
 }
 
 /// A response as the test keeps it: its unit (service, loket, officer) and answers.
@@ -169,7 +149,7 @@ async fn three_days_of_surveys_make_the_report_a_recomputation_agrees_with() {
         for n in 0..14 {
             let (service, loket, name) = units[(n % 3) as usize];
             let who = if loket == 3 { &p2 } else { &p1 };
-            let (number, tracking) = serve(&server, who, service, loket).await;
+            let (number, tracking) = serve_one(&server, who, service, loket).await;
             *served.entry(service).or_default() += 1;
             codes.push(tracking.clone());
             numbers.push(number.clone());

@@ -64,6 +64,29 @@ fn check_score(score: u8) -> Result<u8, ApiError> {
     }
 }
 
+/// The loket of the rating tablet that asks (403 for anyone else, or a tablet at no loket).
+pub(super) fn tablet_loket(s: &AppState, who: &Principal) -> Result<u32, ApiError> {
+    let device = who.require_device(DeviceKind::Rating)?;
+    s.config()
+        .devices
+        .iter()
+        .find(|d| d.id == device)
+        .and_then(|d| d.counter)
+        .ok_or_else(|| ApiError::forbidden("this tablet is not assigned to a loket"))
+}
+
+/// A ticket number as a tablet sends it. Counted in characters, as the document's maxLength is
+/// (bytes refused a 16-character number with a non-ASCII letter; found by schemathesis).
+pub(super) fn check_number(number: &str) -> Result<(), ApiError> {
+    if number.is_empty() || number.chars().count() > 16 {
+        return Err(ApiError::bad_request(
+            "invalid_number",
+            "number: a ticket number like KTP-012",
+        ));
+    }
+    Ok(())
+}
+
 /// A loket's rating tablet rates a ticket that loket finished today, 1..4; one rating per ticket.
 #[utoipa::path(post, path = "/api/v1/ratings", tag = "ratings",
     request_body(content = TabletRating, example = json!({"number": "KTP-012", "score": 4})),
@@ -78,23 +101,9 @@ pub async fn from_tablet(
     who: Principal,
     Json(req): Json<TabletRating>,
 ) -> Result<(StatusCode, Json<Rated>), ApiError> {
-    let device = who.require_device(DeviceKind::Rating)?.to_string();
+    let counter = tablet_loket(&s, &who)?;
     let score = check_score(req.score)?;
-    // Counted in characters, as the document's maxLength is (bytes refused a 16-character number
-    // with a non-ASCII letter; found by schemathesis).
-    if req.number.is_empty() || req.number.chars().count() > 16 {
-        return Err(ApiError::bad_request(
-            "invalid_number",
-            "number: a ticket number like KTP-012",
-        ));
-    }
-    let counter = s
-        .config()
-        .devices
-        .iter()
-        .find(|d| d.id == device)
-        .and_then(|d| d.counter)
-        .ok_or_else(|| ApiError::forbidden("this tablet is not assigned to a loket"))?;
+    check_number(&req.number)?;
     let reply = s
         .writer
         .execute(

@@ -2,7 +2,7 @@
 //! a loket's rating tablet or the visitor's phone, and the report with its exports.
 
 use antri_wire::event::{Actor, ActorKind};
-use antri_wire::{DeviceKind, ErrorBody, Role};
+use antri_wire::{ErrorBody, Role};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -154,25 +154,13 @@ pub async fn from_tablet(
     who: Principal,
     Json(req): Json<TabletSurvey>,
 ) -> Result<(StatusCode, Json<Surveyed>), ApiError> {
-    let device = who.require_device(DeviceKind::Rating)?.to_string();
-    if req.number.is_empty() || req.number.chars().count() > 16 {
-        return Err(ApiError::bad_request(
-            "invalid_number",
-            "number: a ticket number like KTP-012",
-        ));
-    }
+    let counter = super::ratings::tablet_loket(&s, &who)?;
+    super::ratings::check_number(&req.number)?;
     let answers = check_answers(&req.answers)?;
     let respondent = Respondent {
         profile: req.profile,
         suggestion: check_suggestion(req.suggestion)?,
     };
-    let counter = s
-        .config()
-        .devices
-        .iter()
-        .find(|d| d.id == device)
-        .and_then(|d| d.counter)
-        .ok_or_else(|| ApiError::forbidden("this tablet is not assigned to a loket"))?;
     let command = Command::Survey {
         by: RateBy::Counter {
             counter,
