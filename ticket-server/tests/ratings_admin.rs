@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use antri_wire::client::{Client, StreamItem};
+use antri_wire::client::StreamItem;
 use antri_wire::event::StreamMessage;
 use antri_wire::{Category, EventKind};
 use common::*;
