@@ -365,7 +365,11 @@ async fn one_survey_per_done_ticket_from_those_who_may_answer_and_read() {
         ),
         (
             json!({"answers": [4, 3, 3, 4, 2.5, 4, 4, 3, 3]}),
-            "answers[4] (U5)",
+            "answers[4] (U5): 2.5 is not",
+        ),
+        (
+            json!({"answers": [4, 3, -1, 4, 3, 4, 4, 3, 3]}),
+            "answers[2] (U3): -1 is not",
         ),
         (
             json!({"answers": [4, 4, 4, 4, 4, 4, 4, 4, 4], "suggestion": "x".repeat(1001)}),

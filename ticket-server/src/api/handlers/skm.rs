@@ -61,20 +61,21 @@ pub struct Surveyed {
     number: String,
 }
 
-/// The answers as sent: nine whole numbers 1..=4 (JSON may write 4 as 4.0).
+/// The answers as sent: nine whole numbers 1..=4 (JSON may write 4 as 4.0); a wrong one is named
+/// by its place and element, with the value sent.
 fn check_answers(values: &[f64]) -> Result<Answers, ApiError> {
-    let whole: Vec<u64> = values
-        .iter()
-        .map(|v| {
-            if v.fract() == 0.0 && (0.0..=1e9).contains(v) {
-                *v as u64
-            } else {
-                // Out of range either way; 0 is refused below with the element named.
-                0
-            }
-        })
-        .collect();
-    Answers::new(&whole).map_err(|e| ApiError::bad_request("invalid_answers", e.to_string()))
+    let bad = |e: String| ApiError::bad_request("invalid_answers", e);
+    let mut whole = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        if v.fract() != 0.0 || !(1.0..=4.0).contains(v) {
+            let code = ELEMENTS.get(i).map_or("no such element", |e| e.code);
+            return Err(bad(format!(
+                "answers[{i}] ({code}): {v} is not an answer from 1 to 4"
+            )));
+        }
+        whole.push(*v as u64);
+    }
+    Answers::new(&whole).map_err(|e| bad(e.to_string()))
 }
 
 /// The suggestion, trimmed; empty is none. Kept as written (no character is removed), at most
