@@ -471,3 +471,70 @@ async fn one_survey_per_done_ticket_from_those_who_may_answer_and_read() {
     assert_eq!(q["elements"][3]["answers"][3], "Gratis");
     assert_eq!(q["complaints_url"], "https://www.lapor.go.id");
 }
+
+/// One survey per ticket holds across a restart: the queue rebuilds today from the log, and the
+/// stored answers (with the profile and suggestion kept beside the entry) are read back whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_survey_per_ticket_after_a_restart_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("antri.db");
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&db, Config::example(), clock.clone()).await;
+    let p1 = officer(&server.client(None), "petugas1").await;
+    let (_, tracking) = serve_one(&server, &p1, "ktp", 1).await;
+    let body = json!({"answers": [2, 2, 2, 2, 2, 2, 2, 2, 2],
+                      "profile": {"age": "60_plus", "occupation": "wirausaha"},
+                      "suggestion": "Antrean terlalu lama"});
+    let url = server.url();
+    let (s, v) = post(
+        &format!("{url}/api/v1/track/{tracking}/survey"),
+        None,
+        body.clone(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    server.stop().await;
+
+    let server = start_with_clock(&db, Config::example(), clock).await;
+    let url = server.url();
+    let (s, v) = post(&format!("{url}/api/v1/track/{tracking}/survey"), None, body).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "already_surveyed"),
+        "{v}"
+    );
+    let sup = officer(&server.client(None), "supervisor").await;
+    let (_, r) = get(
+        &format!("{url}/api/v1/skm?from=2026-11-24&to=2026-11-24"),
+        sup.token(),
+    )
+    .await;
+    assert_eq!(r["overall"]["respondents"], 1);
+    // 2 × 25 = 50.00: D, "Tidak Baik".
+    assert_eq!(r["overall"]["index"]["ikm_unit"], 50.0);
+    assert_eq!(
+        (
+            r["overall"]["grade"].as_str(),
+            r["overall"]["grade_label"].as_str()
+        ),
+        (Some("D"), Some("Tidak Baik"))
+    );
+    assert_eq!(r["suggestions"][0]["text"], "Antrean terlalu lama");
+    let count = |part: &str, key: &str| {
+        r["profile"][part]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap()["respondents"]
+            .clone()
+    };
+    assert_eq!(
+        (
+            count("age", "60_plus"),
+            count("occupation", "wirausaha"),
+            count("sex", "not_given")
+        ),
+        (json!(1), json!(1), json!(1))
+    );
+}

@@ -106,6 +106,8 @@ pub struct Index {
     pub nrr: [Option<f64>; COUNT],
     /// NRR × 1/9 of U1..U9.
     pub weighted: [Option<f64>; COUNT],
+    /// Each element's own grade, from its NRR × 25 by the same table.
+    pub grades: [Option<Grade>; COUNT],
     /// The sum of the weighted NRRs, 1–4.
     pub ikm: f64,
     /// IKM × 25, 25–100.
@@ -124,6 +126,7 @@ impl Index {
         }
         let mut nrr = [None; COUNT];
         let mut weighted = [None; COUNT];
+        let mut grades = [None; COUNT];
         let mut ikm = 0.0;
         for i in 0..COUNT {
             let n = t.sums[i] as f64 / t.counts[i] as f64;
@@ -131,10 +134,12 @@ impl Index {
             ikm += w;
             nrr[i] = Some(round(n, 3));
             weighted[i] = Some(round(w, 3));
+            grades[i] = Some(Grade::of(n * 25.0));
         }
         Some(Index {
             nrr,
             weighted,
+            grades,
             ikm: round(ikm, 3),
             ikm_unit: round(ikm * 25.0, 2),
             grade: Grade::of(ikm * 25.0),
@@ -198,6 +203,11 @@ mod tests {
         assert_eq!(
             i.weighted,
             [0.4, 0.333, 0.289, 0.444, 0.333, 0.4, 0.422, 0.222, 0.356].map(Some)
+        );
+        // U3 2.6 × 25 = 65.00 is C; U8 2.0 × 25 = 50.00 is D; U7 3.8 × 25 = 95.00 is A.
+        assert_eq!(
+            (i.grades[2], i.grades[7], i.grades[6]),
+            (Some(Grade::C), Some(Grade::D), Some(Grade::A))
         );
         assert_eq!(i.ikm, 3.2);
         assert_eq!(i.ikm_unit, 80.0);

@@ -133,7 +133,7 @@ pub struct ProfileCounts {
     pub occupation: Vec<ProfileCount>,
 }
 
-/// A suggestion, with its day and unit (never the ticket or the respondent).
+/// A suggestion, with its day and service's name (never the ticket or the respondent).
 #[derive(Serialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct Suggestion {
     pub day: String,
@@ -316,7 +316,7 @@ pub fn report(
         overall: row("all".into(), "Semua · All".into(), &overall),
         rows,
         profile: profile_counts(&all),
-        suggestions: suggestions(&all),
+        suggestions: suggestions(&all, config),
     })
 }
 
@@ -377,14 +377,14 @@ fn profile_counts(all: &[Response]) -> ProfileCounts {
     }
 }
 
-fn suggestions(all: &[Response]) -> Vec<Suggestion> {
+fn suggestions(all: &[Response], config: &Config) -> Vec<Suggestion> {
     all.iter()
         .rev()
         .filter_map(|r| {
             let text = r.suggestion.as_deref()?.trim();
             (!text.is_empty()).then(|| Suggestion {
                 day: r.day.clone(),
-                service: r.service.clone(),
+                service: label(config, StatsGroup::Service, &r.service),
                 text: text.to_string(),
             })
         })

@@ -61,7 +61,7 @@ function draw() {
     const weak = i && i.weakest.includes(e.code);
     return E("tr", { class: weak ? "weak" : "" }, E("td", {}, `${e.code} ${e.name}`, E("span", { class: "en" }, e.name_en)),
       E("td", { class: "num" }, num(nrr, 3)), E("td", { class: "num" }, num(i ? i.weighted[k] : null, 3)),
-      E("td", {}, nrr === null ? "–" : grade(nrr * 25)));
+      E("td", {}, i ? i.grades[k] : "–"));
   }), ...(i ? [E("tr", { class: "total" }, E("td", {}, "IKM"), E("td", { class: "num" }, num(i.ikm, 3)),
       E("td", { class: "num" }, `× 25 = ${num(i.ikm_unit, 2)}`), E("td", {}, `${row.grade} ${row.grade_label}`))] : []));
   $("units").tBodies[0].replaceChildren(...report.rows.map((r) => E("tr", {},
@@ -75,12 +75,6 @@ function draw() {
   $("suggestions").replaceChildren(...(report.suggestions.length
     ? report.suggestions.map((s) => E("li", {}, E("small", {}, `${s.day} · ${s.service}`), E("br"), s.text))
     : [E("li", {}, "Belum ada saran · No suggestions yet")]));
-}
-
-// The regulation's table, on the converted value (the server grades the index itself).
-function grade(v) {
-  const r = Math.round(v * 100) / 100;
-  return r >= 88.31 ? "A" : r >= 76.61 ? "B" : r >= 65 ? "C" : "D";
 }
 
 start();
