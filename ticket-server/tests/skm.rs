@@ -284,6 +284,12 @@ async fn three_days_of_surveys_make_the_report_a_recomputation_agrees_with() {
     let (s, pdf) = send(reqwest::Method::GET, &export("pdf"), Some(&sup_token), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(pdf.starts_with(b"%PDF-1.4"));
+    // Kept for a look (pdftotext, a viewer): the report of this generated period.
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("skm-report.pdf"),
+        &pdf,
+    )
+    .unwrap();
     let cells = xlsx_text(&xlsx);
     assert!(cells.iter().any(|c| c == "IKM unit") && cells.iter().any(|c| c == "Semua · All"));
     let pdf_text = String::from_utf8_lossy(&pdf).to_string();

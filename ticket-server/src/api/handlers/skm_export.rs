@@ -13,7 +13,7 @@ use crate::api::AppState;
 use crate::auth::Principal;
 use crate::skm::elements::ELEMENTS;
 use crate::skm::pdf::Pdf;
-use crate::store::skm::{self, ProfileCount, Response as Answered, SkmReport, SkmRow};
+use crate::store::skm::{self, ProfileCount, Response as Answered, SkmGroup, SkmReport, SkmRow};
 
 /// The SKM report as a file: `pdf` (default) and `xlsx` the report, `csv` the raw answers.
 #[utoipa::path(get, path = "/api/v1/skm/export", tag = "statistics",
@@ -103,8 +103,9 @@ fn csv(rows: &[Answered]) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// A number as an Indonesian report prints it: a decimal comma; `–` for none.
 fn fmt(v: Option<f64>, places: usize) -> String {
-    v.map_or("–".into(), |v| format!("{v:.places$}"))
+    v.map_or("–".into(), |v| format!("{v:.places$}").replace('.', ","))
 }
 
 fn xlsx(r: &SkmReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -207,7 +208,7 @@ fn pdf(r: &SkmReport) -> Vec<u8> {
             "Periode {} s.d. {} · Permenpan RB 14/2017 · per {}",
             r.from,
             r.to,
-            r.by.name()
+            unit_words(r.by)
         ),
     );
     p.gap(6.0);
@@ -252,6 +253,16 @@ fn pdf(r: &SkmReport) -> Vec<u8> {
     p.finish()
 }
 
+fn unit_words(by: SkmGroup) -> &'static str {
+    match by {
+        SkmGroup::Service => "layanan",
+        SkmGroup::Agency => "instansi",
+        SkmGroup::Counter => "loket",
+        SkmGroup::Officer => "petugas",
+        SkmGroup::Building => "gedung",
+    }
+}
+
 fn pdf_unit(p: &mut Pdf, row: &SkmRow) {
     p.line(
         0.0,
@@ -286,9 +297,9 @@ fn pdf_unit(p: &mut Pdf, row: &SkmRow) {
         11.0,
         true,
         &format!(
-            "IKM {:.3} · IKM unit {:.2} · Mutu {} · {}",
-            i.ikm,
-            i.ikm_unit,
+            "IKM {} · IKM unit {} · Mutu {} · {}",
+            fmt(Some(i.ikm), 3),
+            fmt(Some(i.ikm_unit), 2),
             i.grade.letter(),
             i.grade.label()
         ),
