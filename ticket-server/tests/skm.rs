@@ -544,3 +544,14 @@ async fn one_survey_per_ticket_after_a_restart_too() {
         (json!(1), json!(1), json!(1))
     );
 }
+
+/// The document names the profile's answers as the API takes them (a macro's literal once made
+/// it list the Rust names, which the server refuses).
+#[test]
+fn the_document_lists_the_profile_answers_the_server_takes() {
+    let doc = ticket_server::api::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Sex"]["enum"], json!(["male", "female"]));
+    assert_eq!(schemas["AgeGroup"]["enum"][5], "60_plus");
+    assert_eq!(schemas["Occupation"]["enum"][6], "lainnya");
+}

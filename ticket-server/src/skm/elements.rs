@@ -176,7 +176,7 @@ impl Answers {
 
 /// Defines a closed list of the profile, stored and sent by its key, with its words.
 macro_rules! profile_list {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal => $id:literal, $en:literal;)+ }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:tt => $id:literal, $en:literal;)+ }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum $name { $(#[serde(rename = $key)] $variant),+ }
