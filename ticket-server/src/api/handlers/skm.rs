@@ -26,7 +26,7 @@ use crate::store::writer::WriteError;
 #[serde(deny_unknown_fields)]
 pub struct VisitorSurvey {
     /// U1..U9 in order, each 1 (the first answer) to 4 (the last): all nine.
-    #[schema(min_items = 9, max_items = 9, value_type = Vec<u8>)]
+    #[schema(min_items = 9, max_items = 9, value_type = Vec<AnswerValue>)]
     answers: Vec<f64>,
     #[serde(default)]
     profile: Profile,
@@ -44,7 +44,7 @@ pub struct TabletSurvey {
     #[schema(min_length = 1, max_length = 16)]
     number: String,
     /// U1..U9 in order, each 1 (the first answer) to 4 (the last): all nine.
-    #[schema(min_items = 9, max_items = 9, value_type = Vec<u8>)]
+    #[schema(min_items = 9, max_items = 9, value_type = Vec<AnswerValue>)]
     answers: Vec<f64>,
     #[serde(default)]
     profile: Profile,
@@ -53,6 +53,22 @@ pub struct TabletSurvey {
     #[schema(max_length = 1000)]
     suggestion: Option<String>,
 }
+
+/// One answer: 1 (the element's first answer, e.g. "Tidak sesuai") to 4 (its last, e.g. "Sangat
+/// sesuai"). For the document only; the handler reads numbers and checks them itself.
+pub struct AnswerValue;
+
+impl utoipa::PartialSchema for AnswerValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(4))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AnswerValue {}
 
 /// A survey taken.
 #[derive(Serialize, utoipa::ToSchema)]
