@@ -7,6 +7,7 @@
 //!   writer thread that group-commits.
 //! - [`events`]: fan-out of committed events to live subscribers.
 //! - [`history`]: a realistic, seeded history generator (offline), through the real queue and store.
+//! - [`skm`]: the Survei Kepuasan Masyarakat of Permenpan RB 14/2017: elements, index, sample.
 //! - [`booking`]: online booking's rules: the NIK, sessions, when booking opens, check-in.
 //! - [`messages`]: SMS/WhatsApp messages to visitors who agreed, through the building's gateway:
 //!   derived from the log into a durable outbox, delivered signed and retried.
@@ -29,6 +30,7 @@ pub mod presence;
 pub mod queue;
 pub mod security;
 pub mod server;
+pub mod skm;
 pub mod store;
 pub mod web;
 pub mod zone;

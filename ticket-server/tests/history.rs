@@ -417,7 +417,7 @@ fn migrating_an_existing_history_builds_the_rollup() {
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TABLE outbox; DROP TABLE message_cursor; DROP TABLE message_contacts;
+            "DROP TABLE skm_responses; DROP TABLE outbox; DROP TABLE message_cursor; DROP TABLE message_contacts;
              DROP TABLE bookings; DROP TABLE visits; DROP TABLE day_names; DROP TABLE service_days; DROP TABLE sessions; DROP TABLE auth_key;
              DROP TRIGGER stats_roll_on_day_start; DROP TRIGGER stats_roll; DROP INDEX tickets_open;
              DROP VIEW stats_values; DROP VIEW stats_facts;

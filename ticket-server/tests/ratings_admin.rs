@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use antri_wire::client::{Client, StreamItem};
+use antri_wire::client::StreamItem;
 use antri_wire::event::StreamMessage;
 use antri_wire::{Category, EventKind};
 use common::*;
@@ -45,25 +45,6 @@ async fn get(url: &str, token: Option<&str>) -> (StatusCode, Value) {
 
 fn code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("")
-}
-
-/// Serve one ticket of `service` at loket `counter` to the end; returns (number, tracking code).
-async fn serve_one(
-    server: &InProcess,
-    officer: &Client,
-    service: &str,
-    counter: u32,
-) -> (String, String) {
-    let t = server
-        .client(Some(KIOSK))
-        .issue(service, Category::Regular)
-        .await
-        .unwrap();
-    let called = officer.call_next(counter).await.unwrap();
-    assert_eq!(called.ticket.unwrap().number, t.ticket.number);
-    officer.counter_action(counter, "start").await.unwrap();
-    officer.counter_action(counter, "finish").await.unwrap();
-    (t.ticket.number, t.tracking_code)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -101,6 +101,7 @@ impl From<QueueError> for ApiError {
             NotServedHere { .. } => (StatusCode::CONFLICT, "not_served_here"),
             SameService(_) => (StatusCode::CONFLICT, "same_service"),
             AlreadyRated(_) => (StatusCode::CONFLICT, "already_rated"),
+            AlreadySurveyed(_) => (StatusCode::CONFLICT, "already_surveyed"),
             NotRatedHere { .. } => (StatusCode::CONFLICT, "not_rated_here"),
             ConfigConflict(_) => (StatusCode::CONFLICT, "config_conflict"),
             Booking(refused) => refused_status(refused),

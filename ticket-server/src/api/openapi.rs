@@ -20,7 +20,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, stats, tickets,
+    ops, public, ratings, skm, skm_export, stats, tickets,
 };
 use crate::web;
 
@@ -48,6 +48,11 @@ pub const SESSION: &str = "session";
         messages::log,
         ratings::from_visitor,
         ratings::from_tablet,
+        skm::from_visitor,
+        skm::from_tablet,
+        skm::questions,
+        skm::report,
+        skm_export::export,
         booking::catalog,
         booking::days,
         booking::book,
@@ -80,6 +85,8 @@ pub const SESSION: &str = "session";
         web::admin,
         web::rate_page,
         web::track_page,
+        web::survey_page,
+        web::skm_page,
         web::booking,
         web::static_file,
         events::stream,

@@ -9,7 +9,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, stats, tickets,
+    ops, public, ratings, skm, skm_export, stats, tickets,
 };
 use super::AppState;
 use crate::web;
@@ -52,6 +52,9 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/track/{code}/rating"),
     ("POST", "/api/v1/track/{code}/messages"),
     ("DELETE", "/api/v1/track/{code}/messages"),
+    ("POST", "/api/v1/track/{code}/survey"),
+    ("GET", "/api/v1/skm/questions"),
+    ("GET", "/survey/{code}"),
 ];
 
 impl Table {
@@ -110,6 +113,12 @@ fn table() -> Table {
         "/api/v1/track/{code}/messages",
         messages::stop,
     )
+    .add(
+        Method::POST,
+        "/api/v1/track/{code}/survey",
+        skm::from_visitor,
+    )
+    .add(Method::GET, "/api/v1/skm/questions", skm::questions)
     // Online booking: the public page's API (the code is the holder's key) and kiosks' check-in.
     .add(Method::GET, "/api/v1/booking", booking::catalog)
     .add(
@@ -142,6 +151,7 @@ fn table() -> Table {
     )
     // Rating tablets.
     .add(Method::POST, "/api/v1/ratings", ratings::from_tablet)
+    .add(Method::POST, "/api/v1/surveys", skm::from_tablet)
     // Kiosks.
     .add(Method::POST, "/api/v1/tickets", tickets::issue)
     .add(Method::POST, "/api/v1/devices/status", devices::report)
@@ -179,6 +189,8 @@ fn table() -> Table {
     .add(Method::GET, "/admin", web::admin)
     .add(Method::GET, "/rate/{counter}", web::rate_page)
     .add(Method::GET, "/t/{code}", web::track_page)
+    .add(Method::GET, "/survey/{code}", web::survey_page)
+    .add(Method::GET, "/skm", web::skm_page)
     .add(Method::GET, "/booking", web::booking)
     .add(Method::GET, "/static/{name}", web::static_file)
     // Live and history.
@@ -201,6 +213,8 @@ fn table() -> Table {
     )
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     .add(Method::GET, "/api/v1/messages", messages::log)
+    .add(Method::GET, "/api/v1/skm", skm::report)
+    .add(Method::GET, "/api/v1/skm/export", skm_export::export)
     // Admin.
     .add(Method::GET, "/api/v1/admin/config", admin::get_config)
     .add_routed(

@@ -31,6 +31,9 @@ impl Hall {
             EventKind::TicketRated { ticket, score, .. } => {
                 self.rated.insert(ticket.id, *score);
             }
+            EventKind::SurveySubmitted { ticket, .. } => {
+                self.surveyed.insert(ticket.id);
+            }
             // The new configuration itself is not in the event (it holds password hashes and
             // device tokens, and every display receives events): the writer calls `reconfigure`
             // with it, and a restart starts from the newest stored version.
@@ -68,6 +71,7 @@ impl Hall {
         self.started_at.clear();
         self.service_time.clear();
         self.rated.clear();
+        self.surveyed.clear();
         let streak = initial_streak(&self.config);
         for rt in self.counters.values_mut() {
             rt.view.current = None;

@@ -62,6 +62,13 @@ pub enum Command {
         by: RateBy,
         score: u8,
     },
+    /// A visitor answers the full SKM survey for a finished ticket of today (answers and profile
+    /// checked by the caller); by tracking code, attributed to the visitor by the ticket's number.
+    Survey {
+        by: RateBy,
+        answers: crate::skm::Answers,
+        respondent: Respondent,
+    },
     /// An admin's new configuration takes effect (already checked by `config`). `base` is the
     /// configuration it was edited from: if another change came first, this one is refused rather
     /// than silently undoing it.
@@ -178,6 +185,8 @@ pub enum QueueError {
     AlreadyAcknowledged { id: u64, by: String },
     #[error("ticket {0} has already been rated; one rating per ticket")]
     AlreadyRated(String),
+    #[error("ticket {0} has already had its survey; one survey per ticket")]
+    AlreadySurveyed(String),
     #[error("ticket {number} was not served at loket {counter}, so its tablet cannot rate it")]
     NotRatedHere { counter: u32, number: String },
     #[error("{0}")]
@@ -224,6 +233,18 @@ pub struct Logged {
     /// On a booking's `made` only: who holds it. Like the tracking code, in no event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder: Option<Holder>,
+    /// On `survey_submitted` only: the respondent's profile and suggestion. Visitor text and
+    /// personal circumstances: stored for the SKM report, in no event, log line or stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<Respondent>,
+}
+
+/// What a survey's respondent told about themselves (each part optional) and suggested.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Respondent {
+    pub profile: crate::skm::Profile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// Who holds a booking: its code (the visitor's key), the NIK's keyed hash and masked form, and

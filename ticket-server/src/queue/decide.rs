@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     routing, Command, CounterRt, Hall, Holder, Logged, Outcome, QueueError, RateBy, Reply,
+    Respondent,
 };
 use crate::config::Config;
 
@@ -78,6 +79,11 @@ impl Hall {
             Command::Cancel { tracking_code } => self.cancel(cx, &tracking_code),
             Command::DeviceStatus { device, report } => self.device_status(cx, device, report),
             Command::Rate { by, score } => self.rate(cx, by, score),
+            Command::Survey {
+                by,
+                answers,
+                respondent,
+            } => self.survey(cx, by, answers, respondent),
             Command::Reconfigure {
                 base,
                 config,
@@ -156,6 +162,7 @@ impl Hall {
             },
             tracking_code,
             holder,
+            respondent: None,
         };
         self.apply(&entry);
         let event = &mut entry.event;
@@ -464,8 +471,10 @@ impl Hall {
         Ok(Reply::Device(Box::new(self.devices[&device].clone())))
     }
 
-    fn rate(&mut self, cx: &mut Cx, by: RateBy, score: u8) -> Decided {
-        let (id, counter) = match &by {
+    /// The finished ticket of today that `by` names, and the loket it was served at: a tablet
+    /// names a ticket its own loket served.
+    fn finished_ticket(&self, by: &RateBy, action: &'static str) -> Result<TicketView, QueueError> {
+        let (id, counter) = match by {
             RateBy::TrackingCode(code) => (
                 *self
                     .by_code
@@ -486,7 +495,7 @@ impl Hall {
             return Err(QueueError::InvalidState {
                 number: t.number,
                 status: t.status,
-                action: "rated",
+                action,
             });
         }
         if let Some(c) = counter {
@@ -497,7 +506,12 @@ impl Hall {
                 });
             }
         }
-        if self.rated.contains_key(&id) {
+        Ok(t)
+    }
+
+    fn rate(&mut self, cx: &mut Cx, by: RateBy, score: u8) -> Decided {
+        let t = self.finished_ticket(&by, "rated")?;
+        if self.rated.contains_key(&t.id) {
             return Err(QueueError::AlreadyRated(t.number));
         }
         let actor = match by {
@@ -513,6 +527,37 @@ impl Hall {
             },
             &actor,
         );
+        Ok(Reply::Ticket(Box::new(t)))
+    }
+
+    fn survey(
+        &mut self,
+        cx: &mut Cx,
+        by: RateBy,
+        answers: crate::skm::Answers,
+        respondent: Respondent,
+    ) -> Decided {
+        let t = self.finished_ticket(&by, "surveyed")?;
+        if self.surveyed.contains(&t.id) {
+            return Err(QueueError::AlreadySurveyed(t.number));
+        }
+        let actor = match by {
+            RateBy::TrackingCode(_) => visitor(&t),
+            RateBy::Counter { .. } => cx.actor.clone(),
+        };
+        self.emit_as(
+            cx,
+            EventKind::SurveySubmitted {
+                ticket: t.clone(),
+                counter: t.counter,
+                answers: answers.values(),
+            },
+            &actor,
+        );
+        // The profile and suggestion go beside the entry, like a ticket's tracking code.
+        if let Some(entry) = cx.out.last_mut() {
+            entry.respondent = Some(respondent);
+        }
         Ok(Reply::Ticket(Box::new(t)))
     }
 

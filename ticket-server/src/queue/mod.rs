@@ -30,7 +30,7 @@ mod views;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use antri_wire::event::CallView;
@@ -39,7 +39,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::{Config, PriorityPolicy};
 pub use availability::availability;
-pub use command::{BookingCommand, Command, Holder, Logged, Outcome, QueueError, RateBy, Reply};
+pub use command::{
+    BookingCommand, Command, Holder, Logged, Outcome, QueueError, RateBy, Reply, Respondent,
+};
 use ranked::RankedSet;
 
 /// How many calls the hall keeps for displays.
@@ -94,6 +96,8 @@ pub struct Hall {
     service_time: HashMap<String, (u64, u32)>,
     /// Today's ratings by ticket id (one per ticket).
     rated: HashMap<u64, u8>,
+    /// Today's tickets whose visitor answered the SKM survey.
+    surveyed: HashSet<u64>,
     /// Online bookings of today and later (see [`booking`]).
     desk: crate::booking::desk::Desk,
     next_booking_id: u64,
@@ -160,6 +164,7 @@ impl Hall {
             started_at: HashMap::new(),
             service_time: HashMap::new(),
             rated: HashMap::new(),
+            surveyed: HashSet::new(),
             desk: Default::default(),
             next_booking_id: 1,
             no_show_check: None,

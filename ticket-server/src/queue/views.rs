@@ -238,6 +238,7 @@ impl Hall {
             issued_at: t.issued_at,
             called_at: t.called_at,
             rating: self.rating_of(t.id),
+            surveyed: self.surveyed.contains(&t.id),
         }
     }
 }

@@ -24,6 +24,7 @@ pub fn type_name(kind: &EventKind) -> &'static str {
         EventKind::DayStarted { .. } => "day_started",
         EventKind::DeviceStatus { .. } => "device_status",
         EventKind::TicketRated { .. } => "ticket_rated",
+        EventKind::SurveySubmitted { .. } => "survey_submitted",
         EventKind::ConfigChanged { .. } => "config_changed",
         EventKind::Booking { .. } => "booking",
         EventKind::PersonalDataErased { .. } => "personal_data_erased",

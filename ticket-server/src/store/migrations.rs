@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_visits.sql"),
     include_str!("migrations/0008_bookings.sql"),
     include_str!("migrations/0009_messages.sql"),
+    include_str!("migrations/0010_skm.sql"),
 ];
 
 /// The schema version this build writes.

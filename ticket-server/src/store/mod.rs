@@ -10,6 +10,7 @@
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
 //! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
+//! - [`skm`]: the full SKM survey's answers and its report (NRR per element, IKM, grade).
 //! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
 //! - [`service_days`]: what each service was (names, agency, target) on each closed day.
 //! - [`backup`]: online backup and checked restore.
@@ -32,6 +33,7 @@ mod replay_tests;
 pub mod rollup;
 pub mod satisfaction;
 pub mod service_days;
+pub mod skm;
 pub mod stats;
 pub mod writer;
 

@@ -140,6 +140,11 @@ pub(super) fn project_ticket(tx: &Connection, logged: &Logged) -> Result<(), Sto
             // The ticket itself did not change.
             return project_rating(tx, e, t, *counter, *score);
         }
+        EventKind::SurveySubmitted {
+            counter, answers, ..
+        } => {
+            return super::skm::project_survey(tx, logged, t, *counter, answers);
+        }
         EventKind::TicketIssued { .. } => return project_issue(tx, logged, t),
         _ => {}
     }

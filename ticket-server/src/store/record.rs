@@ -26,7 +26,7 @@ use antri_wire::{
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::queue::{Holder, Logged};
+use crate::queue::{Holder, Logged, Respondent};
 
 /// The format this version writes.
 pub const FORMAT: u32 = 1;
@@ -57,6 +57,51 @@ pub struct Record {
     /// On a booking's `made` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder: Option<HolderRecord>,
+    /// On `survey_submitted` only: the respondent's profile and suggestion, never served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<RespondentRecord>,
+}
+
+/// A survey's respondent: each profile part by its key (`skm::elements`), each optional.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct RespondentRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub education: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+impl RespondentRecord {
+    fn of(r: &Respondent) -> RespondentRecord {
+        let p = &r.profile;
+        RespondentRecord {
+            sex: p.sex.map(|v| v.key().to_string()),
+            age: p.age.map(|v| v.key().to_string()),
+            education: p.education.map(|v| v.key().to_string()),
+            occupation: p.occupation.map(|v| v.key().to_string()),
+            suggestion: r.suggestion.clone(),
+        }
+    }
+
+    /// A key this version does not know (a later one's list) reads as not given.
+    fn into_respondent(self) -> Respondent {
+        use crate::skm::elements::{AgeGroup, Education, Occupation, Sex};
+        Respondent {
+            profile: crate::skm::Profile {
+                sex: self.sex.as_deref().and_then(Sex::from_key),
+                age: self.age.as_deref().and_then(AgeGroup::from_key),
+                education: self.education.as_deref().and_then(Education::from_key),
+                occupation: self.occupation.as_deref().and_then(Occupation::from_key),
+            },
+            suggestion: self.suggestion,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -120,6 +165,11 @@ pub enum KindRecord {
         ticket: TicketRecord,
         counter: Option<u32>,
         score: u8,
+    },
+    SurveySubmitted {
+        ticket: TicketRecord,
+        counter: Option<u32>,
+        answers: [u8; 9],
     },
     ConfigChanged {
         version: u64,
@@ -399,6 +449,7 @@ impl Record {
                 nik_masked: h.nik_masked.clone(),
                 phone: h.phone.clone(),
             }),
+            respondent: logged.respondent.as_ref().map(RespondentRecord::of),
         }
     }
 
@@ -428,6 +479,7 @@ impl Record {
                 nik_masked: h.nik_masked,
                 phone: h.phone,
             }),
+            respondent: self.respondent.map(RespondentRecord::into_respondent),
         }
     }
 }
@@ -491,6 +543,15 @@ impl KindRecord {
                 ticket: t(ticket),
                 counter: *counter,
                 score: *score,
+            },
+            EventKind::SurveySubmitted {
+                ticket,
+                counter,
+                answers,
+            } => KindRecord::SurveySubmitted {
+                ticket: t(ticket),
+                counter: *counter,
+                answers: *answers,
             },
             EventKind::ConfigChanged {
                 version,
@@ -589,6 +650,15 @@ impl KindRecord {
                 ticket: ticket.into_wire(),
                 counter,
                 score,
+            },
+            KindRecord::SurveySubmitted {
+                ticket,
+                counter,
+                answers,
+            } => EventKind::SurveySubmitted {
+                ticket: ticket.into_wire(),
+                counter,
+                answers,
             },
             KindRecord::ConfigChanged {
                 version,

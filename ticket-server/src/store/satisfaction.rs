@@ -4,7 +4,7 @@
 //! 14/2017): the mean of answers on a 1..4 scale, times 25, so 25–100, with a quality grade.
 //! The regulation's survey has nine elements and weights them equally; Antri asks one overall
 //! question ("Bagaimana pelayanan kami?"), so its IKM is that one element's mean × 25 — comparable
-//! in scale and grade, not a full SKM.
+//! in scale and grade, not a full SKM; the full nine-element survey is `store::skm`.
 
 use std::collections::BTreeMap;
 
@@ -73,15 +73,8 @@ pub fn ikm(sum: u32, count: u32) -> Option<f64> {
 /// The quality grade of an IKM (Permenpan RB 14/2017): A 88.31–100, B 76.61–88.30,
 /// C 65.00–76.60, D 25.00–64.99.
 pub fn grade(ikm: f64) -> (&'static str, &'static str) {
-    if ikm >= 88.31 {
-        ("A", "Sangat Baik")
-    } else if ikm >= 76.61 {
-        ("B", "Baik")
-    } else if ikm >= 65.0 {
-        ("C", "Kurang Baik")
-    } else {
-        ("D", "Tidak Baik")
-    }
+    let g = crate::skm::Grade::of(ikm);
+    (g.letter(), g.label())
 }
 
 /// All ratings of the range, and per group.
@@ -96,7 +89,7 @@ pub struct Report {
 /// like the statistics: by service, agency, loket (where the ticket was served) or officer.
 /// A rating's group, and its name on the rating's day: a closed day's service, loket or officer as
 /// described that day; a day not closed yet's as configured now (or, removed today, as it was).
-fn group_of(
+pub(super) fn group_of(
     conn: &Connection,
     described: &super::service_days::Described,
     now: &mut super::service_days::AsConfigured,
@@ -206,7 +199,7 @@ pub fn satisfaction(
     })
 }
 
-fn label(config: &Config, by: StatsGroup, key: &str) -> String {
+pub(super) fn label(config: &Config, by: StatsGroup, key: &str) -> String {
     match by {
         StatsGroup::Service => config
             .service(key)

@@ -4,7 +4,9 @@
 //! - `/` — where to go; `/officer` — the officer console; `/dashboard` — the supervisor's
 //!   dashboard; `/admin` — configuration and audit log; `/t/{code}` — the visitor's tracking page
 //!   (the QR code on every ticket opens it), which also takes the visitor's rating;
-//!   `/rate/{loket}` — the satisfaction tablet beside a loket.
+//!   `/rate/{loket}` — the satisfaction tablet beside a loket, which also offers the full SKM
+//!   survey; `/survey/{code}` — the same survey on the visitor's phone; `/skm` — the printable SKM
+//!   report for supervisors.
 //! - `/static/…` — the stylesheets and scripts. Every script and style is a file here, never
 //!   inline in a page, so the Content-Security-Policy (see `api::hygiene`) allows none inline.
 //!
@@ -24,6 +26,8 @@ const TRACK_HTML: &str = include_str!("track.html");
 const ADMIN_HTML: &str = include_str!("admin.html");
 const RATE_HTML: &str = include_str!("rate.html");
 const BOOKING_HTML: &str = include_str!("booking.html");
+const SURVEY_HTML: &str = include_str!("survey.html");
+const SKM_HTML: &str = include_str!("skm.html");
 
 /// `(name, content type, content)` of every static file.
 const STATIC: &[(&str, &str, &str)] = &[
@@ -96,6 +100,31 @@ const STATIC: &[(&str, &str, &str)] = &[
         "track.js",
         "text/javascript; charset=utf-8",
         include_str!("static/track.js"),
+    ),
+    (
+        "survey.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/survey.js"),
+    ),
+    (
+        "survey.css",
+        "text/css; charset=utf-8",
+        include_str!("static/survey.css"),
+    ),
+    (
+        "survey-page.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/survey-page.js"),
+    ),
+    (
+        "skm.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/skm.js"),
+    ),
+    (
+        "skm.css",
+        "text/css; charset=utf-8",
+        include_str!("static/skm.css"),
     ),
     (
         "booking.css",
@@ -180,6 +209,26 @@ pub async fn track_page(Path(code): Path<String>) -> Result<Response, ApiError> 
         ));
     }
     Ok(page(TRACK_HTML))
+}
+
+/// `GET /survey/{code}`: the full SKM survey for the visitor's own finished ticket (the tracking
+/// page links here); like `/t/{code}`, the page reads the code from its own address.
+/// The visitor's SKM survey page (nine questions, profile, suggestion) for a ticket's tracking code.
+#[utoipa::path(get, path = "/survey/{code}", tag = "pages",
+    params(("code" = String, Path, description = "The tracking code", pattern = "^[A-Za-z0-9]{1,32}$")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"), crate::api::openapi::BadPath),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
+pub async fn survey_page(Path(code): Path<String>) -> Result<Response, ApiError> {
+    crate::api::handlers::public::check_code(&code)?;
+    Ok(page(SURVEY_HTML))
+}
+
+/// The printable SKM report (log in on the page; its data needs a supervisor or admin).
+#[utoipa::path(get, path = "/skm", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
+pub async fn skm_page() -> Response {
+    page(SKM_HTML)
 }
 
 /// The pages' stylesheets and scripts.

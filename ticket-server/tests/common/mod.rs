@@ -59,6 +59,25 @@ pub async fn officer(c: &Client, username: &str) -> Client {
     c.with_token(login.token)
 }
 
+/// Serve one ticket of `service` at loket `counter` to the end; returns (number, tracking code).
+pub async fn serve_one(
+    server: &InProcess,
+    officer: &Client,
+    service: &str,
+    counter: u32,
+) -> (String, String) {
+    let t = server
+        .client(Some(KIOSK))
+        .issue(service, Category::Regular)
+        .await
+        .unwrap();
+    let called = officer.call_next(counter).await.unwrap();
+    assert_eq!(called.ticket.unwrap().number, t.ticket.number);
+    officer.counter_action(counter, "start").await.unwrap();
+    officer.counter_action(counter, "finish").await.unwrap();
+    (t.ticket.number, t.tracking_code)
+}
+
 /// A small day with known figures (on a manual clock at Tuesday 09:00):
 /// KTP-001 waits 120 s, served 300 s; KTP-002 waits 420 s, no-show; KTP-003 waits 480 s, served
 /// 600 s; KTP-004 cancelled by the visitor; KK-001 (elderly) waits 1080 s at loket 2, served 120 s.

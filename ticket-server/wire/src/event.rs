@@ -118,6 +118,15 @@ pub enum EventKind {
         counter: Option<u32>,
         score: u8,
     },
+    /// A visitor answered the full SKM survey (Permenpan RB 14/2017) for a finished ticket, on the
+    /// loket's rating tablet or on their own phone: U1..U9, each 1..=4. One survey per ticket. The
+    /// respondent's profile and suggestion are kept by the server beside the entry, in no event.
+    SurveySubmitted {
+        ticket: TicketView,
+        /// The loket that served the ticket.
+        counter: Option<u32>,
+        answers: [u8; 9],
+    },
     /// An admin changed the building's configuration; `version` is this event's sequence number.
     /// Clients re-read `/api/v1/services` (and what else they show) when they see it.
     ConfigChanged {
@@ -164,7 +173,8 @@ impl EventKind {
             | EventKind::TicketNoShow { ticket, .. }
             | EventKind::TicketTransferred { ticket, .. }
             | EventKind::TicketCancelled { ticket }
-            | EventKind::TicketRated { ticket, .. } => Some(ticket),
+            | EventKind::TicketRated { ticket, .. }
+            | EventKind::SurveySubmitted { ticket, .. } => Some(ticket),
             _ => None,
         }
     }

@@ -276,6 +276,10 @@ pub struct TrackView {
     /// rated on the tracking page.
     #[serde(default)]
     pub rating: Option<u8>,
+    /// The full SKM survey was answered for this ticket (today's tickets; a survey is taken on
+    /// the visit's day, at `/survey/{code}` or on the loket's tablet).
+    #[serde(default)]
+    pub surveyed: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

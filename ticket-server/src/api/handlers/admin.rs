@@ -500,6 +500,9 @@ fn describe(e: &Event) -> String {
         EventKind::TicketRated { ticket, score, .. } => {
             format!("{} rated {score} of 4", ticket.number)
         }
+        EventKind::SurveySubmitted { ticket, .. } => {
+            format!("{} answered the SKM survey", ticket.number)
+        }
         EventKind::CounterChanged { counter } => format!(
             "loket {} {}",
             counter.number,

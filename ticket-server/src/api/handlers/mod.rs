@@ -13,5 +13,7 @@ pub mod messages;
 pub mod ops;
 pub mod public;
 pub mod ratings;
+pub mod skm;
+pub mod skm_export;
 pub mod stats;
 pub mod tickets;

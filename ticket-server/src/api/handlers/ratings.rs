@@ -64,6 +64,29 @@ fn check_score(score: u8) -> Result<u8, ApiError> {
     }
 }
 
+/// The loket of the rating tablet that asks (403 for anyone else, or a tablet at no loket).
+pub(super) fn tablet_loket(s: &AppState, who: &Principal) -> Result<u32, ApiError> {
+    let device = who.require_device(DeviceKind::Rating)?;
+    s.config()
+        .devices
+        .iter()
+        .find(|d| d.id == device)
+        .and_then(|d| d.counter)
+        .ok_or_else(|| ApiError::forbidden("this tablet is not assigned to a loket"))
+}
+
+/// A ticket number as a tablet sends it. Counted in characters, as the document's maxLength is
+/// (bytes refused a 16-character number with a non-ASCII letter; found by schemathesis).
+pub(super) fn check_number(number: &str) -> Result<(), ApiError> {
+    if number.is_empty() || number.chars().count() > 16 {
+        return Err(ApiError::bad_request(
+            "invalid_number",
+            "number: a ticket number like KTP-012",
+        ));
+    }
+    Ok(())
+}
+
 /// A loket's rating tablet rates a ticket that loket finished today, 1..4; one rating per ticket.
 #[utoipa::path(post, path = "/api/v1/ratings", tag = "ratings",
     request_body(content = TabletRating, example = json!({"number": "KTP-012", "score": 4})),
@@ -78,23 +101,9 @@ pub async fn from_tablet(
     who: Principal,
     Json(req): Json<TabletRating>,
 ) -> Result<(StatusCode, Json<Rated>), ApiError> {
-    let device = who.require_device(DeviceKind::Rating)?.to_string();
+    let counter = tablet_loket(&s, &who)?;
     let score = check_score(req.score)?;
-    // Counted in characters, as the document's maxLength is (bytes refused a 16-character number
-    // with a non-ASCII letter; found by schemathesis).
-    if req.number.is_empty() || req.number.chars().count() > 16 {
-        return Err(ApiError::bad_request(
-            "invalid_number",
-            "number: a ticket number like KTP-012",
-        ));
-    }
-    let counter = s
-        .config()
-        .devices
-        .iter()
-        .find(|d| d.id == device)
-        .and_then(|d| d.counter)
-        .ok_or_else(|| ApiError::forbidden("this tablet is not assigned to a loket"))?;
+    check_number(&req.number)?;
     let reply = s
         .writer
         .execute(
@@ -154,30 +163,40 @@ pub async fn from_visitor(
         )
         .await;
     let reply = match result {
-        // Not a ticket of today: say so if it is an older one, rather than "unknown".
         Err(WriteError::Rejected(QueueError::UnknownTicket(_))) => {
-            let lookup = code.clone();
-            let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
-            return Err(match old {
-                Some(t) => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "rating_closed",
-                    format!(
-                        "ticket {} was on {}; a visit is rated on its day",
-                        t.number, t.day
-                    ),
-                ),
-                None => ApiError::not_found(
-                    "unknown_ticket",
-                    format!("no ticket with tracking code {code}"),
-                ),
-            });
+            return Err(not_today(&s, &code, "rating_closed", "rated").await)
         }
         other => other?,
     };
     match reply {
         Reply::Ticket(t) => Ok((StatusCode::CREATED, Json(s.hall().track(&t)))),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+    }
+}
+
+/// A tracking code the queue does not know among today's tickets: say so if it is an older ticket
+/// (`closed`, 409: a visit is `done` on its day), rather than "unknown" (404).
+pub(super) async fn not_today(
+    s: &AppState,
+    code: &str,
+    closed: &'static str,
+    done: &str,
+) -> ApiError {
+    let lookup = code.to_string();
+    match s.read_db(move |c| log::ticket_by_code(c, &lookup)).await {
+        Ok(Some(t)) => ApiError::new(
+            StatusCode::CONFLICT,
+            closed,
+            format!(
+                "ticket {} was on {}; a visit is {done} on its day",
+                t.number, t.day
+            ),
+        ),
+        Ok(None) => ApiError::not_found(
+            "unknown_ticket",
+            format!("no ticket with tracking code {code}"),
+        ),
+        Err(e) => e,
     }
 }
 

@@ -1,6 +1,7 @@
 // The rating tablet of one loket: idle until the loket finishes a ticket (seen live on the event
 // stream), then the four faces; a tap is sent as that ticket's rating, the tablet thanks the
-// visitor and goes back to idle.
+// visitor and invites them to the full SKM survey (nine questions, `survey.js`); untouched, or
+// after the survey, it goes back to idle.
 //
 // The tablet is a device like a kiosk: it authenticates with its own device token as a bearer
 // header, never a cookie, so nothing it does needs a CSRF token and a server restart does not log
@@ -11,18 +12,29 @@ const $ = (id) => document.getElementById(id);
 const LOKET = Number(location.pathname.split("/").pop());
 const KEY = `antri-rate-token-${LOKET}`;
 const THANKS_MS = 4000;   // thanks, then idle
+const INVITE_MS = 10000;  // thanks with the survey's invitation, then idle
+const SURVEY_IDLE_MS = 60000; // a survey left untouched this long is abandoned
 const ASK_MS = 90000;     // nobody tapped: back to idle
 let token = null;
 let asking = null;        // the ticket number on screen
 let timer = null;
+let surveyFor = null;     // the ticket whose survey is on screen
+let surveying = null;     // its AntriSurvey handle
+let next = null;          // a ticket finished meanwhile, asked once the survey ends
 
 function screen(name) {
-  for (const id of ["idle", "ask", "thanks", "setup"]) $(id).classList.toggle("hidden", id !== name);
+  for (const id of ["idle", "ask", "thanks", "survey", "setup"]) $(id).classList.toggle("hidden", id !== name);
 }
 
-function idle() { asking = null; clearTimeout(timer); screen("idle"); }
+function idle() {
+  asking = null; surveyFor = null; surveying = null; clearTimeout(timer);
+  if (next) { const n = next; next = null; ask(n); return; }
+  screen("idle");
+}
 
 function ask(number) {
+  // A visitor in the middle of the survey is not interrupted: the next ticket waits its turn.
+  if (surveyFor) { next = number; return; }
   asking = number;
   $("ask-number").textContent = `Nomor · Number ${number}`;
   $("ask-error").textContent = "";
@@ -50,13 +62,54 @@ async function rate(score) {
     $("ask-error").textContent = "Tidak tersambung, coba lagi · Offline, try again";
     return;
   }
-  // Rated now, or already rated on the visitor's phone: either way, thank them.
+  // Rated now, or already rated on the visitor's phone: either way, thank them, and invite them
+  // to the full survey.
   asking = null;
   $("thanks-face").replaceChildren(AntriFaces.face(score));
+  $("invite").classList.remove("hidden");
+  $("invite").dataset.number = number;
   screen("thanks");
   clearTimeout(timer);
-  timer = setTimeout(idle, THANKS_MS);
+  timer = setTimeout(idle, INVITE_MS);
 }
+
+async function survey(number) {
+  clearTimeout(timer);
+  surveyFor = number;
+  screen("survey");
+  try {
+    surveying = await AntriSurvey.run($("survey"), {
+      idleMs: SURVEY_IDLE_MS,
+      submit: (body) => send("/api/v1/surveys", { number, ...body }),
+      onEnd(outcome) {
+        surveying = null;
+        clearTimeout(timer);
+        timer = setTimeout(idle, outcome === "abandoned" ? 0 : THANKS_MS * 2);
+      },
+    });
+  } catch (e) {
+    idle();
+  }
+}
+
+// POST as the tablet; an Error with the server's code when refused.
+async function send(path, body) {
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) {
+    const e = await r.json().catch(() => null);
+    const err = new Error(e && e.error ? e.error.message : `Error ${r.status}`);
+    err.code = e && e.error ? e.error.code : String(r.status);
+    throw err;
+  }
+  return r.json();
+}
+
+$("invite-yes").addEventListener("click", () => survey($("invite").dataset.number));
+$("invite-no").addEventListener("click", () => idle());
 
 function handle(name, data) {
   if (name === "snapshot") {
@@ -129,6 +182,7 @@ $("setup").addEventListener("submit", (ev) => {
   }
   token = localStorage.getItem(KEY);
   if (!Number.isInteger(LOKET) || LOKET < 1) { setup("Alamat salah: /rate/<nomor loket> · Wrong address"); return; }
+  AntriSurvey.load().then((q) => $("thanks-lapor").replaceChildren(AntriSurvey.complaints(q))).catch(() => {});
   if (!token) { setup(); return; }
   idle();
   listen();
