@@ -20,7 +20,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
     admin, auth, booking, counters, dashboard, devices, events, ops, public, ratings, stats,
-    tickets,
+    tickets, track_stream,
 };
 use crate::web;
 
@@ -42,6 +42,7 @@ pub const SESSION: &str = "session";
         ops::openapi,
         public::services,
         public::track,
+        track_stream::stream,
         public::cancel,
         ratings::from_visitor,
         ratings::from_tablet,

@@ -46,6 +46,17 @@ struct Driver(Child);
 impl Browser {
     /// A headless Chromium with a `width`×`height` window (device scale 1, Indonesian first).
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, json!({})).await
+    }
+
+    /// [`Browser::start`] with web notifications allowed for every site, as a visitor who tapped
+    /// "Allow": `Notification.permission` is `"granted"` and `new Notification(…)` works.
+    pub async fn start_granting_notifications(width: u32, height: u32) -> Browser {
+        let prefs = json!({ "profile.default_content_setting_values.notifications": 1 });
+        Browser::launch(width, height, prefs).await
+    }
+
+    async fn launch(width: u32, height: u32, prefs: Value) -> Browser {
         assert!(
             Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
             "browser tests need Debian's chromium and chromium-driver: apt-get install chromium \
@@ -62,7 +73,8 @@ impl Browser {
                          "--disable-sync", "--no-first-run",
                          format!("--user-data-dir={}", profile.path().display()),
                          format!("--window-size={width},{height}"),
-                         "--force-device-scale-factor=1", "--lang=id"]
+                         "--force-device-scale-factor=1", "--lang=id"],
+                "prefs": prefs
             }
         });
         let Value::Object(caps) = caps else {

@@ -12,3 +12,4 @@ pub mod public;
 pub mod ratings;
 pub mod stats;
 pub mod tickets;
+pub mod track_stream;
