@@ -432,6 +432,8 @@ pub mod limits {
     pub const QUOTA: std::ops::RangeInclusive<u32> = 1..=99_999;
     /// `counters[].number`.
     pub const COUNTER: std::ops::RangeInclusive<u32> = 1..=999;
+    /// `serve --max-connections`: connections at once per listener.
+    pub const MAX_CONNECTIONS: std::ops::RangeInclusive<usize> = 16..=100_000;
 }
 
 /// `"{at}: {n} is out of range; use {lo} to {hi}"` unless `n` is in `range`.

@@ -22,6 +22,7 @@ pub mod config;
 pub mod events;
 pub mod history;
 pub mod metrics;
+pub mod open_files;
 pub mod queue;
 pub mod security;
 pub mod server;

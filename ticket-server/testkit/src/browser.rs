@@ -49,14 +49,21 @@ impl Browser {
         Browser::launch(width, height, json!({})).await
     }
 
-    /// [`Browser::start`] with web notifications allowed for every site, as a visitor who tapped
-    /// "Allow": `Notification.permission` is `"granted"` and `new Notification(…)` works.
-    pub async fn start_granting_notifications(width: u32, height: u32) -> Browser {
-        let prefs = json!({ "profile.default_content_setting_values.notifications": 1 });
-        Browser::launch(width, height, prefs).await
+    /// A phone: a `width`×`height` viewport however small (a desktop window has a minimum width;
+    /// Chromium's device emulation has none), touch, and web notifications allowed as for a
+    /// visitor who tapped "Allow" (`Notification.permission` is `"granted"`).
+    pub async fn start_phone_granting_notifications(width: u32, height: u32) -> Browser {
+        let extra = json!({
+            "prefs": { "profile.default_content_setting_values.notifications": 1 },
+            "mobileEmulation": {
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
+            }
+        });
+        Browser::launch(width, height, extra).await
     }
 
-    async fn launch(width: u32, height: u32, prefs: Value) -> Browser {
+    /// `extra`: more `goog:chromeOptions` (preferences, device emulation).
+    async fn launch(width: u32, height: u32, extra: Value) -> Browser {
         assert!(
             Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
             "browser tests need Debian's chromium and chromium-driver: apt-get install chromium \
@@ -64,7 +71,7 @@ impl Browser {
         );
         let (driver, port) = Driver::start();
         let profile = tempfile::tempdir().unwrap();
-        let caps = json!({
+        let mut caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
@@ -73,10 +80,14 @@ impl Browser {
                          "--disable-sync", "--no-first-run",
                          format!("--user-data-dir={}", profile.path().display()),
                          format!("--window-size={width},{height}"),
-                         "--force-device-scale-factor=1", "--lang=id"],
-                "prefs": prefs
+                         "--force-device-scale-factor=1", "--lang=id"]
             }
         });
+        if let (Some(options), Value::Object(extra)) =
+            (caps["goog:chromeOptions"].as_object_mut(), extra)
+        {
+            options.extend(extra);
+        }
         let Value::Object(caps) = caps else {
             unreachable!()
         };

@@ -143,6 +143,8 @@ const AntriAlerts = (() => {
     if (!called) return;
     bilingual(el("overlay-title"), `Nomor Anda dipanggil — loket ${t.counter}`, `Your number is called — counter ${t.counter}`);
     el("overlay-number").textContent = t.number;
+    // Where to go, as large as the number: what the visitor must read from across the room.
+    bilingual(el("overlay-loket"), `Loket ${t.counter}`, `Counter ${t.counter}`);
     if (t.called_at !== announced) {
       announced = t.called_at;
       raise(`Nomor Anda dipanggil — loket ${t.counter} · Your number is called — counter ${t.counter}`,
