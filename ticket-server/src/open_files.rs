@@ -58,14 +58,7 @@ pub fn fit(wanted: usize, listeners: usize) -> usize {
     let now = getrlimit(Resource::Nofile);
     let mut p = plan(wanted, listeners, now.current, now.maximum);
     if let Some(to) = p.raise_to {
-        let raised = setrlimit(
-            Resource::Nofile,
-            Rlimit {
-                current: Some(to),
-                maximum: now.maximum,
-            },
-        );
-        if let Err(e) = raised {
+        if let Err(e) = set_soft(to, now.maximum) {
             p = plan(wanted, listeners, now.current, now.current);
             tracing::warn!(error = %e, "could not raise the open files limit");
         }
@@ -74,6 +67,30 @@ pub fn fit(wanted: usize, listeners: usize) -> usize {
         tracing::warn!("{w}");
     }
     p.connections
+}
+
+/// Raise this process's soft limit of open files to `needed`, or as far as the hard limit allows
+/// (for a load generator holding thousands of connections); the soft limit then (`None`:
+/// unlimited).
+pub fn raise_soft_limit(needed: u64) -> Option<u64> {
+    let now = getrlimit(Resource::Nofile);
+    let soft = now.current?;
+    let to = needed.min(now.maximum.unwrap_or(u64::MAX));
+    if soft >= to || set_soft(to, now.maximum).is_err() {
+        return Some(soft);
+    }
+    Some(to)
+}
+
+fn set_soft(to: u64, hard: Option<u64>) -> std::io::Result<()> {
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(to),
+            maximum: hard,
+        },
+    )
+    .map_err(std::io::Error::from)
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ const AntriAlerts = (() => {
   let wasNear = false;      // the last view was within `near`: a new crossing raises the alert again
   let dismissed = null;     // the call (its called_at) whose overlay the visitor closed
   let announced = null;     // the call already announced by sound and notification
+  let callShown = null;     // the call (its called_at) the overlay is for
+  let lastStatus = null;
   let notifications = 0;    // notifications created, in the page's data-notifications (for tests)
 
   function bilingual(node, id, en) {
@@ -138,7 +140,12 @@ const AntriAlerts = (() => {
   }
 
   function showCalled(t) {
-    const called = t.status === "called" && t.called_at !== dismissed;
+    // A view is the ticket's state now, not every step: an officer who starts at once may leave
+    // the phone a jump from waiting to serving. That is a call too.
+    if (t.status === "called" || (t.status === "serving" && lastStatus === "waiting")) callShown = t.called_at;
+    lastStatus = t.status;
+    const called = (t.status === "called" || t.status === "serving") && t.called_at === callShown
+      && t.called_at !== dismissed;
     el("overlay").hidden = !called;
     if (!called) return;
     bilingual(el("overlay-title"), `Nomor Anda dipanggil — loket ${t.counter}`, `Your number is called — counter ${t.counter}`);
