@@ -15,13 +15,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{pct, rss_mb};
-use antri_testkit::process::{serve_command, ServerProcess};
+use antri_testkit::process::{start_without_quotas, ServerProcess};
 use antri_testkit::{KIOSK_TOKEN, PASSWORD};
 use antri_wire::client::{Client, SseParser};
 use antri_wire::{Category, TicketStatus, TrackView};
@@ -73,23 +72,7 @@ const SERVICES: [&str; 9] = [
 const OFFICERS: [&str; 4] = ["petugas1", "petugas2", "petugas3", "petugas4"];
 
 fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<ServerProcess> {
-    // The sample building without daily quotas, so the phones are not cut short by them.
-    let example = Command::new(bin).arg("example-config").output()?.stdout;
-    let config: String = String::from_utf8(example)?
-        .lines()
-        .filter(|l| !l.starts_with("quota ="))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let config_path = dir.join("bench.toml");
-    std::fs::write(&config_path, config)?;
-    ServerProcess::start(
-        serve_command(bin, "2026-11-24T08:00:00+07:00")
-            .arg("--config")
-            .arg(&config_path)
-            .arg("--db")
-            .arg(dir.join("bench.db"))
-            .env("RUST_LOG", "warn"),
-    )
+    start_without_quotas(bin, dir, "2026-11-24T08:00:00+07:00")
 }
 
 /// CPU seconds (user + system) the process has used, from /proc/<pid>/stat.
@@ -224,14 +207,14 @@ async fn phone(
     Ok(())
 }
 
-/// The lokets call until `calls` are made (or a queue runs dry): each call's ticket number and
+/// The lokets call until `--calls` are made (or their queues run dry): each call's ticket number and
 /// the instant its request was sent.
-async fn call(
-    url: &str,
-    lokets: u32,
-    calls: usize,
-    pause: Duration,
-) -> anyhow::Result<Vec<(String, Instant)>> {
+async fn call(url: &str, args: &Args) -> anyhow::Result<Vec<(String, Instant)>> {
+    let (lokets, calls, pause) = (
+        args.lokets,
+        args.calls,
+        Duration::from_millis(args.pause_ms),
+    );
     let left = Arc::new(AtomicUsize::new(calls));
     let mut tasks = Vec::new();
     for loket in 1..=lokets {
@@ -281,13 +264,7 @@ async fn run(args: &Args, server: &ServerProcess) -> anyhow::Result<()> {
 
     if args.control {
         let p = Phase::start(pid);
-        let made = call(
-            &url,
-            args.lokets,
-            args.calls,
-            Duration::from_millis(args.pause_ms),
-        )
-        .await?;
+        let made = call(&url, args).await?;
         p.report(&format!(
             "{} lokets make {} calls, no phone listening",
             args.lokets,
@@ -328,13 +305,7 @@ async fn run(args: &Args, server: &ServerProcess) -> anyhow::Result<()> {
 
     let p = Phase::start(pid);
     let frames_before = frames.load(Ordering::Relaxed);
-    let made = call(
-        &url,
-        args.lokets,
-        args.calls,
-        Duration::from_millis(args.pause_ms),
-    )
-    .await?;
+    let made = call(&url, args).await?;
     p.report(&format!("{} lokets make {} calls", args.lokets, made.len()));
     // Every called ticket's phone must hear of it; wait a bounded while for the last ones.
     let deadline = Instant::now() + Duration::from_secs(10);
