@@ -155,3 +155,45 @@ async fn the_phone_warns_when_the_turn_is_near_and_when_called_across_a_restart(
     b.quit().await;
     server.stop().await;
 }
+
+/// A browser without EventSource (or behind a proxy that keeps breaking the stream) is served by
+/// polling the plain view every 5 s: the page still follows the ticket to its call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_eventsource_the_page_polls_and_still_follows_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in_process(&dir.path().join("antri.db")).await;
+    let kiosk = server.client(Some(KIOSK));
+    kiosk.issue("pkb", Category::Regular).await.unwrap();
+    let mine = kiosk.issue("pkb", Category::Regular).await.unwrap();
+
+    let b = Browser::start_phone_granting_notifications(360, 640).await;
+    b.goto(
+        &mine
+            .tracking_url
+            .replace("http://127.0.0.1:8080", &server.url()),
+    )
+    .await;
+    b.wait_text("#state", "1\nantrian sebelum Anda").await;
+    // As in a browser that has none: the page's own way in (`listen`) now falls back to polling.
+    b.script("window.EventSource = undefined; stopLive(); listen();")
+        .await;
+    assert_eq!(
+        b.script("return source === null && polling !== null").await,
+        true
+    );
+
+    let officer = officer(&server.client(None), "petugas4").await;
+    officer.call_next(7).await.unwrap();
+    // One poll is at most 5 s away.
+    b.wait_text_within("#state", "0\nantrian sebelum Anda", Duration::from_secs(12))
+        .await;
+    next(&officer).await;
+    b.wait_text_within(
+        "#overlay",
+        "Nomor Anda dipanggil — loket 7",
+        Duration::from_secs(12),
+    )
+    .await;
+    b.quit().await;
+    server.stop().await;
+}
