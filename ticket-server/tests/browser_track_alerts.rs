@@ -157,7 +157,8 @@ async fn the_phone_warns_when_the_turn_is_near_and_when_called_across_a_restart(
 }
 
 /// A browser without EventSource (or behind a proxy that keeps breaking the stream) is served by
-/// polling the plain view every 5 s: the page still follows the ticket to its call.
+/// polling the plain view every 5 s: the page still follows the ticket to its call. An unknown
+/// code says "ticket not found".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_eventsource_the_page_polls_and_still_follows_the_ticket() {
     let dir = tempfile::tempdir().unwrap();
@@ -194,6 +195,15 @@ async fn without_eventsource_the_page_polls_and_still_follows_the_ticket() {
         Duration::from_secs(12),
     )
     .await;
+
+    // A code that names no ticket: the stream is refused (404), and the page says so.
+    b.goto(&format!("{}/t/ABCDEFGH2345", server.url())).await;
+    b.wait_text("#state", "Tiket tidak ditemukan").await;
+    assert_eq!(
+        b.script("return document.getElementById('conn').hidden")
+            .await,
+        true
+    );
     b.quit().await;
     server.stop().await;
 }
