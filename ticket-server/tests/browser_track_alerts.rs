@@ -103,6 +103,14 @@ async fn the_phone_warns_when_the_turn_is_near_and_when_called_across_a_restart(
     // The visitor looks at the top of the page: ticket, banner, position.
     b.script("window.scrollTo(0, 0)").await;
     screenshot(&b, "tracking-near.png").await;
+    // Back online (or awake): the page opens a fresh stream rather than trust the old socket.
+    let reopened = b
+        .script(
+            "const old = source; window.dispatchEvent(new Event('online')); \
+             return source !== old && source.readyState !== EventSource.CLOSED",
+        )
+        .await;
+    assert_eq!(reopened, true);
     // Moving closer keeps the banner up to date, without another notification (once per crossing).
     next(&officer).await;
     b.wait_text("#near", "2 antrian lagi").await;

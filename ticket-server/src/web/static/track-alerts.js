@@ -164,7 +164,8 @@ const AntriAlerts = (() => {
   function update(t) {
     last = t;
     const isNear = t.status === "waiting" && t.ahead <= near;
-    el("alerts").hidden = t.status !== "waiting" && t.status !== "called";
+    // Only while waiting: once called, where to go is all the page should say.
+    el("alerts").hidden = t.status !== "waiting";
     showNear(t, isNear);
     if (isNear && !wasNear) {
       raise(`Giliran Anda sebentar lagi · Your turn is near`,

@@ -168,14 +168,14 @@ async function refresh() {
   }
 }
 
-// Back from sleep or offline: reconnect at once if the stream was given up, else leave it be.
+// Back from sleep or offline: open a fresh stream at once. The old socket may have died while the
+// phone slept or the Wi-Fi was gone without the browser noticing (EventSource still says OPEN, and
+// it sees no keep-alive comments); a new stream's first message is the view now.
 function wake() {
   if (finished || document.visibilityState === "hidden") return;
-  if (!source || source.readyState === EventSource.CLOSED) {
-    failures = 0;
-    if (polling) { clearInterval(polling); polling = null; }
-    listen();
-  }
+  failures = 0;
+  if (polling) { clearInterval(polling); polling = null; }
+  listen();
 }
 document.addEventListener("visibilitychange", wake);
 window.addEventListener("online", wake);
