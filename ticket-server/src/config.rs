@@ -549,6 +549,8 @@ pub mod limits {
     pub const REMINDER_MINUTES: std::ops::RangeInclusive<u32> = 1..=2880;
     /// `messages.near_places`, and the places a visitor chooses.
     pub const NEAR_PLACES: std::ops::RangeInclusive<u32> = 1..=20;
+    /// `serve --max-connections`: connections at once per listener.
+    pub const MAX_CONNECTIONS: std::ops::RangeInclusive<usize> = 16..=100_000;
 }
 
 /// `"{at}: {n} is out of range; use {lo} to {hi}"` unless `n` is in `range`.

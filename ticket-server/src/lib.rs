@@ -26,6 +26,7 @@ pub mod events;
 pub mod history;
 pub mod messages;
 pub mod metrics;
+pub mod open_files;
 pub mod presence;
 pub mod queue;
 pub mod security;

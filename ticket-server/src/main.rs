@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
+use ticket_server::api::hygiene::{HttpLimits, DEFAULT_MAX_CONNECTIONS};
 use ticket_server::auth::{AuthOptions, SessionPolicy};
 use ticket_server::clock::Clock;
 use ticket_server::config::{Config, EXAMPLE_TOML};
@@ -110,6 +111,24 @@ struct ServeArgs {
     /// Every session ends this long after its login (e.g. 16h).
     #[arg(long, default_value = "16h", value_parser = parse_duration)]
     session_max: chrono::Duration,
+    /// Connections served at once, per listener: every phone following its ticket holds one, and
+    /// so does every display, kiosk and staff page. The open files limit is raised to fit (see
+    /// LimitNOFILE in the systemd unit).
+    #[arg(long, env = "ANTRI_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS,
+          value_parser = parse_connections)]
+    max_connections: usize,
+}
+
+fn parse_connections(s: &str) -> Result<usize, String> {
+    let range = ticket_server::config::limits::MAX_CONNECTIONS;
+    match s.parse::<usize>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{s:?}: use a number from {} to {}",
+            range.start(),
+            range.end()
+        )),
+    }
 }
 
 /// `90s`, `30m`, `4h` or `2d`.
@@ -334,6 +353,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 },
                 ..AuthOptions::default()
             },
+            http: HttpLimits {
+                max_connections: args.max_connections,
+                ..HttpLimits::default()
+            },
             ..Settings::default()
         };
         ticket_server::server::run_with_public(
@@ -353,7 +376,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{parse_connections, parse_duration};
+
+    #[test]
+    fn the_connection_limit_is_range_checked() {
+        assert_eq!(parse_connections("4096"), Ok(4096));
+        for bad in ["0", "15", "100001", "-1", "many", ""] {
+            let e = parse_connections(bad).unwrap_err();
+            assert!(e.contains("from 16 to 100000"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn durations_are_read_and_range_checked_without_panicking() {

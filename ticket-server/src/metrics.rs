@@ -80,7 +80,7 @@ impl Metrics {
         );
         let _ = writeln!(
             out,
-            "# HELP antri_event_subscribers Connected event-stream subscribers."
+            "# HELP antri_event_subscribers Connected live streams: the event stream's subscribers (displays, kiosks, pages) and the phones following their ticket."
         );
         let _ = writeln!(out, "# TYPE antri_event_subscribers gauge");
         let _ = writeln!(out, "antri_event_subscribers {subscribers}");

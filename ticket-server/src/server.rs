@@ -97,10 +97,15 @@ pub async fn run_with_public(
     listener: TcpListener,
     public: Option<TcpListener>,
     opts: ServerOptions,
-    settings: Settings,
+    mut settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listen = listener.local_addr()?;
+    // Each connection is an open file; phones hold theirs (the tracking page's live stream).
+    settings.http.max_connections = crate::open_files::fit(
+        settings.http.max_connections,
+        1 + usize::from(public.is_some()),
+    );
     let config = Arc::new(opts.config);
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(Metrics::default());

@@ -1,6 +1,6 @@
 //! The pages in a real headless Chromium: an officer logs in and calls the next ticket with one key,
 //! and a display subscriber sees that call; the visitor's tracking page turns to "Silakan menuju
-//! loket" by itself, says the estimated wait in the printed ticket's words and names a priority
+//! loket" by itself (its live stream), says the estimated wait in the printed ticket's words and names a priority
 //! ticket's category. Screenshots of both go to `$CARGO_TARGET_TMPDIR/screenshots/`
 //! (docs/screenshots/ with `ANTRI_UPDATE_SCREENSHOTS=1`).
 
@@ -116,11 +116,13 @@ async fn tracking_page_turns_to_go_to_loket_when_called() {
     officer.call_next(15).await.unwrap();
     officer.counter_action(15, "start").await.unwrap();
     officer.call_next(15).await.unwrap();
-    // The page polls every 5 s.
-    let called = b
-        .wait_text_within("#state", "Silakan menuju loket 15", Duration::from_secs(12))
-        .await;
+    // The page follows the ticket's live stream.
+    let called = b.wait_text("#state", "Silakan menuju loket 15").await;
     assert!(called.contains("Please go to counter 15"));
+    // Over it, the full-screen call (tests/browser_track_alerts.rs); closed, the page stays.
+    b.wait_text("#overlay", "Nomor Anda dipanggil — loket 15")
+        .await;
+    b.click("#overlay-close").await;
     screenshot(&b, "tracking-called.png").await;
 
     // A priority ticket's page names its category; with nobody ahead its wait is "segera", as the

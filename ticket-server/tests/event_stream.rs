@@ -179,19 +179,13 @@ async fn subscriber_heals_across_a_server_restart() {
     server.stop().await;
 
     // Same address, same database: the subscription reconnects by itself and resumes.
-    let listener = loop {
-        match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => break l,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    let server = InProcess::serve(
-        listener,
+    let server = serve_again(
+        addr,
         &db,
         ticket_server::config::Config::example(),
         ticket_server::clock::Clock::starting_at(tuesday()),
-        ticket_server::server::Settings::default(),
-    );
+    )
+    .await;
     let kiosk = server.client(Some(KIOSK));
     let t = kiosk.issue("skck", Category::Regular).await.unwrap();
     let StreamMessage::Event(after) = next_message(&mut rx).await else {

@@ -2,7 +2,7 @@
 //! start, finish, no-show, transfer, a visitor's cancel, ratings on the tablet and on the phone, an
 //! admin's reconfiguration with a new device and a new user — every kind of principal (no
 //! credentials, each device kind, each role) holds the live event stream and polls every readable
-//! route of the router's table. Every byte each of them receives (status, headers, body; the cells
+//! route of the router's table, and each ticket's phone holds its live view. Every byte each of them receives (status, headers, body; the cells
 //! of an XLSX export) is searched for every secret the test saw created: tracking codes, device
 //! tokens, password hashes and new passwords, session tokens and CSRF tokens. A secret may appear
 //! only in what goes to its holder: a tracking code in the issue answer to the kiosk that printed
@@ -151,10 +151,21 @@ impl Caller {
 
     /// Hold the live event stream; every byte goes to `seen` when the stream is stopped.
     fn subscribe(&self, after: Option<u64>) -> Stream {
-        let mut rb = self.http.get(match after {
-            Some(a) => format!("{}/api/v1/events?after={a}", self.url),
-            None => format!("{}/api/v1/events", self.url),
-        });
+        let path = match after {
+            Some(a) => format!("/api/v1/events?after={a}"),
+            None => "/api/v1/events".to_string(),
+        };
+        self.hold(&path, &[], false)
+    }
+
+    /// Follow a ticket's live view as the holder of its code (a visitor's phone).
+    fn follow(&self, code: &str) -> Stream {
+        self.hold(&format!("/api/v1/track/{code}/stream"), &[code], true)
+    }
+
+    /// Hold the stream at `path`, whose answer may carry `holds`; `ends`: it may end by itself.
+    fn hold(&self, path: &str, holds: &[&str], ends: bool) -> Stream {
+        let mut rb = self.http.get(format!("{}{path}", self.url));
         if let Some(t) = &self.token {
             rb = rb.bearer_auth(t);
         }
@@ -171,8 +182,14 @@ impl Caller {
         });
         Stream {
             who: self.who,
-            own: self.own.clone(),
-            what: format!("GET /api/v1/events (after {after:?})"),
+            own: self
+                .own
+                .iter()
+                .cloned()
+                .chain(holds.iter().map(|h| h.to_string()))
+                .collect(),
+            what: format!("GET {path}"),
+            ends,
             buf,
             task,
         }
@@ -183,19 +200,21 @@ struct Stream {
     who: Who,
     own: Vec<String>,
     what: String,
+    /// A ticket's stream ends by itself once the ticket is finished.
+    ends: bool,
     buf: Arc<Mutex<Vec<u8>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Stream {
-    /// Wait until the stream has delivered event `seq` (or, refused, has ended), then stop it.
-    async fn stop(self, seq: u64, seen: &Seen) {
-        let marker = format!("id: {seq}\n");
+    /// Wait until the stream has delivered `marker` (event `id: N`, a ticket's `data:` view) or
+    /// has ended, then stop it.
+    async fn stop(self, marker: &str, seen: &Seen) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             let done = {
                 let b = self.buf.lock().unwrap();
-                String::from_utf8_lossy(&b).contains(&marker)
+                String::from_utf8_lossy(&b).contains(marker)
             };
             if done || self.task.is_finished() || tokio::time::Instant::now() > deadline {
                 break;
@@ -204,12 +223,18 @@ impl Stream {
         }
         self.task.abort();
         let bytes = self.buf.lock().unwrap().clone();
-        if self.who != Who::Nobody {
+        let reached = String::from_utf8_lossy(&bytes).contains(marker);
+        if self.ends {
             assert!(
-                String::from_utf8_lossy(&bytes).contains(&marker),
-                "{:?}'s stream {} did not reach event {seq}",
-                self.who,
+                reached || self.task.is_finished(),
+                "{} did not reach {marker:?}",
                 self.what
+            );
+        } else if self.who != Who::Nobody {
+            assert!(
+                reached,
+                "{:?}'s stream {} did not reach {marker}",
+                self.who, self.what
             );
         }
         seen.push(Received {
@@ -233,7 +258,11 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 fn readable(doc: &Value, codes: &[String]) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for (method, path) in ticket_server::api::router::routes() {
-        if method != Method::GET || path == "/api/v1/events" {
+        // The live streams are held through the day instead (they never end).
+        if method != Method::GET
+            || path == "/api/v1/events"
+            || path == "/api/v1/track/{code}/stream"
+        {
             continue;
         }
         let op = &doc["paths"][path]["get"];
@@ -412,6 +441,7 @@ async fn no_secret_reaches_anyone_but_its_holder_through_a_whole_day() {
     let streams: Vec<Stream> = callers.iter().map(|c| c.subscribe(None)).collect();
 
     // Morning: tickets for KTP and KK; the kiosk's answer holds the code it prints.
+    let mut phones: Vec<(String, Stream)> = Vec::new();
     let mut codes: BTreeMap<String, String> = BTreeMap::new(); // number → code
     for (service, category) in [
         ("ktp", "regular"),
@@ -433,6 +463,8 @@ async fn no_secret_reaches_anyone_but_its_holder_through_a_whole_day() {
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
         let code = a.json["tracking_code"].as_str().unwrap().to_string();
         kiosk.seen.holds(a.index, &[&code]);
+        // The visitor's phone follows the ticket from now on.
+        phones.push((code.clone(), visitor.follow(&code)));
         codes.insert(a.json["ticket"]["number"].as_str().unwrap().into(), code);
     }
     let act = |n: u32, action: &'static str, body: Value| {
@@ -550,6 +582,7 @@ async fn no_secret_reaches_anyone_but_its_holder_through_a_whole_day() {
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
     let code = a.json["tracking_code"].as_str().unwrap().to_string();
     new_kiosk.seen.holds(a.index, &[&code]);
+    phones.push((code.clone(), visitor.follow(&code)));
     codes.insert(a.json["ticket"]["number"].as_str().unwrap().into(), code);
     // The afternoon: a visitor called to loket 1 and not there yet; others still wait.
     act(1, "call-next", json!({})).await;
@@ -585,7 +618,17 @@ async fn no_secret_reaches_anyone_but_its_holder_through_a_whole_day() {
         .as_u64()
         .expect("/healthz names the newest sequence number");
     for s in streams.into_iter().chain(resumed) {
-        s.stop(last, &seen).await;
+        s.stop(&format!("id: {last}\n"), &seen).await;
+    }
+    // Each phone's stream has the ticket's view as it is now (or ended with the finished ticket).
+    for (code, s) in phones {
+        let now = reqwest::get(format!("{url}/api/v1/track/{code}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        s.stop(&format!("data: {now}\n"), &seen).await;
     }
 
     let received: Vec<Received> = std::mem::take(&mut *seen.0.lock().unwrap());

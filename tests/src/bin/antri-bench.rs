@@ -20,13 +20,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use antri_testkit::measure::{pct, rss_mb};
-use antri_testkit::process::{serve_command, ServerProcess};
+use antri_testkit::process::{start_without_quotas, ServerProcess};
 use antri_testkit::{DISPLAY_HALL_TOKEN, KIOSK_TOKEN, PASSWORD};
 use antri_wire::client::{Client, SseParser};
 use antri_wire::Category;
@@ -114,23 +113,7 @@ fn sqlite_commit_latency(dir: &Path) -> anyhow::Result<(f64, f64, f64)> {
 }
 
 fn start_server(bin: &Path, dir: &Path) -> anyhow::Result<ServerProcess> {
-    // The sample building without daily quotas, so the load is not cut short by them.
-    let example = Command::new(bin).arg("example-config").output()?.stdout;
-    let config: String = String::from_utf8(example)?
-        .lines()
-        .filter(|l| !l.starts_with("quota ="))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let config_path = dir.join("bench.toml");
-    std::fs::write(&config_path, config)?;
-    ServerProcess::start(
-        serve_command(bin, "2026-11-24T08:00:00+07:00")
-            .arg("--config")
-            .arg(&config_path)
-            .arg("--db")
-            .arg(dir.join("bench.db"))
-            .env("RUST_LOG", "warn"),
-    )
+    start_without_quotas(bin, dir, "2026-11-24T08:00:00+07:00")
 }
 
 const SERVICES: [&str; 6] = ["ktp", "kk", "skck", "pkb", "npwp", "jkn-daftar"];

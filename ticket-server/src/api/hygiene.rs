@@ -23,6 +23,10 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use super::error::ApiError;
 use super::router::{ADMIN_MAX_BODY, MAX_BODY};
 
+/// See [`HttpLimits::max_connections`]; `--max-connections` within
+/// [`crate::config::limits::MAX_CONNECTIONS`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+
 /// Limits of the HTTP layer.
 #[derive(Clone, Debug)]
 pub struct HttpLimits {
@@ -30,7 +34,7 @@ pub struct HttpLimits {
     pub header_timeout: Duration,
     /// A request's body must arrive within this once its head is in.
     pub body_timeout: Duration,
-    /// Open connections at most; more wait in the kernel's queue until one closes.
+    /// Open connections at most, per listener; more wait in the kernel's queue until one closes.
     pub max_connections: usize,
 }
 
@@ -39,8 +43,10 @@ impl Default for HttpLimits {
         HttpLimits {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
-            // Below the usual 1024 open files of a process, leaving room for the database.
-            max_connections: 900,
+            // 2,000 phones following their tickets live, the building's devices and staff, and
+            // room for phones that reconnect before their old connection is seen to be dead. The
+            // server raises its open files limit to fit (`open_files`).
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -20,7 +20,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets,
+    ops, public, ratings, skm, skm_export, stats, tickets, track_stream,
 };
 use crate::web;
 
@@ -42,6 +42,7 @@ pub const SESSION: &str = "session";
         ops::openapi,
         public::services,
         public::track,
+        track_stream::stream,
         public::cancel,
         messages::opt_in,
         messages::stop,

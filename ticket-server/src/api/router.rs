@@ -9,7 +9,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets,
+    ops, public, ratings, skm, skm_export, stats, tickets, track_stream,
 };
 use super::AppState;
 use crate::web;
@@ -48,6 +48,7 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/bookings/{code}/qr.svg"),
     ("GET", "/api/v1/bookings/{code}/calendar.ics"),
     ("GET", "/api/v1/track/{code}"),
+    ("GET", "/api/v1/track/{code}/stream"),
     ("POST", "/api/v1/track/{code}/cancel"),
     ("POST", "/api/v1/track/{code}/rating"),
     ("POST", "/api/v1/track/{code}/messages"),
@@ -96,6 +97,11 @@ fn table() -> Table {
     // Public: kiosks' and phones' read-only views.
     .add(Method::GET, "/api/v1/services", public::services)
     .add(Method::GET, "/api/v1/track/{code}", public::track)
+    .add(
+        Method::GET,
+        "/api/v1/track/{code}/stream",
+        track_stream::stream,
+    )
     .add(Method::POST, "/api/v1/track/{code}/cancel", public::cancel)
     .add(
         Method::POST,

@@ -127,6 +127,16 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("static/skm.css"),
     ),
     (
+        "track-alerts.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/track-alerts.js"),
+    ),
+    (
+        "track-sw.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/track-sw.js"),
+    ),
+    (
         "booking.css",
         "text/css; charset=utf-8",
         include_str!("static/booking.css"),

@@ -46,6 +46,24 @@ struct Driver(Child);
 impl Browser {
     /// A headless Chromium with a `width`×`height` window (device scale 1, Indonesian first).
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, json!({})).await
+    }
+
+    /// A phone: a `width`×`height` viewport however small (a desktop window has a minimum width;
+    /// Chromium's device emulation has none), touch, and web notifications allowed as for a
+    /// visitor who tapped "Allow" (`Notification.permission` is `"granted"`).
+    pub async fn start_phone_granting_notifications(width: u32, height: u32) -> Browser {
+        let extra = json!({
+            "prefs": { "profile.default_content_setting_values.notifications": 1 },
+            "mobileEmulation": {
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
+            }
+        });
+        Browser::launch(width, height, extra).await
+    }
+
+    /// `extra`: more `goog:chromeOptions` (preferences, device emulation).
+    async fn launch(width: u32, height: u32, extra: Value) -> Browser {
         assert!(
             Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
             "browser tests need Debian's chromium and chromium-driver: apt-get install chromium \
@@ -53,7 +71,7 @@ impl Browser {
         );
         let (driver, port) = Driver::start();
         let profile = tempfile::tempdir().unwrap();
-        let caps = json!({
+        let mut caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
@@ -65,6 +83,11 @@ impl Browser {
                          "--force-device-scale-factor=1", "--lang=id"]
             }
         });
+        if let (Some(options), Value::Object(extra)) =
+            (caps["goog:chromeOptions"].as_object_mut(), extra)
+        {
+            options.extend(extra);
+        }
         let Value::Object(caps) = caps else {
             unreachable!()
         };

@@ -55,6 +55,32 @@ pub fn serve_command(bin: &std::path::Path, clock_start: &str) -> Command {
     cmd
 }
 
+/// The `ticket-server` at `bin` serving the sample building without its daily quotas (so a
+/// benchmark's load is not cut short by them), config and database in `dir`, its clock starting at
+/// `clock_start`, logging warnings only.
+pub fn start_without_quotas(
+    bin: &std::path::Path,
+    dir: &std::path::Path,
+    clock_start: &str,
+) -> anyhow::Result<ServerProcess> {
+    let example = Command::new(bin).arg("example-config").output()?.stdout;
+    let config: String = String::from_utf8(example)?
+        .lines()
+        .filter(|l| !l.starts_with("quota ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config_path = dir.join("bench.toml");
+    std::fs::write(&config_path, config)?;
+    ServerProcess::start(
+        serve_command(bin, clock_start)
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--db")
+            .arg(dir.join("bench.db"))
+            .env("RUST_LOG", "warn"),
+    )
+}
+
 /// Spawn `cmd` (a `ticket-server serve`) with its stdout piped and read its first line,
 /// `listening on <url>`: the child and the URL. The caller owns the child (it is not killed here).
 pub fn listening(cmd: &mut Command) -> anyhow::Result<(Child, String)> {

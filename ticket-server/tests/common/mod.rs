@@ -30,6 +30,29 @@ pub async fn start_with_clock(db: &Path, config: Config, clock: Clock) -> InProc
     InProcess::start_with_clock(db, config, clock).await
 }
 
+/// A server back on `addr` (one that was stopped) and its database, as after a restart.
+pub async fn serve_again(
+    addr: std::net::SocketAddr,
+    db: &Path,
+    config: Config,
+    clock: Clock,
+) -> InProcess {
+    // The old listener's socket may take a moment to be released.
+    let listener = loop {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => break l,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
+    InProcess::serve(
+        listener,
+        db,
+        config,
+        clock,
+        ticket_server::server::Settings::default(),
+    )
+}
+
 /// The real binary, as its own process.
 pub struct Process {
     pub child: Child,

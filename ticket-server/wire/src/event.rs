@@ -216,6 +216,8 @@ pub enum StreamMessage {
 /// SSE event names used by the server.
 pub const SSE_SNAPSHOT: &str = "snapshot";
 pub const SSE_EVENT: &str = "event";
+/// The per-ticket stream (`/api/v1/track/{code}/stream`): `data` is that ticket's `TrackView`.
+pub const SSE_TRACK: &str = "track";
 
 impl StreamMessage {
     /// Decode one SSE message from its `event:` name and `data:` text.

@@ -17,3 +17,4 @@ pub mod skm;
 pub mod skm_export;
 pub mod stats;
 pub mod tickets;
+pub mod track_stream;

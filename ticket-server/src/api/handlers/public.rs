@@ -57,14 +57,17 @@ pub async fn track(
     Path(code): Path<String>,
 ) -> Result<Json<TrackView>, ApiError> {
     check_code(&code)?;
-    if let Some(view) = {
-        let hall = s.hall();
-        hall.ticket_by_code(&code).map(|t| hall.track(t))
-    } {
-        return Ok(Json(view));
+    Ok(Json(view_of(&s, &code).await?))
+}
+
+/// The view of the ticket with `code`: today's from the hall, an older one from the history
+/// (expired if it never finished); `unknown_ticket` when there is none.
+pub(crate) async fn view_of(s: &AppState, code: &str) -> Result<TrackView, ApiError> {
+    if let Some(view) = today(s, code) {
+        return Ok(view);
     }
     // Not today's: look in the history.
-    let lookup = code.clone();
+    let lookup = code.to_string();
     let old = s.read_db(move |c| log::ticket_by_code(c, &lookup)).await?;
     let mut t = old.ok_or_else(|| {
         ApiError::not_found(
@@ -79,7 +82,13 @@ pub async fn track(
     let rating = s.read_db(move |c| log::rating_of(c, id)).await?;
     let mut view = s.hall().track(&t);
     view.rating = rating;
-    Ok(Json(view))
+    Ok(view)
+}
+
+/// The view of today's ticket with `code`, read under the hall's lock (held for this alone).
+pub(crate) fn today(s: &AppState, code: &str) -> Option<TrackView> {
+    let hall = s.hall();
+    hall.ticket_by_code(code).map(|t| hall.track(t))
 }
 
 /// A visitor who leaves cancels their own ticket (the code is the proof).
