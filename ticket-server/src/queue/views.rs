@@ -239,6 +239,7 @@ impl Hall {
             called_at: t.called_at,
             rating: self.rating_of(t.id),
             surveyed: self.surveyed.contains(&t.id),
+            messages: self.config.messages.enabled(),
         }
     }
 }

@@ -132,6 +132,11 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("static/track-alerts.js"),
     ),
     (
+        "track-sms.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/track-sms.js"),
+    ),
+    (
         "track-sw.js",
         "text/javascript; charset=utf-8",
         include_str!("static/track-sw.js"),

@@ -280,6 +280,10 @@ pub struct TrackView {
     /// the visit's day, at `/survey/{code}` or on the loket's tablet).
     #[serde(default)]
     pub surveyed: bool,
+    /// The building hands messages (SMS/WhatsApp) to its gateway, so the visitor may ask for them
+    /// on this page (`POST /api/v1/track/{code}/messages`).
+    #[serde(default)]
+    pub messages: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,6 +39,15 @@ function ratingBlock(t) {
   }), err);
   return box;
 }
+// After the quick rating: the regulation's full survey (nine questions, under a minute).
+function surveyInvitation() {
+  const a = document.createElement("a");
+  a.className = "survey-link";
+  a.href = `/survey/${encodeURIComponent(code)}`;
+  a.append(line("Isi survei kepuasan lengkap (9 pertanyaan, < 1 menit)", "Take the full satisfaction survey (9 questions, under a minute)"));
+  return a;
+}
+
 // What the page shows for a view: the ticket, its state, a rating form once done.
 function show(t) {
   const state = el("state");
@@ -76,8 +85,11 @@ function show(t) {
                     cancelled: ["Dibatalkan", "Cancelled"], expired: ["Kedaluwarsa", "Expired"] }[t.status] || [t.status, t.status];
     state.append(line(words[0], words[1]));
     if (t.status === "done") state.append(ratingBlock(t));
+    if (t.status === "done" && !t.surveyed) state.append(surveyInvitation());
   }
   AntriAlerts.update(t);
+  // track-sms.js loads after this file; the first view arrives later anyway (a fetch or a stream).
+  if (typeof AntriSms !== "undefined") AntriSms.update(t);
 }
 
 // Live: the server's per-ticket stream (one `track` message per change of this ticket's view).
