@@ -63,6 +63,17 @@ pub fn erase_personal_data(
     before: NaiveDate,
     at: i64,
 ) -> Result<usize, StoreError> {
+    // The log's own copy first: a booking's `made` entry carries its holder (the NIK's hash and
+    // mask, the phone) beside the event, never served but stored; it goes with the rest. Only
+    // the code stays, which the bookings table keeps too.
+    conn.execute(
+        "UPDATE events SET payload = json_remove(payload, '$.holder.person',
+                 '$.holder.nik_masked', '$.holder.phone')
+         WHERE type = 'booking' AND json_extract(payload, '$.holder.person') IS NOT NULL
+           AND json_extract(payload, '$.booking.id') IN
+               (SELECT id FROM bookings WHERE date < ?1 AND erased_at IS NULL)",
+        params![before.to_string()],
+    )?;
     Ok(conn.execute(
         "UPDATE bookings SET person = NULL, nik_masked = NULL, phone = NULL, erased_at = ?2
          WHERE date < ?1 AND erased_at IS NULL",

@@ -292,7 +292,10 @@ pub enum BookingChangeRecord {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct HolderRecord {
     pub code: String,
+    /// Empty once erased after the retention (the whole holder but its code is removed then).
+    #[serde(default)]
     pub person: String,
+    #[serde(default)]
     pub nik_masked: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
