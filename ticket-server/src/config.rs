@@ -81,6 +81,8 @@ pub struct MessageRules {
     pub reminder_minutes: u32,
     /// "Turn near" when this many or fewer wait ahead, unless the visitor chose otherwise.
     pub near_places: u32,
+    /// The supervisor's alerts go to the gateway too (`to: "supervisor"`).
+    pub alerts: bool,
 }
 
 impl MessageRules {
@@ -326,6 +328,9 @@ pub mod raw {
         pub reminder_minutes: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub near_places: Option<u32>,
+        /// Send the supervisor's alerts to the gateway as well (off by default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub alerts: Option<bool>,
     }
 
     /// `[booking]`: the building's booking rules (each service's sessions are in its own
@@ -799,6 +804,7 @@ fn message_rules(raw: Option<&raw::Messages>, errs: &mut Vec<String>) -> Message
         backoff_max_secs,
         reminder_minutes,
         near_places,
+        alerts: raw.alerts.unwrap_or(false),
     }
 }
 

@@ -1078,3 +1078,56 @@ async fn a_bookings_messages_follow_it_from_booking_to_the_call() {
     server.stop().await;
     gateway.stop();
 }
+
+/// With `alerts = true` the supervisor's alerts go to the gateway as well, once each, signed,
+/// addressed to "supervisor" — and a visitor who did not agree still gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_supervisors_alerts_reach_the_gateway_once_when_the_building_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let gateway = Gateway::start(addr, SECRET, &[Act::Fail]).await;
+    let mut config = Config::from_toml_str(&format!(
+        "{EXAMPLE_TOML}\n[messages]\nwebhook_url = \"http://{addr}/antri\"\nsecret = \"{SECRET}\"\n\
+         timeout_ms = 300\nbackoff_seconds = 10\nbackoff_max_seconds = 60\nalerts = true\n"
+    ))
+    .unwrap();
+    // Only the queue's alert here: devices count as silent after an hour.
+    config.alerts.device_silent_secs = 3600;
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("a.db"), config, clock.clone()).await;
+    let sup = supervisor_token(&server).await;
+    server
+        .client(Some(KIOSK))
+        .issue("ktp", Category::Regular)
+        .await
+        .unwrap();
+    // 09:31: past the 30-minute target. The first attempt meets a 500, the retry is accepted.
+    clock.advance(chrono::Duration::minutes(31));
+    until(&server, &sup, "the alert queued", |l| {
+        !rows_of(l, "alert").is_empty()
+    })
+    .await;
+    let log = retry_until_settled(&server, &sup, &clock).await;
+    let alerts = rows_of(&log, "alert");
+    assert_eq!(alerts.len(), 1, "{log}");
+    assert_eq!(alerts[0]["status"], "delivered", "{log}");
+    let seen = gateway.seen.lock().unwrap().clone();
+    assert_eq!(seen.bad_signatures, 0);
+    assert_eq!(
+        seen.accepted.len(),
+        1,
+        "only the alert: {:?}",
+        seen.accepted
+    );
+    let (key, (times, body)) = seen.accepted.iter().next().unwrap();
+    assert!(key.starts_with("alert:"), "{key}");
+    assert_eq!(*times, 1);
+    assert_eq!(body["to"], "supervisor");
+    assert_eq!(body["alert"]["kind"], "wait_over_target");
+    assert!(body["text"]["id"]
+        .as_str()
+        .unwrap()
+        .contains("melewati target 30 menit"));
+    server.stop().await;
+    gateway.stop();
+}

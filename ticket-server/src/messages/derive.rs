@@ -129,8 +129,48 @@ pub fn effects_of(
         EventKind::Booking { booking, change } => {
             booking_messages(conn, config, e, booking, change, now)
         }
+        EventKind::AlertRaised { alert } if config.messages.alerts => {
+            Ok(vec![alert_message(config, e, alert)])
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// What the gateway receives for a supervisor's alert: no visitor and no phone; `to` is
+/// `"supervisor"`, and the gateway sends it wherever the building's supervisors read (a number,
+/// a WhatsApp group).
+#[derive(Serialize)]
+struct AlertBody<'a> {
+    kind: &'static str,
+    idempotency_key: &'a str,
+    alert: &'a antri_wire::alert::Alert,
+    time: String,
+    at: String,
+    text: &'a Text,
+}
+
+/// A raised alert, once per alert (its id is the raising event's sequence number).
+fn alert_message(config: &Config, e: &Event, alert: &antri_wire::alert::Alert) -> Effect {
+    let key = format!("alert:{}", alert.id);
+    let body = AlertBody {
+        kind: "alert",
+        idempotency_key: &key,
+        alert,
+        time: clock_in_zone(&e.at, config.building.zone.abbrev()),
+        at: e.at.to_rfc3339(),
+        text: &alert.message,
+    };
+    Effect::Queue(NewMessage {
+        kind: "alert",
+        ticket_id: None,
+        booking_id: None,
+        number: None,
+        body: serde_json::to_string(&body).expect("alert bodies serialise"),
+        phone_masked: Some("supervisor".into()),
+        day: e.at.date_naive(),
+        due_at: e.at.timestamp_millis(),
+        key,
+    })
 }
 
 /// Called or no-show, to the ticket's visitor if they agreed.

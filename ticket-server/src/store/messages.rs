@@ -288,7 +288,10 @@ pub struct Due {
 pub fn due(conn: &Connection, now_ms: i64, limit: u32) -> Result<Vec<Due>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, o.key, o.body, o.attempts,
-                CASE WHEN o.booking_id IS NOT NULL THEN b.phone ELSE c.phone END
+                CASE WHEN o.booking_id IS NOT NULL THEN b.phone
+                     WHEN o.ticket_id IS NOT NULL THEN c.phone
+                     -- About no visitor (a supervisor's alert): the gateway's own address book.
+                     ELSE 'supervisor' END
          FROM outbox o
          LEFT JOIN bookings b ON b.id = o.booking_id
          LEFT JOIN message_contacts c ON c.ticket_id = o.ticket_id
