@@ -133,6 +133,9 @@ pub struct Service {
     pub booking: Option<crate::booking::plan::Plan>,
     /// What a visitor brings (the agency's published requirements), shown when they book.
     pub bring: Vec<Text>,
+    /// The cost as the agency publishes it ("Gratis", "Rp350.000 …"); shown on the public
+    /// transparency page. `None`: not published.
+    pub cost: Option<Text>,
 }
 
 #[derive(Clone, Debug)]
@@ -491,6 +494,11 @@ pub mod raw {
         pub bring_id: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub bring_en: Vec<String>,
+        /// The cost in words, in both languages (the service standard the agency publishes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cost_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cost_en: Option<String>,
     }
 
     fn ten() -> u32 {
@@ -1040,6 +1048,38 @@ fn service(
         hours,
         booking: None,
         bring: bring(at, s, errs),
+        cost: cost(at, s, errs),
+    }
+}
+
+/// A service's published cost: both languages or neither, each 1–120 characters.
+fn cost(at: &str, s: &raw::Service, errs: &mut Vec<String>) -> Option<Text> {
+    match (&s.cost_id, &s.cost_en) {
+        (None, None) => None,
+        (Some(id), Some(en)) => {
+            for (field, v) in [("cost_id", id), ("cost_en", en)] {
+                let n = v.trim().chars().count();
+                if n == 0 || n > 120 {
+                    errs.push(format!("{at}.{field}: 1 to 120 characters, not {n}"));
+                }
+            }
+            Some(Text {
+                id: id.trim().to_string(),
+                en: en.trim().to_string(),
+            })
+        }
+        (Some(_), None) => {
+            errs.push(format!(
+                "{at}.cost_en: the cost in English is missing (cost_id is set)"
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            errs.push(format!(
+                "{at}.cost_id: the cost in Indonesian is missing (cost_en is set)"
+            ));
+            None
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets, track_stream,
+    ops, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
 };
 use crate::web;
 
@@ -89,6 +89,8 @@ pub const SESSION: &str = "session";
         web::survey_page,
         web::skm_page,
         web::booking,
+        web::transparency,
+        transparency::hall,
         web::static_file,
         events::stream,
         events::log,

@@ -9,7 +9,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets, track_stream,
+    ops, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
 };
 use super::AppState;
 use crate::web;
@@ -56,6 +56,8 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/track/{code}/survey"),
     ("GET", "/api/v1/skm/questions"),
     ("GET", "/survey/{code}"),
+    ("GET", "/transparansi"),
+    ("GET", "/api/v1/public/hall"),
 ];
 
 impl Table {
@@ -198,6 +200,8 @@ fn table() -> Table {
     .add(Method::GET, "/survey/{code}", web::survey_page)
     .add(Method::GET, "/skm", web::skm_page)
     .add(Method::GET, "/booking", web::booking)
+    .add(Method::GET, "/transparansi", web::transparency)
+    .add(Method::GET, "/api/v1/public/hall", transparency::hall)
     .add(Method::GET, "/static/{name}", web::static_file)
     // Live and history.
     .add(Method::GET, "/api/v1/events", events::stream)

@@ -26,6 +26,7 @@ const TRACK_HTML: &str = include_str!("track.html");
 const ADMIN_HTML: &str = include_str!("admin.html");
 const RATE_HTML: &str = include_str!("rate.html");
 const BOOKING_HTML: &str = include_str!("booking.html");
+const TRANSPARENCY_HTML: &str = include_str!("transparency.html");
 const SURVEY_HTML: &str = include_str!("survey.html");
 const SKM_HTML: &str = include_str!("skm.html");
 
@@ -132,6 +133,16 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("static/track-alerts.js"),
     ),
     (
+        "transparency.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/transparency.js"),
+    ),
+    (
+        "transparency.css",
+        "text/css; charset=utf-8",
+        include_str!("static/transparency.css"),
+    ),
+    (
         "track-sms.js",
         "text/javascript; charset=utf-8",
         include_str!("static/track-sms.js"),
@@ -187,6 +198,15 @@ pub async fn dashboard() -> Response {
     extensions(("x-antri-principals" = json!(["anyone"]))))]
 pub async fn admin() -> Response {
     page(ADMIN_HTML)
+}
+
+/// `GET /transparansi`: the public transparency page (phone and TV); everything it shows comes
+/// from `/api/v1/public/hall`.
+#[utoipa::path(get, path = "/transparansi", tag = "pages",
+    responses((status = 200, description = "The page", body = String, content_type = "text/html")),
+    extensions(("x-antri-principals" = json!(["anyone"]))))]
+pub async fn transparency() -> Response {
+    page(TRANSPARENCY_HTML)
 }
 
 /// `GET /booking`: the public booking page; everything it shows comes from `/api/v1/booking…`.

@@ -20,6 +20,7 @@ pub mod booking;
 pub mod calendar;
 pub mod event;
 pub mod messages;
+pub mod transparency;
 pub mod types;
 pub mod wait;
 

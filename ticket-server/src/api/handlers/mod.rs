@@ -18,3 +18,4 @@ pub mod skm_export;
 pub mod stats;
 pub mod tickets;
 pub mod track_stream;
+pub mod transparency;
