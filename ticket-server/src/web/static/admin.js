@@ -21,7 +21,9 @@ const SECTIONS = {
            // Online booking (JSON, empty = walk-in only), e.g. {"sessions":["08:00-09:00"],"seats_per_session":6}.
            ["booking", "Reservasi · Booking", "json"],
            // What to bring, one document per line, separated by ";" (names may hold commas).
-           ["bring_id", "Dibawa (ID, pisah ;)", "lines"], ["bring_en", "Bring (EN, split by ;)", "lines"]] },
+           ["bring_id", "Dibawa (ID, pisah ;)", "lines"], ["bring_en", "Bring (EN, split by ;)", "lines"],
+           // The published cost, for the transparency page.
+           ["cost_id", "Biaya (ID)", "mid"], ["cost_en", "Cost (EN)", "mid"]] },
   counters: { title: "Loket · Counters", help: "services: id layanan dipisah koma · service ids, comma-separated.",
     cols: [["number", "Nomor · Number", "number"], ["name", "Nama · Name", "wide"], ["services", "Layanan · Services", "list"]] },
   users: { title: "Pengguna · Users",
@@ -163,6 +165,9 @@ function building() {
   // keep it, or give a new one.
   const messages = E("textarea", { id: "f-messages", "aria-label": "messages" });
   messages.value = doc.messages ? JSON.stringify(doc.messages, null, 1) : "";
+  // When the supervisor is alerted: pause limit, device silence, quota share (empty = defaults).
+  const alerts = E("textarea", { id: "f-alerts", "aria-label": "alerts" });
+  alerts.value = doc.alerts ? JSON.stringify(doc.alerts, null, 1) : "";
   const input = (id, v, type) => { const i = E("input", { id }); if (type) i.type = type; i.value = v === undefined ? "" : v; return i; };
   $("section-body").replaceChildren(E("div", { class: "fields" },
     ...field("f-name", "Nama gedung · Name", input("f-name", b.name)),
@@ -173,7 +178,8 @@ function building() {
     ...field("f-digits", "Digit nomor · Number digits", input("f-digits", q.number_digits, "number")),
     ...field("f-hours", "Jam buka & istirahat · Hours & breaks", hours),
     ...field("f-booking", "Reservasi online · Online booking (JSON)", bookingRules),
-    ...field("f-messages", "Pesan SMS/WhatsApp · Messages gateway (JSON; secret kosong = tetap · empty keeps it)", messages)));
+    ...field("f-messages", "Pesan SMS/WhatsApp · Messages gateway (JSON; secret kosong = tetap · empty keeps it)", messages),
+    ...field("f-alerts", "Peringatan supervisor · Alerts (JSON, mis. {\"pause_limit_minutes\":30,\"device_silent_seconds\":120,\"quota_low_percent\":10})", alerts)));
 }
 
 function readBuilding() {
@@ -189,12 +195,18 @@ function readBuilding() {
   if (gateway) {
     try { messages = JSON.parse(gateway); } catch (e) { throw { where: "messages", message: `messages: not valid JSON (${e.message})` }; }
   }
+  let alerts = null;
+  const limits = $("f-alerts").value.trim();
+  if (limits) {
+    try { alerts = JSON.parse(limits); } catch (e) { throw { where: "alerts", message: `alerts: not valid JSON (${e.message})` }; }
+  }
   return {
     building: { name: $("f-name").value.trim(), timezone: $("f-timezone").value, public_url: $("f-public-url").value.trim() },
     queue: { priority: $("f-priority").value, regular_per_priority: Number($("f-ratio").value || 2), number_digits: Number($("f-digits").value || 3) },
     hours,
     booking,
     messages,
+    alerts,
   };
 }
 
