@@ -9,6 +9,7 @@
 //!   converted to and from the wire's `Event`, so the log outlives changes to the wire.
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
 //! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
+//! - [`performance`]: officer performance per officer and day, walked from the log itself.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
 //! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
 //! - [`service_days`]: what each service was (names, agency, target) on each closed day.
@@ -22,6 +23,7 @@ pub mod audit;
 pub mod backup;
 pub mod bookings;
 pub mod log;
+pub mod performance;
 pub mod migrations;
 mod projection;
 pub mod record;

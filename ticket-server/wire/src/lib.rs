@@ -5,6 +5,7 @@
 //! - [`event`]: the live event stream — one [`event::Event`] per entry of the server's log, each with
 //!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
 //! - [`booking`]: online booking: the public booking page's answers and requests, and check-in.
+//! - [`performance`]: officer performance figures per officer and day.
 //! - [`calendar`]: Indonesian and English day and month names, and the time of day as `09.05 WIB`,
 //!   for every date and time a visitor reads.
 //! - [`wait`]: the estimated wait in words ("segera", "sekitar 12 menit"), one rule for the kiosk,
@@ -17,6 +18,7 @@
 pub mod booking;
 pub mod calendar;
 pub mod event;
+pub mod performance;
 pub mod types;
 pub mod wait;
 

@@ -1,0 +1,541 @@
+//! Officer performance per officer and day, computed from the event log (the source of truth).
+//!
+//! The definitions (stated on the dashboard too, in both languages). Every figure belongs to the
+//! user who did the act that ends what it measures — never to the loket or the service:
+//! - **served**: `ticket_done` events by the officer;
+//! - **service time**: a ticket's `ticket_serving` → its `ticket_done`, or its `ticket_transferred`
+//!   while served (the stays of migration 0007), for the officer who ended it; median
+//!   (nearest-rank, whole seconds);
+//! - **walk**: the ticket's last fresh call (`ticket_called` without `recall`; a recall does not
+//!   restart it, a new call after a no-show does) → `ticket_serving`, for the officer who started
+//!   it; median;
+//! - **recalls**, **no-shows**, **transfers**: the officer's `ticket_called` with `recall`,
+//!   `ticket_no_show`, `ticket_transferred`;
+//! - **open**: seconds the officer's loket was open (not paused, not closed); the loket's officer
+//!   is the one its last `counter_changed` names (who opened, paused or resumed it), as the
+//!   dashboard's loket list shows;
+//! - **idle**: of those, the seconds with no ticket called to or served at the loket while at
+//!   least one ticket of the loket's services was waiting (the `waiting` counts every event
+//!   carries). A loket whose services have nobody waiting is not idle, and pauses never are.
+//!
+//! Intervals end at the event that changes them, at the day's local midnight (the queue forgets
+//! the day's tickets at the next `day_started`), or now for today. The `visits` projection has the
+//! per-stay times but not the lokets' states nor the queues' lengths over time, so the log itself
+//! is walked: one pass over the range's events, from the `day_started` of its first day.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use antri_wire::event::ActorKind;
+use antri_wire::performance::OfficerFigures;
+use antri_wire::{CounterState, Event, EventKind};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+use crate::config::Config;
+
+/// A loket's number and the services it calls for.
+pub type LoketServices = (u32, Vec<String>);
+
+/// What one officer did on one day, with the samples behind the medians.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub served: u32,
+    pub service_secs: Vec<u32>,
+    pub walk_secs: Vec<u32>,
+    pub idle_secs: u64,
+    pub open_secs: u64,
+    pub recalls: u32,
+    pub no_shows: u32,
+    pub transfers: u32,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.served += other.served;
+        self.service_secs.extend_from_slice(&other.service_secs);
+        self.walk_secs.extend_from_slice(&other.walk_secs);
+        self.idle_secs += other.idle_secs;
+        self.open_secs += other.open_secs;
+        self.recalls += other.recalls;
+        self.no_shows += other.no_shows;
+        self.transfers += other.transfers;
+    }
+}
+
+/// (day, username) → what the officer did that day.
+pub type Tallies = BTreeMap<(NaiveDate, String), Tally>;
+
+#[derive(Clone, Debug)]
+struct Loket {
+    open: bool,
+    officer: Option<String>,
+    services: Vec<String>,
+    /// The ticket called to or served at the loket now.
+    current: Option<u64>,
+    /// Unix seconds since which the loket has been open / idle (counted to `officer`).
+    open_since: Option<i64>,
+    idle_since: Option<i64>,
+}
+
+impl Loket {
+    fn closed(services: Vec<String>) -> Loket {
+        Loket {
+            open: false,
+            officer: None,
+            services,
+            current: None,
+            open_since: None,
+            idle_since: None,
+        }
+    }
+}
+
+/// One pass over the log, oldest first: [`Walk::step`] each event, then [`Walk::finish`].
+pub struct Walk {
+    day: Option<NaiveDate>,
+    offset: FixedOffset,
+    last_at: i64,
+    waiting: HashMap<String, u32>,
+    lokets: BTreeMap<u32, Loket>,
+    /// Per ticket of the day: its last fresh call, and its start (while served).
+    called: HashMap<u64, i64>,
+    started: HashMap<u64, i64>,
+    /// The lokets of each configuration version that takes effect during the walk.
+    versions: HashMap<u64, Vec<LoketServices>>,
+    tallies: Tallies,
+}
+
+impl Walk {
+    /// `lokets`: as configured when the walk begins; `versions`: the lokets of each configuration
+    /// version (the `config_changed` event's seq) met on the way.
+    pub fn new(lokets: Vec<LoketServices>, versions: HashMap<u64, Vec<LoketServices>>) -> Walk {
+        Walk {
+            day: None,
+            offset: FixedOffset::east_opt(0).expect("UTC is an offset"),
+            last_at: 0,
+            waiting: HashMap::new(),
+            lokets: lokets
+                .into_iter()
+                .map(|(n, s)| (n, Loket::closed(s)))
+                .collect(),
+            called: HashMap::new(),
+            started: HashMap::new(),
+            versions,
+            tallies: Tallies::new(),
+        }
+    }
+
+    pub fn step(&mut self, e: &Event) {
+        let t = e.at.timestamp();
+        let day = e.at.date_naive();
+        if let Some(d) = self.day.filter(|d| *d != day) {
+            // The day is over: what ran on ends at its midnight.
+            let end = self.end_of(d).min(t.max(self.last_at));
+            self.settle_all(end);
+            self.day = Some(day);
+            self.restart_all(t);
+        }
+        self.day = Some(day);
+        self.offset = *e.at.offset();
+        self.last_at = t;
+        let touched = self.touched(e);
+        for n in &touched {
+            self.settle(*n, t);
+        }
+        self.apply(e, t);
+        for n in &touched {
+            self.restart(*n, t);
+        }
+    }
+
+    /// The tallies, with what still runs counted up to `now` (or the day's end, if sooner).
+    pub fn finish(mut self, now: DateTime<FixedOffset>) -> Tallies {
+        if let Some(d) = self.day {
+            let end = self.end_of(d).min(now.timestamp().max(self.last_at));
+            self.settle_all(end);
+        }
+        self.tallies
+    }
+
+    /// The local midnight that ends `day`, in unix seconds.
+    fn end_of(&self, day: NaiveDate) -> i64 {
+        let next = day.succ_opt().unwrap_or(day).and_time(chrono::NaiveTime::MIN);
+        next.and_local_timezone(self.offset)
+            .single()
+            .map_or(i64::MAX, |t| t.timestamp())
+    }
+
+    /// The lokets whose open or idle time this event may change.
+    fn touched(&self, e: &Event) -> BTreeSet<u32> {
+        match &e.kind {
+            EventKind::DayStarted { .. } | EventKind::ConfigChanged { .. } => {
+                return self.lokets.keys().copied().collect();
+            }
+            EventKind::CounterChanged { counter } => return BTreeSet::from([counter.number]),
+            _ => {}
+        }
+        let mut out: BTreeSet<u32> = self
+            .lokets
+            .iter()
+            .filter(|(_, l)| l.services.iter().any(|s| e.waiting.contains_key(s)))
+            .map(|(n, _)| *n)
+            .collect();
+        out.extend(counter_of(&e.kind));
+        out
+    }
+
+    fn apply(&mut self, e: &Event, t: i64) {
+        for (service, n) in &e.waiting {
+            self.waiting.insert(service.clone(), *n);
+        }
+        let officer = (e.actor.kind == ActorKind::User).then_some(e.actor.id.as_str());
+        match &e.kind {
+            EventKind::DayStarted { .. } => self.start_day(),
+            EventKind::CounterChanged { counter } => {
+                let l = self
+                    .lokets
+                    .entry(counter.number)
+                    .or_insert_with(|| Loket::closed(Vec::new()));
+                l.open = counter.state == CounterState::Open;
+                l.officer = counter.officer.clone();
+                l.services = counter.services.clone();
+            }
+            EventKind::ConfigChanged { version, .. } => self.reconfigure(*version),
+            _ => self.apply_to_ticket(&e.kind, t, officer),
+        }
+    }
+
+    fn apply_to_ticket(&mut self, kind: &EventKind, t: i64, officer: Option<&str>) {
+        let Some(ticket) = kind.ticket().map(|x| x.id) else {
+            return;
+        };
+        let tally = officer.map(|o| {
+            let day = self.day.unwrap_or_default();
+            self.tallies.entry((day, o.to_string())).or_default()
+        });
+        let mut ended = false;
+        match kind {
+            EventKind::TicketCalled { recall: true, .. } => {
+                if let Some(x) = tally {
+                    x.recalls += 1;
+                }
+            }
+            EventKind::TicketCalled { counter, .. } => {
+                self.called.insert(ticket, t);
+                if let Some(l) = self.lokets.get_mut(counter) {
+                    l.current = Some(ticket);
+                }
+            }
+            EventKind::TicketServing { .. } => {
+                self.started.insert(ticket, t);
+                let walk = self.called.get(&ticket).map(|c| secs(t - c));
+                if let (Some(x), Some(w)) = (tally, walk) {
+                    x.walk_secs.push(w);
+                }
+            }
+            EventKind::TicketDone { .. } => {
+                ended = true;
+                if let Some(x) = tally {
+                    x.served += 1;
+                    if let Some(s) = self.started.get(&ticket) {
+                        x.service_secs.push(secs(t - s));
+                    }
+                }
+            }
+            EventKind::TicketNoShow { .. } => {
+                ended = true;
+                if let Some(x) = tally {
+                    x.no_shows += 1;
+                }
+            }
+            EventKind::TicketTransferred { .. } => {
+                ended = true;
+                if let Some(x) = tally {
+                    x.transfers += 1;
+                    if let Some(s) = self.started.get(&ticket) {
+                        x.service_secs.push(secs(t - s));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if ended {
+            self.end_ticket(kind, ticket);
+        }
+    }
+
+    /// The ticket left its loket: the loket is free, and its stay's times are done with.
+    fn end_ticket(&mut self, kind: &EventKind, ticket: u64) {
+        self.started.remove(&ticket);
+        if let Some(l) = counter_of(kind).and_then(|n| self.lokets.get_mut(&n)) {
+            if l.current == Some(ticket) {
+                l.current = None;
+            }
+        }
+    }
+
+    /// A new day: every queue empty, every loket closed and free (as the queue starts a day).
+    fn start_day(&mut self) {
+        self.waiting.clear();
+        self.called.clear();
+        self.started.clear();
+        for l in self.lokets.values_mut() {
+            l.open = false;
+            l.officer = None;
+            l.current = None;
+        }
+    }
+
+    /// A configuration version takes effect: lokets keep their state, new ones start closed,
+    /// removed ones go (the queue only allows removing a closed loket).
+    fn reconfigure(&mut self, version: u64) {
+        let Some(lokets) = self.versions.get(&version) else {
+            return;
+        };
+        let mut next = BTreeMap::new();
+        for (n, services) in lokets {
+            let mut l = self
+                .lokets
+                .remove(n)
+                .unwrap_or_else(|| Loket::closed(Vec::new()));
+            l.services = services.clone();
+            next.insert(*n, l);
+        }
+        self.lokets = next;
+    }
+
+    fn idle(&self, l: &Loket) -> bool {
+        l.open
+            && l.current.is_none()
+            && l.services
+                .iter()
+                .any(|s| self.waiting.get(s).is_some_and(|n| *n > 0))
+    }
+
+    /// Count the loket's open and idle time up to `t` to its officer.
+    fn settle(&mut self, n: u32, t: i64) {
+        let Some(l) = self.lokets.get_mut(&n) else {
+            return;
+        };
+        let (open, idle) = (l.open_since.take(), l.idle_since.take());
+        let (Some(officer), Some(day)) = (l.officer.clone(), self.day) else {
+            return;
+        };
+        let span = |since: Option<i64>| since.map_or(0, |s| (t - s).max(0) as u64);
+        let (open, idle) = (span(open), span(idle));
+        // Nothing to count makes no row (a loket open over midnight starts the next day so).
+        if open > 0 || idle > 0 {
+            let x = self.tallies.entry((day, officer)).or_default();
+            x.open_secs += open;
+            x.idle_secs += idle;
+        }
+    }
+
+    /// Start counting again from `t`, as the loket is now.
+    fn restart(&mut self, n: u32, t: i64) {
+        let Some(l) = self.lokets.get(&n) else {
+            return;
+        };
+        let idle = self.idle(l);
+        let open = l.open;
+        if let Some(l) = self.lokets.get_mut(&n) {
+            l.open_since = open.then_some(t);
+            l.idle_since = idle.then_some(t);
+        }
+    }
+
+    fn settle_all(&mut self, t: i64) {
+        let all: Vec<u32> = self.lokets.keys().copied().collect();
+        for n in all {
+            self.settle(n, t);
+        }
+    }
+
+    fn restart_all(&mut self, t: i64) {
+        let all: Vec<u32> = self.lokets.keys().copied().collect();
+        for n in all {
+            self.restart(n, t);
+        }
+    }
+}
+
+/// The loket a ticket event happened at.
+fn counter_of(kind: &EventKind) -> Option<u32> {
+    match kind {
+        EventKind::TicketCalled { counter, .. }
+        | EventKind::TicketServing { counter, .. }
+        | EventKind::TicketDone { counter, .. }
+        | EventKind::TicketNoShow { counter, .. } => Some(*counter),
+        EventKind::TicketTransferred { counter, .. } => *counter,
+        _ => None,
+    }
+}
+
+fn secs(d: i64) -> u32 {
+    u32::try_from(d.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Nearest-rank median of whole seconds, as the other statistics.
+pub fn median(values: &[u32]) -> Option<u32> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let rank = v.len().div_ceil(2);
+    Some(v[rank - 1])
+}
+
+/// The rows: one per officer and day, and one per officer over all the days.
+pub fn rows(tallies: &Tallies, config: &Config) -> (Vec<OfficerFigures>, Vec<OfficerFigures>) {
+    let mut totals: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut days = Vec::with_capacity(tallies.len());
+    for ((day, officer), t) in tallies {
+        totals.entry(officer).or_default().add(t);
+        days.push(figures(config, officer, Some(*day), t));
+    }
+    let totals = totals
+        .iter()
+        .map(|(officer, t)| figures(config, officer, None, t))
+        .collect();
+    (days, totals)
+}
+
+fn figures(config: &Config, officer: &str, day: Option<NaiveDate>, t: &Tally) -> OfficerFigures {
+    OfficerFigures {
+        officer: officer.to_string(),
+        name: config
+            .user(officer)
+            .map_or_else(|| officer.to_string(), |u| u.name.clone()),
+        day,
+        served: t.served,
+        service_median_secs: median(&t.service_secs),
+        services_timed: t.service_secs.len() as u32,
+        walk_median_secs: median(&t.walk_secs),
+        walks_timed: t.walk_secs.len() as u32,
+        idle_secs: t.idle_secs,
+        open_secs: t.open_secs,
+        recalls: t.recalls,
+        no_shows: t.no_shows,
+        transfers: t.transfers,
+    }
+}
+
+/// The events that may change a figure (devices' reports, ratings and bookings do not).
+const TYPES: &str = "'day_started', 'counter_changed', 'config_changed', 'ticket_issued', \
+    'ticket_called', 'ticket_serving', 'ticket_done', 'ticket_no_show', 'ticket_transferred', \
+    'ticket_cancelled'";
+
+/// The tallies of the days `from..=to`, walked from the log; `now` ends what still runs today.
+pub fn tallies(
+    conn: &Connection,
+    current: &Config,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<FixedOffset>,
+) -> Result<Tallies, StoreError> {
+    let Some((start, end)) = seq_bounds(conn, from, to)? else {
+        return Ok(Tallies::new());
+    };
+    let lokets = lokets_at(conn, current, start)?;
+    let versions = versions_between(conn, start, end)?;
+    let mut walk = Walk::new(lokets, versions);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, payload FROM events WHERE seq >= ?1 AND seq < ?2 AND type IN ({TYPES})
+         ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(params![start, end])?;
+    while let Some(row) = rows.next()? {
+        let e = super::log::decode_public(row.get(0)?, &row.get::<_, String>(1)?)?;
+        walk.step(&e);
+    }
+    Ok(walk.finish(now))
+}
+
+/// The log's part for the days `from..=to`: from the `day_started` of the first of them that has
+/// one, up to (not including) the `day_started` of the first day after `to`.
+fn seq_bounds(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    let first = |cmp: &str, day: NaiveDate| -> Result<Option<i64>, StoreError> {
+        Ok(conn.query_row(
+            &format!("SELECT MIN(seq) FROM events WHERE type = 'day_started' AND day {cmp} ?1"),
+            [day.to_string()],
+            |r| r.get(0),
+        )?)
+    };
+    let Some(start) = first(">=", from)? else {
+        return Ok(None);
+    };
+    let end = match first(">", to)? {
+        Some(end) => end,
+        None => conn.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM events", [], |r| {
+            r.get(0)
+        })?,
+    };
+    Ok((start < end).then_some((start, end)))
+}
+
+/// The lokets as configured when the event `seq` was logged: the newest stored version before it
+/// (see `log::load_hall`), or the configuration in force if none was ever stored.
+fn lokets_at(
+    conn: &Connection,
+    current: &Config,
+    seq: i64,
+) -> Result<Vec<LoketServices>, StoreError> {
+    let stored: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT version, document FROM config_versions WHERE version < ?1
+             ORDER BY version DESC LIMIT 1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match stored {
+        Some((version, document)) => stored_lokets(version, &document),
+        None => Ok(current
+            .counters
+            .iter()
+            .map(|c| (c.number, c.services.clone()))
+            .collect()),
+    }
+}
+
+fn versions_between(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+) -> Result<HashMap<u64, Vec<LoketServices>>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT version, document FROM config_versions WHERE version >= ?1 AND version < ?2",
+    )?;
+    let mut rows = stmt.query(params![start, end])?;
+    let mut out = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let version: i64 = row.get(0)?;
+        out.insert(version as u64, stored_lokets(version, &row.get::<_, String>(1)?)?);
+    }
+    Ok(out)
+}
+
+/// The lokets of a stored configuration document (its `counters`, in the file's shape).
+fn stored_lokets(version: i64, document: &str) -> Result<Vec<LoketServices>, StoreError> {
+    serde_json::from_str::<crate::config::raw::File>(document)
+        .map(|f| {
+            f.counters
+                .into_iter()
+                .map(|c| (c.number, c.services))
+                .collect()
+        })
+        .map_err(|e| StoreError::Corrupt {
+            seq: version as u64,
+            reason: format!("stored configuration version {version}: {e}"),
+        })
+}
+
+#[cfg(test)]
+#[path = "performance_tests.rs"]
+mod tests;
