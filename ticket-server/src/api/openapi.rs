@@ -19,8 +19,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
-    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
-    ratings, stats, tickets,
+    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, performance,
+    public, ratings, stats, tickets,
 };
 use crate::web;
 
@@ -55,6 +55,7 @@ pub const SESSION: &str = "session";
         booking::calendar,
         booking::check_in,
         booking_figures::figures,
+        performance::officers,
         tickets::issue,
         devices::report,
         devices::list,

@@ -8,8 +8,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::handlers::{
-    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, public,
-    ratings, stats, tickets,
+    admin, auth, booking, booking_figures, counters, dashboard, devices, events, ops, performance,
+    public, ratings, stats, tickets,
 };
 use super::AppState;
 use crate::web;
@@ -179,6 +179,11 @@ fn table() -> Table {
         Method::GET,
         "/api/v1/stats/bookings",
         booking_figures::figures,
+    )
+    .add(
+        Method::GET,
+        "/api/v1/stats/officers",
+        performance::officers,
     )
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     // Admin.
