@@ -18,8 +18,10 @@
 //!   least one ticket of the loket's services was waiting (the `waiting` counts every event
 //!   carries). A loket whose services have nobody waiting is not idle, and pauses never are.
 //!
-//! Intervals end at the event that changes them, at the day's local midnight (the queue forgets
-//! the day's tickets at the next `day_started`), or now for today. The `visits` projection has the
+//! Intervals end at the event that changes them; what still runs when a day is over ends with the
+//! day's last event (after the hall's last action nothing is counted: a loket left open overnight,
+//! or tickets nobody came back for, make no idle evening), and today's runs on until now. The
+//! `visits` projection has the
 //! per-stay times but not the lokets' states nor the queues' lengths over time, so the log itself
 //! is walked: one pass over the range's events, from the `day_started` of its first day.
 
@@ -129,10 +131,9 @@ impl Walk {
     pub fn step(&mut self, e: &Event) {
         let t = e.at.timestamp();
         let day = e.at.date_naive();
-        if let Some(d) = self.day.filter(|d| *d != day) {
-            // The day is over: what ran on ends at its midnight.
-            let end = self.end_of(d).min(t.max(self.last_at));
-            self.settle_all(end);
+        if self.day.is_some_and(|d| d != day) {
+            // The day is over: what ran on ends with its last event.
+            self.settle_all(self.last_at);
             self.day = Some(day);
             self.restart_all(t);
         }
@@ -149,10 +150,16 @@ impl Walk {
         }
     }
 
-    /// The tallies, with what still runs counted up to `now` (or the day's end, if sooner).
+    /// The tallies, with what still runs counted up to `now` if the last day is still today,
+    /// else up to its last event.
     pub fn finish(mut self, now: DateTime<FixedOffset>) -> Tallies {
         if let Some(d) = self.day {
-            let end = self.end_of(d).min(now.timestamp().max(self.last_at));
+            let now = now.timestamp();
+            let end = if now < self.end_of(d) {
+                now.max(self.last_at)
+            } else {
+                self.last_at
+            };
             self.settle_all(end);
         }
         self.tallies
@@ -210,57 +217,45 @@ impl Walk {
         let Some(ticket) = kind.ticket().map(|x| x.id) else {
             return;
         };
-        let tally = officer.map(|o| {
-            let day = self.day.unwrap_or_default();
-            self.tallies.entry((day, o.to_string())).or_default()
-        });
-        let mut ended = false;
-        match kind {
-            EventKind::TicketCalled { recall: true, .. } => {
-                if let Some(x) = tally {
-                    x.recalls += 1;
-                }
-            }
+        // What this event adds to the officer who did it, if anything.
+        let add: Option<fn(&mut Tally, Option<u32>)> = match kind {
+            EventKind::TicketCalled { recall: true, .. } => Some(|x, _| x.recalls += 1),
             EventKind::TicketCalled { counter, .. } => {
                 self.called.insert(ticket, t);
                 if let Some(l) = self.lokets.get_mut(counter) {
                     l.current = Some(ticket);
                 }
+                None
             }
+            EventKind::TicketServing { .. } => Some(|x, walk| x.walk_secs.extend(walk)),
+            EventKind::TicketDone { .. } => Some(|x, service| {
+                x.served += 1;
+                x.service_secs.extend(service);
+            }),
+            EventKind::TicketNoShow { .. } => Some(|x, _| x.no_shows += 1),
+            EventKind::TicketTransferred { .. } => Some(|x, service| {
+                x.transfers += 1;
+                x.service_secs.extend(service);
+            }),
+            _ => None,
+        };
+        // The time measured: the walk at a start, the service time at an end.
+        let measured = match kind {
             EventKind::TicketServing { .. } => {
                 self.started.insert(ticket, t);
-                let walk = self.called.get(&ticket).map(|c| secs(t - c));
-                if let (Some(x), Some(w)) = (tally, walk) {
-                    x.walk_secs.push(w);
-                }
+                self.called.get(&ticket).map(|c| secs(t - c))
             }
-            EventKind::TicketDone { .. } => {
-                ended = true;
-                if let Some(x) = tally {
-                    x.served += 1;
-                    if let Some(s) = self.started.get(&ticket) {
-                        x.service_secs.push(secs(t - s));
-                    }
-                }
-            }
-            EventKind::TicketNoShow { .. } => {
-                ended = true;
-                if let Some(x) = tally {
-                    x.no_shows += 1;
-                }
-            }
-            EventKind::TicketTransferred { .. } => {
-                ended = true;
-                if let Some(x) = tally {
-                    x.transfers += 1;
-                    if let Some(s) = self.started.get(&ticket) {
-                        x.service_secs.push(secs(t - s));
-                    }
-                }
-            }
-            _ => {}
+            _ => self.started.get(&ticket).map(|s| secs(t - s)),
+        };
+        if let (Some(add), Some(officer), Some(day)) = (add, officer, self.day) {
+            add(self.tallies.entry((day, officer.to_string())).or_default(), measured);
         }
-        if ended {
+        if matches!(
+            kind,
+            EventKind::TicketDone { .. }
+                | EventKind::TicketNoShow { .. }
+                | EventKind::TicketTransferred { .. }
+        ) {
             self.end_ticket(kind, ticket);
         }
     }

@@ -151,11 +151,11 @@ fn a_known_morning_gives_each_figure() {
 }
 
 #[test]
-fn what_still_runs_ends_at_midnight_or_now() {
+fn what_still_runs_ends_now_today_and_with_the_last_event_of_a_day_gone_by() {
     let late = "2026-11-25T03:00:00+07:00".parse().unwrap();
     let x = &sample().walk(late)[&(day(), "siti".to_string())];
-    // Open from 09:00 to midnight, nobody waiting after 09:05.
-    assert_eq!(x.open_secs, 45 * 60 + 15 * 3600);
+    // Open from 09:00 to the day's last event (09:08): nothing counted after the hall's last act.
+    assert_eq!(x.open_secs, 45 * 60 + 8 * 60);
     assert_eq!(x.idle_secs, 15 * 60);
     // Now before the last event (a clock behind the log) counts nothing backwards.
     let early = sample().walk(at("09:08") - Duration::hours(1));
@@ -163,7 +163,7 @@ fn what_still_runs_ends_at_midnight_or_now() {
 }
 
 #[test]
-fn a_new_day_closes_the_old_one_at_midnight() {
+fn a_new_day_closes_the_old_one_with_its_last_event() {
     let mut d = sample();
     let next = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let mut e = d.0[0].clone();
@@ -175,7 +175,7 @@ fn a_new_day_closes_the_old_one_at_midnight() {
     };
     d.0.push(e);
     let t = d.walk("2026-11-25T12:00:00+07:00".parse().unwrap());
-    assert_eq!(t[&(day(), "siti".to_string())].open_secs, 45 * 60 + 15 * 3600);
+    assert_eq!(t[&(day(), "siti".to_string())].open_secs, 45 * 60 + 8 * 60);
     // The loket starts the new day closed: nothing counted for it.
     assert!(!t.contains_key(&(next, "siti".to_string())));
 }
