@@ -76,8 +76,8 @@ impl Hall<'_> {
     async fn step(&mut self, rng: &mut Rng) {
         if rng.below(100) < 35 {
             let service = SERVICES[rng.below(SERVICES.len() as u64) as usize];
-            let category = [Category::Regular, Category::Regular, Category::Elderly]
-                [rng.below(3) as usize];
+            let category =
+                [Category::Regular, Category::Regular, Category::Elderly][rng.below(3) as usize];
             if let Ok(t) = self.kiosk.issue(service, category).await {
                 self.codes.push(t.tracking_code);
             }
@@ -275,11 +275,13 @@ impl Rebuilt {
 }
 
 fn midnight_after(t: &DateTime<FixedOffset>) -> i64 {
-    let next = t.date_naive().succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap();
-    t.offset()
-        .from_local_datetime(&next)
+    let next = t
+        .date_naive()
+        .succ_opt()
         .unwrap()
-        .timestamp()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    t.offset().from_local_datetime(&next).unwrap().timestamp()
 }
 
 /// Every officer's figures per day, recomputed from the raw events.
@@ -320,7 +322,9 @@ fn recompute(
         }
         let key = (day, e.actor.id.clone());
         match &e.kind {
-            EventKind::TicketCalled { recall: true, .. } => out.entry(key).or_default().recalls += 1,
+            EventKind::TicketCalled { recall: true, .. } => {
+                out.entry(key).or_default().recalls += 1
+            }
             EventKind::TicketServing { ticket, .. } => {
                 started.insert(ticket.id, t);
                 let called = ticket.called_at.expect("a served ticket was called");
@@ -389,8 +393,17 @@ async fn drive(hall: &mut Hall<'_>, clock: &Clock, days: &[&str]) {
             if d == 0 && step == 110 {
                 let admin = officer(&hall.server.client(None), "admin").await;
                 let admin = admin.token().unwrap();
-                let (_, config) = hall.server.get_json("/api/v1/admin/config", Some(admin)).await;
-                put(hall.server, admin, "counters", with_kk_at_loket_1(&config["document"])).await;
+                let (_, config) = hall
+                    .server
+                    .get_json("/api/v1/admin/config", Some(admin))
+                    .await;
+                put(
+                    hall.server,
+                    admin,
+                    "counters",
+                    with_kk_at_loket_1(&config["document"]),
+                )
+                .await;
             }
             clock.advance(Duration::seconds(rng.below(80) as i64));
             hall.step(&mut rng).await;
@@ -459,9 +472,9 @@ async fn every_figure_matches_a_recomputation_from_the_raw_log() {
         assert!(kinds(kind) >= 3, "the days hold {kind}: {}", kinds(kind));
     }
     assert!(expected.values().any(|x| x.recalls > 0 && x.idle > 0));
-    let by_supervisor = events.iter().any(|e| {
-        e.actor.id == "supervisor" && matches!(e.kind, EventKind::TicketCalled { .. })
-    });
+    let by_supervisor = events
+        .iter()
+        .any(|e| e.actor.id == "supervisor" && matches!(e.kind, EventKind::TicketCalled { .. }));
     assert!(by_supervisor, "the supervisor called a number out of turn");
     let paused = events.iter().any(|e| {
         matches!(&e.kind, EventKind::CounterChanged { counter }
@@ -503,7 +516,11 @@ async fn every_figure_matches_a_recomputation_from_the_raw_log() {
     assert_eq!(got.totals.len(), totals.len());
     for row in &got.totals {
         assert_eq!(row.day, None);
-        assert_row(row, &totals[&row.officer], &format!("{} in total", row.officer));
+        assert_row(
+            row,
+            &totals[&row.officer],
+            &format!("{} in total", row.officer),
+        );
     }
     assert!(got.days.iter().all(|r| r.officer != "supervisor"));
 
@@ -546,10 +563,16 @@ async fn exports_hold_the_same_and_no_secret(
     }
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
     for code in codes {
-        assert!(!csv.contains(code.as_str()), "the export holds a tracking code");
+        assert!(
+            !csv.contains(code.as_str()),
+            "the export holds a tracking code"
+        );
     }
     let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/stats/officers?{range}&format=xlsx", server.url()))
+        .get(format!(
+            "{}/api/v1/stats/officers?{range}&format=xlsx",
+            server.url()
+        ))
         .bearer_auth(token.unwrap())
         .send()
         .await
@@ -592,6 +615,137 @@ async fn only_officers_and_up_may_read(server: &InProcess, got: &OfficerPerforma
         .get_json(&format!("{path}&format=csv"), p2.token())
         .await;
     let csv = csv.as_str().unwrap();
-    assert!(!csv.contains("petugas1") && !csv.contains("petugas3"), "{csv}");
+    assert!(
+        !csv.contains("petugas1") && !csv.contains("petugas3"),
+        "{csv}"
+    );
     assert!(csv.contains("petugas2"));
+}
+
+/// The error code of a refused call.
+fn refused(
+    r: Result<antri_wire::CounterActionResult, antri_wire::client::ClientError>,
+) -> (u16, String, String) {
+    match r {
+        Err(antri_wire::client::ClientError::Api { status, body }) => {
+            (status, body.error.code, body.error.message)
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn no_choosing_now(server: &InProcess) -> bool {
+    server
+        .client(None)
+        .services()
+        .await
+        .unwrap()
+        .building
+        .no_choosing
+}
+
+/// The admin turns "no choosing" on or off in the building section, as the admin page does.
+async fn set_no_choosing(server: &InProcess, on: bool) {
+    let admin = officer(&server.client(None), "admin").await;
+    let token = admin.token().unwrap();
+    let (_, config) = server.get_json("/api/v1/admin/config", Some(token)).await;
+    let doc = &config["document"];
+    let mut queue = doc["queue"].clone();
+    queue["no_choosing"] = json!(on);
+    let body = json!({"building": doc["building"], "queue": queue, "hours": doc["hours"]});
+    put(server, token, "building", body).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_no_choosing_an_officer_calls_next_and_a_supervisor_calls_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = ticket_server::config::EXAMPLE_TOML.replacen(
+        "no_choosing = false",
+        "no_choosing = true",
+        1,
+    );
+    assert_ne!(toml, ticket_server::config::EXAMPLE_TOML);
+    let config = Config::from_toml_str(&toml).unwrap();
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("antri.db"), config, clock).await;
+    assert!(no_choosing_now(&server).await);
+    let kiosk = server.client(Some(KIOSK));
+    for _ in 0..5 {
+        kiosk.issue("ktp", Category::Regular).await.unwrap();
+    }
+    let anon = server.client(None);
+    let p1 = officer(&anon, "petugas1").await;
+    let p2 = officer(&anon, "petugas2").await;
+    let sup = officer(&anon, "supervisor").await;
+    let admin = officer(&anon, "admin").await;
+
+    // The loket's own officer is refused with a reason that says who can.
+    let (status, code, message) = refused(p1.call_specific(1, "KTP-003").await);
+    assert_eq!((status, code.as_str()), (403, "choosing_off"));
+    assert!(message.contains("supervisor"), "{message}");
+    // Another officer is refused as before; nobody and devices too.
+    assert_eq!(refused(p2.call_specific(1, "KTP-003").await).0, 403);
+    assert_eq!(refused(anon.call_specific(1, "KTP-003").await).0, 401);
+    assert_eq!(refused(kiosk.call_specific(1, "KTP-003").await).0, 403);
+    // Calling next is the officer's way.
+    let next = p1.call_next(1).await.unwrap().ticket.unwrap();
+    assert_eq!(next.number, "KTP-001");
+    p1.counter_action(1, "finish").await.unwrap();
+    // A supervisor, and an admin, call a specific number to a loket.
+    let r = sup.call_specific(1, "KTP-004").await.unwrap();
+    assert_eq!(r.counter.current.unwrap().number, "KTP-004");
+    p1.counter_action(1, "start").await.unwrap();
+    p1.counter_action(1, "finish").await.unwrap();
+    let r = admin.call_specific(2, "KTP-003").await.unwrap();
+    assert_eq!(r.ticket.unwrap().number, "KTP-003");
+    // The log says who called out of turn.
+    let log = whole_log(&server, sup.token()).await;
+    let caller = |number: &str| {
+        log.iter()
+            .find(|e| {
+                matches!(&e.kind, EventKind::TicketCalled { ticket, .. } if ticket.number == number)
+            })
+            .map(|e| e.actor.id.clone())
+    };
+    assert_eq!(caller("KTP-004").as_deref(), Some("supervisor"));
+    assert_eq!(caller("KTP-001").as_deref(), Some("petugas1"));
+
+    // Off again (live, through the admin's building section): the officer may choose.
+    set_no_choosing(&server, false).await;
+    assert!(!no_choosing_now(&server).await);
+    let r = p1.call_specific(1, "KTP-005").await.unwrap();
+    assert_eq!(r.ticket.unwrap().number, "KTP-005");
+    p1.counter_action(1, "finish").await.unwrap();
+    // And on: refused at once.
+    set_no_choosing(&server, true).await;
+    assert_eq!(
+        refused(p1.call_specific(1, "KTP-002").await).1,
+        "choosing_off"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_the_officer_and_the_supervisor_both_may_call_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(tuesday());
+    let server = start_with_clock(&dir.path().join("antri.db"), Config::example(), clock).await;
+    assert!(!no_choosing_now(&server).await);
+    let kiosk = server.client(Some(KIOSK));
+    for _ in 0..3 {
+        kiosk.issue("ktp", Category::Regular).await.unwrap();
+    }
+    let anon = server.client(None);
+    let p1 = officer(&anon, "petugas1").await;
+    let r = p1.call_specific(1, "KTP-002").await.unwrap();
+    assert_eq!(r.ticket.unwrap().number, "KTP-002");
+    p1.counter_action(1, "finish").await.unwrap();
+    let sup = officer(&anon, "supervisor").await;
+    let r = sup.call_specific(2, "KTP-003").await.unwrap();
+    assert_eq!(r.ticket.unwrap().number, "KTP-003");
+    // Only calling a number is the supervisor's: the loket's other actions stay its officer's.
+    assert_eq!(refused(sup.counter_action(2, "start").await).0, 403);
+    let p2 = officer(&anon, "petugas2").await;
+    assert_eq!(refused(p2.call_specific(1, "KTP-001").await).0, 403);
+    server.stop().await;
 }

@@ -180,11 +180,7 @@ fn table() -> Table {
         "/api/v1/stats/bookings",
         booking_figures::figures,
     )
-    .add(
-        Method::GET,
-        "/api/v1/stats/officers",
-        performance::officers,
-    )
+    .add(Method::GET, "/api/v1/stats/officers", performance::officers)
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     // Admin.
     .add(Method::GET, "/api/v1/admin/config", admin::get_config)

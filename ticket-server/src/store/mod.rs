@@ -23,8 +23,8 @@ pub mod audit;
 pub mod backup;
 pub mod bookings;
 pub mod log;
-pub mod performance;
 pub mod migrations;
+pub mod performance;
 mod projection;
 pub mod record;
 #[cfg(test)]

@@ -167,7 +167,10 @@ impl Walk {
 
     /// The local midnight that ends `day`, in unix seconds.
     fn end_of(&self, day: NaiveDate) -> i64 {
-        let next = day.succ_opt().unwrap_or(day).and_time(chrono::NaiveTime::MIN);
+        let next = day
+            .succ_opt()
+            .unwrap_or(day)
+            .and_time(chrono::NaiveTime::MIN);
         next.and_local_timezone(self.offset)
             .single()
             .map_or(i64::MAX, |t| t.timestamp())
@@ -248,7 +251,10 @@ impl Walk {
             _ => self.started.get(&ticket).map(|s| secs(t - s)),
         };
         if let (Some(add), Some(officer), Some(day)) = (add, officer, self.day) {
-            add(self.tallies.entry((day, officer.to_string())).or_default(), measured);
+            add(
+                self.tallies.entry((day, officer.to_string())).or_default(),
+                measured,
+            );
         }
         if matches!(
             kind,
@@ -511,7 +517,10 @@ fn versions_between(
     let mut out = HashMap::new();
     while let Some(row) = rows.next()? {
         let version: i64 = row.get(0)?;
-        out.insert(version as u64, stored_lokets(version, &row.get::<_, String>(1)?)?);
+        out.insert(
+            version as u64,
+            stored_lokets(version, &row.get::<_, String>(1)?)?,
+        );
     }
     Ok(out)
 }

@@ -159,7 +159,10 @@ fn what_still_runs_ends_now_today_and_with_the_last_event_of_a_day_gone_by() {
     assert_eq!(x.idle_secs, 15 * 60);
     // Now before the last event (a clock behind the log) counts nothing backwards.
     let early = sample().walk(at("09:08") - Duration::hours(1));
-    assert_eq!(early[&(day(), "siti".to_string())].open_secs, 45 * 60 + 8 * 60);
+    assert_eq!(
+        early[&(day(), "siti".to_string())].open_secs,
+        45 * 60 + 8 * 60
+    );
 }
 
 #[test]
