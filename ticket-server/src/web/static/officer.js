@@ -4,6 +4,7 @@ const $ = (id) => document.getElementById(id);
 let loket = null;      // the counter number this officer works at
 let counter = null;    // its CounterView
 let services = {};     // id -> ServiceView
+let noChoosing = false; // the building's "no choosing" mode: call next only
 const show = (id, on) => $(id).classList.toggle("hidden", !on);
 
 function status(text, isError) {
@@ -49,12 +50,24 @@ async function openConsole(n) {
   show("pick", false);
   show("console", true);
   $("loket-title").textContent = `Loket ${n}`;
+  await loadServices();
+  await refresh();
+  const es = Antri.live(refresh);
+  // An admin may switch "no choosing" (or change services) at any time: read them again then.
+  es.addEventListener("event", (m) => {
+    try { if (JSON.parse(m.data).type === "config_changed") loadServices().then(refresh); } catch (e) { /* not ours */ }
+  });
+  setInterval(tick, 1000);
+}
+
+async function loadServices() {
   const s = await Antri.api("GET", "/api/v1/services");
   Antri.syncClock(s.building.now);
+  services = {};
   for (const svc of s.services) services[svc.id] = svc;
-  await refresh();
-  Antri.live(refresh);
-  setInterval(tick, 1000);
+  noChoosing = !!s.building.no_choosing;
+  show("act-call", !noChoosing);
+  show("no-choosing", noChoosing);
 }
 
 async function refresh() {
@@ -87,7 +100,7 @@ function render(waiting) {
   $("act-finish").disabled = !t;
   $("act-no-show").disabled = st !== "called";
   $("act-transfer").disabled = !t;
-  $("act-call").disabled = paused || st === "called";
+  $("act-call").disabled = noChoosing || paused || st === "called";
   $("act-pause").disabled = paused || !!t || counter.state.state === "closed";
   $("act-resume").disabled = !paused;
   $("waiting-count").textContent = `(${waiting.length})`;
