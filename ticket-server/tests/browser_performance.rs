@@ -101,20 +101,7 @@ async fn the_console_hides_call_number_under_no_choosing_and_follows_the_admin()
     assert_eq!(b.script(hidden).await, json!(true));
 
     // The admin turns the mode off in the building section.
-    let admin = officer(&server.client(None), "admin").await;
-    let token = admin.token().unwrap();
-    let (_, config) = server.get_json("/api/v1/admin/config", Some(token)).await;
-    let doc = &config["document"];
-    let mut queue = doc["queue"].clone();
-    queue["no_choosing"] = json!(false);
-    let resp = reqwest::Client::new()
-        .put(format!("{}/api/v1/admin/config/building", server.url()))
-        .bearer_auth(token)
-        .json(&json!({"building": doc["building"], "queue": queue, "hours": doc["hours"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    set_no_choosing(&server, false).await;
     // The console hears the change on its event stream and shows the button again.
     b.wait_text("#act-call", "Panggil nomor").await;
     let note_hidden = "return document.getElementById('no-choosing').classList.contains('hidden')";

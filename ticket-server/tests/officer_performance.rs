@@ -179,17 +179,6 @@ fn with_kk_at_loket_1(doc: &Value) -> Value {
     counters
 }
 
-async fn put(server: &InProcess, token: &str, section: &str, body: Value) {
-    let resp = reqwest::Client::new()
-        .put(format!("{}/api/v1/admin/config/{section}", server.url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-}
-
 /// Every entry of the log, oldest first, as a supervisor reads it.
 async fn whole_log(server: &InProcess, token: Option<&str>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
@@ -397,7 +386,7 @@ async fn drive(hall: &mut Hall<'_>, clock: &Clock, days: &[&str]) {
                     .server
                     .get_json("/api/v1/admin/config", Some(admin))
                     .await;
-                put(
+                admin_put(
                     hall.server,
                     admin,
                     "counters",
@@ -642,18 +631,6 @@ async fn no_choosing_now(server: &InProcess) -> bool {
         .unwrap()
         .building
         .no_choosing
-}
-
-/// The admin turns "no choosing" on or off in the building section, as the admin page does.
-async fn set_no_choosing(server: &InProcess, on: bool) {
-    let admin = officer(&server.client(None), "admin").await;
-    let token = admin.token().unwrap();
-    let (_, config) = server.get_json("/api/v1/admin/config", Some(token)).await;
-    let doc = &config["document"];
-    let mut queue = doc["queue"].clone();
-    queue["no_choosing"] = json!(on);
-    let body = json!({"building": doc["building"], "queue": queue, "hours": doc["hours"]});
-    put(server, token, "building", body).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use antri_wire::booking::{BookedWaits, BookingFigures, Named, SessionFigures};
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 
 use super::table;
 use crate::api::error::ApiError;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::Query;
 use crate::api::AppState;
 use crate::auth::Principal;
 use crate::config::Config;
@@ -48,13 +48,7 @@ pub async fn figures(
 ) -> Result<Response, ApiError> {
     who.require_role(&[antri_wire::Role::Supervisor, antri_wire::Role::Admin])?;
     crate::api::handlers::dashboard::check_range(q.from, q.to)?;
-    let format = q.format.unwrap_or_else(|| "json".into());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!("format: \"{format}\" is not json, csv or xlsx"),
-        ));
-    }
+    let format = table::format_of(q.format)?;
     let (from, to) = (q.from, q.to);
     let (counts, waits) = s
         .read_db(move |c| {
@@ -71,28 +65,12 @@ pub async fn figures(
             waits: booked_waits(hall.config(), waits),
         }
     };
-    let name = format!("antri-reservasi-{from}-{to}");
-    match format.as_str() {
-        "csv" => {
-            let out = table::csv(&COLUMNS, &rows(&figures))
-                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
-            Ok(table::attachment(
-                "text/csv; charset=utf-8",
-                &format!("{name}.csv"),
-                out.into_bytes(),
-            ))
-        }
-        "xlsx" => {
-            let out = table::xlsx("Reservasi", &COLUMNS, &rows(&figures))
-                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
-            Ok(table::attachment(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{name}.xlsx"),
-                out,
-            ))
-        }
-        _ => Ok(Json(figures).into_response()),
-    }
+    let table = table::Table {
+        file: format!("antri-reservasi-{from}-{to}"),
+        sheet: "Reservasi",
+        columns: &COLUMNS,
+    };
+    table::answer(&format, figures, table, rows)
 }
 
 /// A service by its id, named as configured now (or by its id once removed).

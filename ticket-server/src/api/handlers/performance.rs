@@ -8,13 +8,13 @@
 use antri_wire::performance::{OfficerFigures, OfficerPerformance};
 use antri_wire::Role;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::booking_figures::FiguresQuery;
 use super::dashboard::check_range;
 use super::table;
 use crate::api::error::ApiError;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::Query;
 use crate::api::AppState;
 use crate::auth::Principal;
 use crate::store::performance;
@@ -38,13 +38,7 @@ pub async fn officers(
 ) -> Result<Response, ApiError> {
     who.require_role(&[Role::Officer, Role::Supervisor, Role::Admin])?;
     check_range(q.from, q.to)?;
-    let format = q.format.unwrap_or_else(|| "json".into());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!("format: \"{format}\" is not json, csv or xlsx"),
-        ));
-    }
+    let format = table::format_of(q.format)?;
     let own = (who.role() == Some(Role::Officer)).then(|| who.actor().id);
     let config = s.config();
     let now = config.building.zone.local(s.clock.now());
@@ -63,28 +57,12 @@ pub async fn officers(
         days,
         totals,
     };
-    let name = format!("antri-petugas-{from}-{to}");
-    match format.as_str() {
-        "csv" => {
-            let out = table::csv(&COLUMNS, &rows(&figures))
-                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
-            Ok(table::attachment(
-                "text/csv; charset=utf-8",
-                &format!("{name}.csv"),
-                out.into_bytes(),
-            ))
-        }
-        "xlsx" => {
-            let out = table::xlsx("Kinerja petugas", &COLUMNS, &rows(&figures))
-                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
-            Ok(table::attachment(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{name}.xlsx"),
-                out,
-            ))
-        }
-        _ => Ok(Json(figures).into_response()),
-    }
+    let table = table::Table {
+        file: format!("antri-petugas-{from}-{to}"),
+        sheet: "Kinerja petugas",
+        columns: &COLUMNS,
+    };
+    table::answer(&format, figures, table, rows)
 }
 
 const COLUMNS: [&str; 13] = [

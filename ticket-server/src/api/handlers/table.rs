@@ -6,9 +6,61 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::dashboard::neutralise;
+use crate::api::error::ApiError;
+use crate::api::extract::Json;
 
 /// One row: its text cells, then its numbers.
 pub type Row<const T: usize, const N: usize> = ([String; T], [Option<u64>; N]);
+
+/// The `format` of a figures route: `json` (the default), `csv` or `xlsx`.
+pub fn format_of(format: Option<String>) -> Result<String, ApiError> {
+    let format = format.unwrap_or_else(|| "json".into());
+    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("format: \"{format}\" is not json, csv or xlsx"),
+        ));
+    }
+    Ok(format)
+}
+
+/// A file's table: its name (without the ending), its sheet's name and its header.
+pub struct Table<'a> {
+    pub file: String,
+    pub sheet: &'a str,
+    pub columns: &'a [&'a str],
+}
+
+/// The figures in the `format` asked for (see [`format_of`]): as JSON, or `rows` of them as a
+/// CSV or XLSX attachment.
+pub fn answer<J: serde::Serialize, const T: usize, const N: usize>(
+    format: &str,
+    figures: J,
+    table: Table,
+    rows: impl FnOnce(&J) -> Vec<Row<T, N>>,
+) -> Result<Response, ApiError> {
+    match format {
+        "csv" => {
+            let out = csv(table.columns, &rows(&figures))
+                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                &format!("{}.csv", table.file),
+                out.into_bytes(),
+            ))
+        }
+        "xlsx" => {
+            let out = xlsx(table.sheet, table.columns, &rows(&figures))
+                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
+            Ok(attachment(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{}.xlsx", table.file),
+                out,
+            ))
+        }
+        _ => Ok(Json(figures).into_response()),
+    }
+}
 
 /// The file as an attachment named `file`.
 pub fn attachment(content_type: &str, file: &str, bytes: Vec<u8>) -> Response {
