@@ -512,6 +512,24 @@ async fn every_figure_matches_a_recomputation_from_the_raw_log() {
         );
     }
     assert!(got.days.iter().all(|r| r.officer != "supervisor"));
+    // Asked again, the 24th (closed) is remembered and the 25th (today) walked from its own
+    // morning, with loket 1's services as the admin left them: the same answer.
+    let path = "/api/v1/stats/officers?from=2026-11-24&to=2026-11-25";
+    assert_eq!(server.get_json(path, supervisor.token()).await.1, body);
+    let (_, today) = server
+        .get_json(
+            "/api/v1/stats/officers?from=2026-11-25&to=2026-11-25",
+            supervisor.token(),
+        )
+        .await;
+    let today: OfficerPerformance = serde_json::from_value(today).unwrap();
+    let on_25th: Vec<_> = got
+        .days
+        .iter()
+        .filter(|r| r.day == today.days[0].day)
+        .cloned()
+        .collect();
+    assert_eq!(today.days, on_25th);
 
     exports_hold_the_same_and_no_secret(&server, supervisor.token(), &got, &codes).await;
     only_officers_and_up_may_read(&server, &got, &body).await;
