@@ -69,12 +69,7 @@ async fn the_panel_shows_the_seeded_days_figures_and_defines_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_hides_call_number_under_no_choosing_and_follows_the_admin() {
     let dir = tempfile::tempdir().unwrap();
-    let toml = ticket_server::config::EXAMPLE_TOML.replacen(
-        "no_choosing = false",
-        "no_choosing = true",
-        1,
-    );
-    let config = Config::from_toml_str(&toml).unwrap();
+    let config = no_choosing_config();
     let server = start_with_clock(
         &dir.path().join("antri.db"),
         config,

@@ -654,13 +654,7 @@ async fn no_choosing_now(server: &InProcess) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_no_choosing_an_officer_calls_next_and_a_supervisor_calls_a_number() {
     let dir = tempfile::tempdir().unwrap();
-    let toml = ticket_server::config::EXAMPLE_TOML.replacen(
-        "no_choosing = false",
-        "no_choosing = true",
-        1,
-    );
-    assert_ne!(toml, ticket_server::config::EXAMPLE_TOML);
-    let config = Config::from_toml_str(&toml).unwrap();
+    let config = no_choosing_config();
     let clock = Clock::manual(tuesday());
     let server = start_with_clock(&dir.path().join("antri.db"), config, clock).await;
     assert!(no_choosing_now(&server).await);

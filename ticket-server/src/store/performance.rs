@@ -478,9 +478,10 @@ pub fn tallies(
 
 /// A closed day's tallies never change (the log only grows, and only today gets events), so each
 /// is walked once per process: database path → day → (username, tally).
-static CLOSED: std::sync::LazyLock<
-    std::sync::Mutex<HashMap<String, BTreeMap<NaiveDate, Vec<(String, Tally)>>>>,
-> = std::sync::LazyLock::new(Default::default);
+static CLOSED: std::sync::LazyLock<std::sync::Mutex<ClosedDays>> =
+    std::sync::LazyLock::new(Default::default);
+
+type ClosedDays = HashMap<String, BTreeMap<NaiveDate, Vec<(String, Tally)>>>;
 
 /// Most days kept per database (two years); beyond, the oldest go.
 const CLOSED_DAYS: usize = 732;

@@ -129,6 +129,17 @@ pub async fn admin_put(server: &InProcess, token: &str, section: &str, body: ser
     assert_eq!(status, 200, "{section}: {}", resp.text().await.unwrap());
 }
 
+/// The sample building with "no choosing" on (`queue.no_choosing = true`).
+pub fn no_choosing_config() -> Config {
+    let toml = ticket_server::config::EXAMPLE_TOML.replacen(
+        "no_choosing = false",
+        "no_choosing = true",
+        1,
+    );
+    assert_ne!(toml, ticket_server::config::EXAMPLE_TOML);
+    Config::from_toml_str(&toml).unwrap()
+}
+
 /// The admin turns "no choosing" (`queue.no_choosing`) on or off in the building section.
 pub async fn set_no_choosing(server: &InProcess, on: bool) {
     let admin = officer(&server.client(None), "admin").await;
