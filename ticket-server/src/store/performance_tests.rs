@@ -190,3 +190,46 @@ fn medians_are_nearest_rank() {
     assert_eq!(median(&[4, 1, 3, 2]), Some(2));
     assert_eq!(median(&[5, 1, 3]), Some(3));
 }
+
+/// An admin gives the open, free loket 1 a service whose visitor already waits: idle from the
+/// change on, to the officer at the loket.
+#[test]
+fn a_configuration_change_gives_a_loket_the_services_it_is_idle_for() {
+    let s = user("siti");
+    let mut d = Day(Vec::new());
+    let started = EventKind::DayStarted {
+        day: day(),
+        expired: 0,
+    };
+    d.push("08:00", Actor::system(), None, started);
+    d.push("08:00", s.clone(), None, loket(CounterState::Open, "siti"));
+    let mut kk = ticket(1);
+    kk.service = "kk".into();
+    let mut e = Event {
+        seq: 3,
+        at: at("08:05"),
+        actor: Actor::system(),
+        waiting: BTreeMap::from([("kk".to_string(), 1)]),
+        waiting_booked: BTreeMap::new(),
+        kind: EventKind::TicketIssued { ticket: kk },
+    };
+    d.0.push(e.clone());
+    e.seq = 4;
+    e.at = at("08:20");
+    e.actor = user("admin");
+    e.waiting.clear();
+    e.kind = EventKind::ConfigChanged {
+        version: 4,
+        section: "counters".into(),
+        summary: "loket 1 serves kk".into(),
+    };
+    d.0.push(e);
+    let versions = HashMap::from([(4, vec![(1, vec!["ktp".to_string(), "kk".to_string()])])]);
+    let mut w = Walk::new(vec![(1, vec!["ktp".into()])], versions);
+    for e in &d.0 {
+        w.step(e);
+    }
+    let t = w.finish(at("08:30"));
+    let x = &t[&(day(), "siti".to_string())];
+    assert_eq!((x.open_secs, x.idle_secs), (30 * 60, 10 * 60));
+}
