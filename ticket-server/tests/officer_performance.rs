@@ -685,6 +685,7 @@ async fn under_no_choosing_an_officer_calls_next_and_a_supervisor_calls_a_number
     assert_eq!(r.counter.current.unwrap().number, "KTP-004");
     p1.counter_action(1, "start").await.unwrap();
     p1.counter_action(1, "finish").await.unwrap();
+    p1.counter_action(2, "open").await.unwrap();
     let r = admin.call_specific(2, "KTP-003").await.unwrap();
     assert_eq!(r.ticket.unwrap().number, "KTP-003");
     // The log says who called out of turn.
@@ -730,10 +731,17 @@ async fn by_default_the_officer_and_the_supervisor_both_may_call_a_number() {
     assert_eq!(r.ticket.unwrap().number, "KTP-002");
     p1.counter_action(1, "finish").await.unwrap();
     let sup = officer(&anon, "supervisor").await;
+    p1.counter_action(2, "open").await.unwrap();
     let r = sup.call_specific(2, "KTP-003").await.unwrap();
     assert_eq!(r.ticket.unwrap().number, "KTP-003");
-    // Only calling a number is the supervisor's: the loket's other actions stay its officer's.
+    // Only calling a number is the supervisor's: the loket's other actions stay its officer's,
+    // and the supervisor calls to a loket that is open and free, so nothing is opened or finished
+    // in the supervisor's name.
     assert_eq!(refused(sup.counter_action(2, "start").await).0, 403);
+    let (status, code, _) = refused(sup.call_specific(2, "KTP-001").await);
+    assert_eq!((status, code.as_str()), (409, "current_ticket_pending"));
+    let (status, code, _) = refused(sup.call_specific(3, "KTP-001").await);
+    assert_eq!((status, code.as_str()), (409, "counter_closed"));
     let p2 = officer(&anon, "petugas2").await;
     assert_eq!(refused(p2.call_specific(1, "KTP-001").await).0, 403);
     server.stop().await;
