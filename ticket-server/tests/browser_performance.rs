@@ -104,3 +104,52 @@ async fn the_console_hides_call_number_under_no_choosing_and_follows_the_admin()
     b.quit().await;
     server.stop().await;
 }
+
+/// Under "no choosing" a supervisor uses the console to call a specific number to a loket its
+/// officer has open; every other action there stays the officer's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_calls_a_number_from_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with_clock(
+        &dir.path().join("antri.db"),
+        no_choosing_config(),
+        Clock::manual(tuesday()),
+    )
+    .await;
+    let kiosk = server.client(Some(KIOSK));
+    for _ in 0..2 {
+        kiosk.issue("ktp", Category::Regular).await.unwrap();
+    }
+    let p1 = officer(&server.client(None), "petugas1").await;
+    p1.counter_action(1, "open").await.unwrap();
+
+    let b = Browser::start(1280, 900).await;
+    b.goto(&format!("{}/officer", server.url())).await;
+    b.type_into("#username", "supervisor").await;
+    b.type_into("#password", PASSWORD).await;
+    b.click("#login-button").await;
+    b.wait_text("#lokets", "Loket 20").await;
+    b.click("#lokets button").await;
+    b.wait_text("#waiting", "KTP-002").await;
+    b.wait_text("#supervising", "Supervisor").await;
+    let enabled = "return [...document.querySelectorAll('.actions button')].filter((b) => !b.disabled).map((b) => b.id)";
+    assert_eq!(b.script(enabled).await, json!(["act-call"]));
+    b.click("#act-call").await;
+    b.type_into("#call-number", "KTP-002").await;
+    b.click("#confirm-ok").await;
+    b.wait_text("#current-number", "KTP-002").await;
+    // The log names the supervisor as the caller.
+    let sup = officer(&server.client(None), "supervisor").await;
+    let (_, log) = server
+        .get_json("/api/v1/log?after=0&limit=100", sup.token())
+        .await;
+    let call = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "ticket_called" && e["ticket"]["number"] == "KTP-002")
+        .expect("the call is in the log");
+    assert_eq!(call["actor"]["id"], "supervisor");
+    b.quit().await;
+    server.stop().await;
+}
