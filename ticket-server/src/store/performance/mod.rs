@@ -20,12 +20,12 @@
 //!
 //! Intervals end at the event that changes them; what still runs when a day is over ends with the
 //! day's last event (after the hall's last action nothing is counted: a loket left open overnight,
-//! or tickets nobody came back for, make no idle evening), and today's runs on until now. The
-//! `visits` projection has the
-//! per-stay times but not the lokets' states nor the queues' lengths over time, so the log itself
-//! is walked: one pass over the range's events, from the `day_started` of its first day
-//! ([`read`]: the range's events, the lokets' services as configured, and the closed days already
-//! walked, which never change).
+//! or tickets nobody came back for, make no idle evening), and today's runs on until now.
+//!
+//! The `visits` projection has the per-stay times but not the lokets' states nor the queues'
+//! lengths over time, so the log itself is walked: one pass over the range's events, from the
+//! `day_started` of its first day ([`read`]: the range's events, the lokets' services as
+//! configured, and the closed days already walked, which never change).
 
 mod read;
 
