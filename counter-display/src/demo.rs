@@ -123,6 +123,7 @@ pub fn building(lokets: u32, services: usize) -> Snapshot {
             now,
             day: now.date_naive(),
             public_url: "http://127.0.0.1:8080".into(),
+            no_choosing: false,
         },
         agencies: AGENCIES
             .iter()

@@ -608,6 +608,7 @@ pub(crate) mod tests {
                 now,
                 day: now.date_naive(),
                 public_url: "http://127.0.0.1:8080".into(),
+                no_choosing: false,
             },
             agencies: vec![
                 AgencyView {

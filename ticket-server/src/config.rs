@@ -111,6 +111,9 @@ pub enum PriorityPolicy {
 pub struct QueuePolicy {
     pub priority: PriorityPolicy,
     pub number_digits: usize,
+    /// "No choosing": an officer may only call next; calling a specific number needs a supervisor
+    /// (or an admin), so nobody picks the easy cases out of turn.
+    pub no_choosing: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -392,6 +395,9 @@ pub mod raw {
         pub regular_per_priority: u32,
         #[serde(default = "three")]
         pub number_digits: usize,
+        /// Absent (false) in every document written before the setting existed.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub no_choosing: bool,
     }
 
     impl Default for Queue {
@@ -400,6 +406,7 @@ pub mod raw {
                 priority: first(),
                 regular_per_priority: 2,
                 number_digits: 3,
+                no_choosing: false,
             }
         }
     }
@@ -914,6 +921,7 @@ fn queue_policy(raw: &raw::Queue, errs: &mut Vec<String>) -> QueuePolicy {
     QueuePolicy {
         priority,
         number_digits: raw.number_digits,
+        no_choosing: raw.no_choosing,
     }
 }
 

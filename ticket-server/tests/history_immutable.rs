@@ -7,7 +7,7 @@ mod common;
 
 use antri_wire::Category;
 use chrono::Duration;
-use common::{officer, seed_day, start_with_clock, tuesday, InProcess, KIOSK, RATING_1};
+use common::{admin_put, officer, seed_day, start_with_clock, tuesday, InProcess, KIOSK, RATING_1};
 use serde_json::{json, Value};
 use ticket_server::clock::Clock;
 use ticket_server::config::Config;
@@ -51,18 +51,6 @@ async fn reports(server: &InProcess, token: &str) -> Value {
         get(server, token, &format!("/api/v1/stats/hourly?{day}")).await,
     );
     Value::Object(all)
-}
-
-async fn put(server: &InProcess, token: &str, section: &str, body: Value) {
-    let resp = reqwest::Client::new()
-        .put(format!("{}/api/v1/admin/config/{section}", server.url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    assert_eq!(status, 200, "{section}: {}", resp.text().await.unwrap());
 }
 
 #[tokio::test]
@@ -129,13 +117,13 @@ async fn removing_renaming_and_moving_services_leaves_a_closed_day_as_it_was() {
             c["name"] = json!("Loket Satu (baru)");
         }
     }
-    put(&server, &adm, "counters", counters).await;
+    admin_put(&server, &adm, "counters", counters).await;
     let mut users = doc["users"].clone();
     users
         .as_array_mut()
         .unwrap()
         .retain(|u| u["username"] != "petugas1");
-    put(&server, &adm, "users", users).await;
+    admin_put(&server, &adm, "users", users).await;
     let mut services = doc["services"].clone();
     services
         .as_array_mut()
@@ -150,14 +138,14 @@ async fn removing_renaming_and_moving_services_leaves_a_closed_day_as_it_was() {
             s["agency"] = json!("imigrasi");
         }
     }
-    put(&server, &adm, "services", services).await;
+    admin_put(&server, &adm, "services", services).await;
     let mut agencies = doc["agencies"].clone();
     for a in agencies.as_array_mut().unwrap() {
         if a["id"] == "dukcapil" {
             a["name_id"] = json!("Disdukcapil (nama baru)");
         }
     }
-    put(&server, &adm, "agencies", agencies).await;
+    admin_put(&server, &adm, "agencies", agencies).await;
 
     let after = reports(&server, &sup).await;
     for (name, report) in before.as_object().unwrap() {
@@ -224,13 +212,13 @@ async fn a_service_removed_today_keeps_its_figures_today_and_after_the_day_close
     for c in counters.as_array_mut().unwrap() {
         c["services"].as_array_mut().unwrap().retain(|s| s != "kia");
     }
-    put(&server, &adm, "counters", counters).await;
+    admin_put(&server, &adm, "counters", counters).await;
     let mut services = config["document"]["services"].clone();
     services
         .as_array_mut()
         .unwrap()
         .retain(|s| s["id"] != "kia");
-    put(&server, &adm, "services", services).await;
+    admin_put(&server, &adm, "services", services).await;
 
     assert_eq!(today("service").await, by_service);
     assert_eq!(today("agency").await, by_agency);

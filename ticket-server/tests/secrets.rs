@@ -326,6 +326,9 @@ fn readable(doc: &Value, codes: &[String]) -> Vec<(String, Vec<String>)> {
             if path == "/api/v1/stats/export" {
                 extra = vec!["&format=csv".into(), "&format=xlsx".into()];
             }
+            if path == "/api/v1/stats/officers" {
+                extra = vec![String::new(), "&format=csv".into(), "&format=xlsx".into()];
+            }
             if path == "/api/v1/log" {
                 extra = vec!["?limit=1000".into()];
             }

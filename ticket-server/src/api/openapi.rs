@@ -20,7 +20,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
+    ops, performance, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
 };
 use crate::web;
 
@@ -64,6 +64,7 @@ pub const SESSION: &str = "session";
         booking::calendar,
         booking::check_in,
         booking_figures::figures,
+        performance::officers,
         tickets::issue,
         devices::report,
         devices::list,

@@ -9,7 +9,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::handlers::{
     admin, alerts, auth, booking, booking_figures, counters, dashboard, devices, events, messages,
-    ops, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
+    ops, performance, public, ratings, skm, skm_export, stats, tickets, track_stream, transparency,
 };
 use super::AppState;
 use crate::web;
@@ -221,6 +221,7 @@ fn table() -> Table {
         "/api/v1/stats/bookings",
         booking_figures::figures,
     )
+    .add(Method::GET, "/api/v1/stats/officers", performance::officers)
     .add(Method::GET, "/api/v1/satisfaction", ratings::report)
     .add(Method::GET, "/api/v1/messages", messages::log)
     .add(Method::GET, "/api/v1/skm", skm::report)

@@ -152,6 +152,7 @@ impl Hall {
             now: zone.local(now),
             day: zone.local_date(now),
             public_url: self.config.building.public_url.clone(),
+            no_choosing: self.config.queue.no_choosing,
         }
     }
 

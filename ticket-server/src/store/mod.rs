@@ -9,6 +9,7 @@
 //!   converted to and from the wire's `Event`, so the log outlives changes to the wire.
 //! - [`writer`]: the one thread that owns the write connection and group-commits.
 //! - [`stats`]: statistics over a date range, from the rollup of closed days and the projection.
+//! - [`performance`]: officer performance per officer and day, walked from the log itself.
 //! - [`satisfaction`]: ratings and the IKM (Permenpan RB 14/2017 scale) over a date range.
 //! - [`skm`]: the full SKM survey's answers and its report (NRR per element, IKM, grade).
 //! - [`rollup`]: which parts of a range the daily/monthly rollup answers.
@@ -26,6 +27,7 @@ pub mod bookings;
 pub mod log;
 pub mod messages;
 pub mod migrations;
+pub mod performance;
 mod projection;
 pub mod record;
 #[cfg(test)]

@@ -158,6 +158,43 @@ pub async fn seed_day(server: &InProcess, clock: &Clock) {
     p1.counter_action(2, "finish").await.unwrap();
 }
 
+/// An admin replaces one section of the configuration (as the admin page does); it must take.
+pub async fn admin_put(server: &InProcess, token: &str, section: &str, body: serde_json::Value) {
+    let resp = reqwest::Client::new()
+        .put(format!("{}/api/v1/admin/config/{section}", server.url()))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    assert_eq!(status, 200, "{section}: {}", resp.text().await.unwrap());
+}
+
+/// The sample building with "no choosing" on (`queue.no_choosing = true`).
+pub fn no_choosing_config() -> Config {
+    let toml = ticket_server::config::EXAMPLE_TOML.replacen(
+        "no_choosing = false",
+        "no_choosing = true",
+        1,
+    );
+    assert_ne!(toml, ticket_server::config::EXAMPLE_TOML);
+    Config::from_toml_str(&toml).unwrap()
+}
+
+/// The admin turns "no choosing" (`queue.no_choosing`) on or off in the building section.
+pub async fn set_no_choosing(server: &InProcess, on: bool) {
+    let admin = officer(&server.client(None), "admin").await;
+    let token = admin.token().unwrap();
+    let (_, config) = server.get_json("/api/v1/admin/config", Some(token)).await;
+    let doc = &config["document"];
+    let mut queue = doc["queue"].clone();
+    queue["no_choosing"] = serde_json::json!(on);
+    let body =
+        serde_json::json!({"building": doc["building"], "queue": queue, "hours": doc["hours"]});
+    admin_put(server, token, "building", body).await;
+}
+
 /// A route's path with its parameters filled in for a walk over every route: loket 1, the `open`
 /// action, the `agencies` section, the bookable `paspor-baru`, a static file, and `code`.
 pub fn concrete_path(path: &str, code: &str) -> String {

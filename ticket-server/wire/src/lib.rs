@@ -6,6 +6,7 @@
 //!   the log's sequence number, and the [`event::Snapshot`] a subscriber gets on connect.
 //! - [`booking`]: online booking: the public booking page's answers and requests, and check-in.
 //! - [`messages`]: a visitor's opt-in to the building's SMS/WhatsApp messages, and their delivery log.
+//! - [`performance`]: officer performance figures per officer and day.
 //! - [`calendar`]: Indonesian and English day and month names, and the time of day as `09.05 WIB`,
 //!   for every date and time a visitor reads.
 //! - [`wait`]: the estimated wait in words ("segera", "sekitar 12 menit"), one rule for the kiosk,
@@ -20,6 +21,7 @@ pub mod booking;
 pub mod calendar;
 pub mod event;
 pub mod messages;
+pub mod performance;
 pub mod transparency;
 pub mod types;
 pub mod wait;

@@ -192,6 +192,9 @@ pub struct BuildingView {
     pub day: NaiveDate,
     /// Public base URL of the server, used for tracking links.
     pub public_url: String,
+    /// `queue.no_choosing`: officers may only call next (a specific number needs a supervisor).
+    #[serde(default)]
+    pub no_choosing: bool,
 }
 
 /// `GET /api/v1/services`

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 
 use antri_wire::booking::{BookedWaits, BookingFigures, Named, SessionFigures};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 
-use super::dashboard::neutralise;
+use super::table;
 use crate::api::error::ApiError;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::Query;
 use crate::api::AppState;
 use crate::auth::Principal;
 use crate::config::Config;
@@ -49,13 +48,7 @@ pub async fn figures(
 ) -> Result<Response, ApiError> {
     who.require_role(&[antri_wire::Role::Supervisor, antri_wire::Role::Admin])?;
     crate::api::handlers::dashboard::check_range(q.from, q.to)?;
-    let format = q.format.unwrap_or_else(|| "json".into());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!("format: \"{format}\" is not json, csv or xlsx"),
-        ));
-    }
+    let format = table::format_of(q.format)?;
     let (from, to) = (q.from, q.to);
     let (counts, waits) = s
         .read_db(move |c| {
@@ -72,42 +65,12 @@ pub async fn figures(
             waits: booked_waits(hall.config(), waits),
         }
     };
-    let name = format!("antri-reservasi-{from}-{to}");
-    match format.as_str() {
-        "csv" => {
-            let out = csv(&figures)
-                .map_err(|e| ApiError::internal(format!("writing the CSV failed: {e}")))?;
-            Ok(attachment(
-                "text/csv; charset=utf-8",
-                &format!("{name}.csv"),
-                out.into_bytes(),
-            ))
-        }
-        "xlsx" => {
-            let out = xlsx(&figures)
-                .map_err(|e| ApiError::internal(format!("writing the XLSX failed: {e}")))?;
-            Ok(attachment(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{name}.xlsx"),
-                out,
-            ))
-        }
-        _ => Ok(Json(figures).into_response()),
-    }
-}
-
-fn attachment(content_type: &str, file: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    let table = table::Table {
+        file: format!("antri-reservasi-{from}-{to}"),
+        sheet: "Reservasi",
+        columns: &COLUMNS,
+    };
+    table::answer(&format, figures, table, rows)
 }
 
 /// A service by its id, named as configured now (or by its id once removed).
@@ -204,7 +167,7 @@ const COLUMNS: [&str; 13] = [
 ];
 
 /// One row per service and session; the text cells first, then the numbers (absent = empty).
-fn rows(f: &BookingFigures) -> Vec<([String; 4], [Option<u64>; 9])> {
+fn rows(f: &BookingFigures) -> Vec<table::Row<4, 9>> {
     f.sessions
         .iter()
         .map(|s| {
@@ -230,41 +193,4 @@ fn rows(f: &BookingFigures) -> Vec<([String; 4], [Option<u64>; 9])> {
             )
         })
         .collect()
-}
-
-fn csv(f: &BookingFigures) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
-    for (text, nums) in rows(f) {
-        let cells = text.iter().map(|c| neutralise(c).into_owned()).chain(
-            nums.iter()
-                .map(|n| n.map_or(String::new(), |n| n.to_string())),
-        );
-        w.write_record(cells)?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn xlsx(f: &BookingFigures) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Reservasi")?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, (text, nums)) in rows(f).iter().enumerate() {
-        let row = i as u32 + 1;
-        for (c, t) in text.iter().enumerate() {
-            sheet.write_string(row, c as u16, neutralise(t))?;
-        }
-        for (c, n) in nums.iter().enumerate() {
-            if let Some(n) = n {
-                sheet.write_number(row, 4 + c as u16, *n as f64)?;
-            }
-        }
-    }
-    sheet.autofit();
-    book.save_to_buffer()
 }

@@ -139,6 +139,11 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, example: &str) -> Result<T, ApiError
 }
 
 /// Call a ticket of today to the loket by its number, out of turn.
+///
+/// The loket's officer may, unless the building runs "no choosing" (`queue.no_choosing`): then
+/// they are refused with 403 `choosing_off` and only call next. A supervisor or an admin may call
+/// a specific number to any loket that is open and free, in either mode (409 `counter_closed` or
+/// `current_ticket_pending` otherwise: nothing is opened or finished in their name).
 #[utoipa::path(post, path = "/api/v1/counters/{n}/call", tag = "lokets",
     params(("n" = u32, Path, description = "Loket number", minimum = 1, maximum = 4294967295_u64)),
     request_body(content = CallRequest, example = json!({"number": "KTP-012"})),
@@ -148,7 +153,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, example: &str) -> Result<T, ApiError
         (status = 413, description = "`body_too_large`", body = ErrorBody),
         (status = 422, description = "`invalid_body`: named by its field", body = ErrorBody),
         crate::api::openapi::NotStored),
-    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n"]))))]
+    security(("bearer" = []), ("session" = [])), extensions(("x-antri-principals" = json!(["officer of loket n", "supervisor", "admin"]))))]
 pub async fn call(
     state: State<AppState>,
     who: Principal,
@@ -223,7 +228,7 @@ pub async fn act(
             format!("unknown loket {n}"),
         ));
     }
-    who.require_counter(n)?;
+    may_act(&s, &who, n, &action)?;
     let cmd = match action.as_str() {
         "open" => Command::Open(n),
         "call-next" => Command::CallNext(n),
@@ -259,5 +264,58 @@ pub async fn act(
     match s.writer.execute(cmd, who.actor()).await? {
         Reply::Counter(r) => Ok(Json(*r)),
         other => Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+    }
+}
+
+/// Who may take this action at loket `n`: its officer; for `call` (a specific number) also a
+/// supervisor or an admin — and under "no choosing" not the officer.
+fn may_act(s: &AppState, who: &Principal, n: u32, action: &str) -> Result<(), ApiError> {
+    if action != "call" {
+        return who.require_counter(n);
+    }
+    if who.require_role(&[Role::Supervisor, Role::Admin]).is_ok() {
+        return supervisor_may_call(s, n);
+    }
+    who.require_counter(n)?;
+    if s.config().queue.no_choosing {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "choosing_off",
+            "this building runs \"no choosing\" (queue.no_choosing): an officer calls the next \
+             ticket; a supervisor can call a specific number · Mode tanpa memilih: petugas \
+             memanggil nomor berikutnya; supervisor dapat memanggil nomor tertentu",
+        ));
+    }
+    Ok(())
+}
+
+/// A supervisor calls a number to a loket its officer has open and free: calling would otherwise
+/// open a closed loket, or finish the visitor being served, in the supervisor's name (and the
+/// officer's figures would lose what the officer did). Checked on the published hall: a change
+/// between this check and the writer is the officer's own next action, decided as it would be.
+fn supervisor_may_call(s: &AppState, n: u32) -> Result<(), ApiError> {
+    let conflict = |code, message: String| {
+        Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            code,
+            message,
+        ))
+    };
+    let Some(c) = s.hall().counter_view(n) else {
+        return Ok(()); // the queue says `unknown_counter`
+    };
+    match (&c.state, &c.current) {
+        (antri_wire::CounterState::Closed, _) => conflict(
+            "counter_closed",
+            format!("loket {n} is closed: its officer opens it before a number is called there"),
+        ),
+        (_, Some(t)) => conflict(
+            "current_ticket_pending",
+            format!(
+                "loket {n} has {} now: its officer finishes it first",
+                t.number
+            ),
+        ),
+        _ => Ok(()),
     }
 }

@@ -157,6 +157,7 @@ function building() {
   const prio = E("select", { id: "f-priority" }, E("option", { value: "first" }, "first"), E("option", { value: "ratio" }, "ratio"));
   prio.value = q.priority || "first";
   const field = (id, label, el) => [E("label", { for: id }, label), el];
+  const noChoosing = E("input", { id: "f-no-choosing", type: "checkbox" }); noChoosing.checked = !!q.no_choosing;
   const hours = E("textarea", { id: "f-hours", "aria-label": "hours" }); hours.value = JSON.stringify(doc.hours || {}, null, 1);
   // The building's booking rules: bookings per NIK, walk-in share, retention days, closed dates.
   const bookingRules = E("textarea", { id: "f-booking", "aria-label": "booking" });
@@ -176,6 +177,7 @@ function building() {
     ...field("f-priority", "Prioritas · Priority policy", prio),
     ...field("f-ratio", "Reguler per prioritas (ratio)", input("f-ratio", q.regular_per_priority, "number")),
     ...field("f-digits", "Digit nomor · Number digits", input("f-digits", q.number_digits, "number")),
+    ...field("f-no-choosing", "Tanpa memilih · No choosing (petugas hanya panggil berikutnya · officers call next only)", noChoosing),
     ...field("f-hours", "Jam buka & istirahat · Hours & breaks", hours),
     ...field("f-booking", "Reservasi online · Online booking (JSON)", bookingRules),
     ...field("f-messages", "Pesan SMS/WhatsApp · Messages gateway (JSON; secret kosong = tetap · empty keeps it)", messages),
@@ -202,7 +204,8 @@ function readBuilding() {
   }
   return {
     building: { name: $("f-name").value.trim(), timezone: $("f-timezone").value, public_url: $("f-public-url").value.trim() },
-    queue: { priority: $("f-priority").value, regular_per_priority: Number($("f-ratio").value || 2), number_digits: Number($("f-digits").value || 3) },
+    queue: { priority: $("f-priority").value, regular_per_priority: Number($("f-ratio").value || 2), number_digits: Number($("f-digits").value || 3),
+      no_choosing: $("f-no-choosing").checked },
     hours,
     booking,
     messages,

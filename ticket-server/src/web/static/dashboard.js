@@ -30,6 +30,7 @@ async function afterLogin() {
   await messages();
   // The gateway's retries happen in the background: the log is read again every 15 s.
   setInterval(() => messages().catch(() => {}), 15000);
+  await officerPerformance();
 }
 
 // The delivery log of visitors' SMS/WhatsApp messages (numbers masked by the server).
@@ -160,5 +161,22 @@ async function history() {
   bars($("hour-chart"), all, "#e0a800");
 }
 $("range").addEventListener("submit", (ev) => { ev.preventDefault(); history().catch((e) => alert(e.message)); });
+
+// Officer performance for the same dates: each officer's totals ("Semua · All"), then their days.
+async function officerPerformance() {
+  const range = `from=${$("from").value}&to=${$("to").value}`;
+  $("officers-csv").href = `/api/v1/stats/officers?${range}&format=csv`;
+  $("officers-xlsx").href = `/api/v1/stats/officers?${range}&format=xlsx`;
+  const p = await Antri.api("GET", `/api/v1/stats/officers?${range}`);
+  const row = (r) => E("tr", { "data-officer": r.officer, "data-day": r.day || "all", class: r.day ? "" : "total" },
+    E("td", {}, r.day ? "" : `${r.name} (${r.officer})`), E("td", {}, r.day || "Semua · All"),
+    E("td", { class: "num served" }, r.served), E("td", { class: "num" }, mins(r.service_median_secs)),
+    E("td", { class: "num" }, mins(r.walk_median_secs)), E("td", { class: "num idle" }, mins(r.idle_secs)),
+    E("td", { class: "num" }, mins(r.open_secs)), E("td", { class: "num" }, r.recalls),
+    E("td", { class: "num" }, r.no_shows), E("td", { class: "num" }, r.transfers));
+  $("officer-rows").replaceChildren(...p.totals.flatMap((t) =>
+    [row(t), ...(p.from === p.to ? [] : p.days.filter((d) => d.officer === t.officer).map(row))]));
+}
+$("range").addEventListener("submit", () => { officerPerformance().catch((e) => alert(e.message)); });
 
 start();

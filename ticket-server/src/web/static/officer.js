@@ -4,6 +4,8 @@ const $ = (id) => document.getElementById(id);
 let loket = null;      // the counter number this officer works at
 let counter = null;    // its CounterView
 let services = {};     // id -> ServiceView
+let noChoosing = false; // the building's "no choosing" mode: call next only
+let supervising = false; // a supervisor or admin: may only call a number, to an open, free loket
 const show = (id, on) => $(id).classList.toggle("hidden", !on);
 
 function status(text, isError) {
@@ -29,11 +31,14 @@ $("login").addEventListener("submit", async (ev) => {
 });
 $("logout").addEventListener("click", () => Antri.logout());
 
-function afterLogin() {
+async function afterLogin() {
   show("login", false);
   show("logout", true);
   $("who").textContent = `${Antri.user.name} (${Antri.user.username})`;
-  const lokets = Antri.user.counters;
+  supervising = ["supervisor", "admin"].includes(Antri.user.role);
+  const lokets = supervising
+    ? (await Antri.api("GET", "/api/v1/counters")).map((c) => c.number)
+    : Antri.user.counters;
   const saved = Number(sessionStorage.getItem("antri-loket"));
   if (lokets.includes(saved)) return openConsole(saved);
   if (lokets.length === 1) return openConsole(lokets[0]);
@@ -49,12 +54,25 @@ async function openConsole(n) {
   show("pick", false);
   show("console", true);
   $("loket-title").textContent = `Loket ${n}`;
+  await loadServices();
+  await refresh();
+  const es = Antri.live(refresh);
+  // An admin may switch "no choosing" (or change services) at any time: read them again then.
+  es.addEventListener("event", (m) => {
+    try { if (JSON.parse(m.data).type === "config_changed") loadServices().then(refresh); } catch (e) { /* not ours */ }
+  });
+  setInterval(tick, 1000);
+}
+
+async function loadServices() {
   const s = await Antri.api("GET", "/api/v1/services");
   Antri.syncClock(s.building.now);
+  services = {};
   for (const svc of s.services) services[svc.id] = svc;
-  await refresh();
-  Antri.live(refresh);
-  setInterval(tick, 1000);
+  noChoosing = !!s.building.no_choosing;
+  show("act-call", supervising || !noChoosing);
+  show("no-choosing", noChoosing && !supervising);
+  show("supervising", supervising);
 }
 
 async function refresh() {
@@ -87,9 +105,14 @@ function render(waiting) {
   $("act-finish").disabled = !t;
   $("act-no-show").disabled = st !== "called";
   $("act-transfer").disabled = !t;
-  $("act-call").disabled = paused || st === "called";
+  $("act-call").disabled = noChoosing || paused || st === "called";
   $("act-pause").disabled = paused || !!t || counter.state.state === "closed";
   $("act-resume").disabled = !paused;
+  if (supervising) {
+    // Only "Call number" is a supervisor's, to a loket its officer has open and free.
+    for (const b of document.querySelectorAll(".actions button")) b.disabled = true;
+    $("act-call").disabled = counter.state.state !== "open" || !!t;
+  }
   $("waiting-count").textContent = `(${waiting.length})`;
   $("waiting").replaceChildren(...waiting.map((w) => Antri.el("tr", {},
     Antri.el("td", {}, Antri.el("b", {}, w.number)),
