@@ -18,6 +18,7 @@ pub struct MessagesOptIn {
     pub consent: bool,
     /// "Turn near" when this many or fewer wait ahead (1–20); the building's default without it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub places: Option<u32>,
 }
 
