@@ -32,13 +32,9 @@ impl Hall {
             .flatten()
             .map(|(t, _)| *t)
             .min();
-        // Only a bookable service can hold such a ticket, so other queues are not walked.
-        let bookable = self
-            .config
-            .services
-            .iter()
-            .any(|s| s.id == service && s.booking.is_some());
-        let checked_in_early = bookable
+        // Only a queue that holds booked visitors is walked (its count is kept by `put_ticket`),
+        // so most services, and every hall without booking, cost nothing here.
+        let checked_in_early = (q.booked > 0)
             .then(|| {
                 q.regular
                     .iter()
